@@ -1,0 +1,3 @@
+//! The `admin-integrations` function: an organisation's MightyCall integration, members, invites and audit log (org admins).
+
+pub mod routes;

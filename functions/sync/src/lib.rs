@@ -1,0 +1,3 @@
+//! The `sync` function: starting MightyCall syncs and following their jobs.
+
+pub mod routes;

@@ -1,0 +1,5 @@
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    web::init_process();
+    web::serve_lambda(sync::routes::router()).await
+}

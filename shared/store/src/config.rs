@@ -1,0 +1,66 @@
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::StoreError;
+
+/// How to reach the database. The URL carries a password, so `Debug` never prints it.
+#[derive(Clone)]
+pub struct DbConfig {
+    pub(crate) url: String,
+    /// A Lambda sandbox serves one request at a time; a few connections cover the odd overlap
+    /// (e.g. dispatch while a response is written) without exhausting the server.
+    pub pool_size: usize,
+    pub connect_timeout: Duration,
+    /// Extra CA certificates (PEM) to trust, e.g. the RDS or Supabase CA bundle.
+    pub ca_cert_path: Option<PathBuf>,
+}
+
+impl DbConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            pool_size: 2,
+            connect_timeout: Duration::from_secs(5),
+            ca_cert_path: None,
+        }
+    }
+
+    /// `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_SECS`,
+    /// `DATABASE_CA_CERT`.
+    pub fn from_env() -> Result<Self, StoreError> {
+        let url = std::env::var("DATABASE_URL")
+            .map_err(|_| StoreError::Config("DATABASE_URL is not set".into()))?;
+        let mut config = Self::new(url);
+        if let Some(size) = env_number("DATABASE_POOL_SIZE")? {
+            config.pool_size = usize::try_from(size).unwrap_or(usize::MAX).clamp(1, 64);
+        }
+        if let Some(secs) = env_number("DATABASE_CONNECT_TIMEOUT_SECS")? {
+            config.connect_timeout = Duration::from_secs(secs.clamp(1, 60));
+        }
+        config.ca_cert_path = std::env::var_os("DATABASE_CA_CERT").map(PathBuf::from);
+        Ok(config)
+    }
+}
+
+fn env_number(name: &str) -> Result<Option<u64>, StoreError> {
+    match std::env::var(name) {
+        Err(_) => Ok(None),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| StoreError::Config(format!("{name} must be a whole number"))),
+    }
+}
+
+impl fmt::Debug for DbConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DbConfig")
+            .field("url", &"<redacted>")
+            .field("pool_size", &self.pool_size)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("ca_cert_path", &self.ca_cert_path)
+            .finish()
+    }
+}

@@ -1,0 +1,93 @@
+use std::sync::Arc;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use crate::tx::Tx;
+use crate::{AppliedMigration, DbConfig, StoreError};
+
+/// The connection pool. Cheap to clone; build it once per Lambda cold start.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Builds the pool; connections open lazily. TLS is negotiated per the URL's `sslmode`
+    /// (`prefer` by default, `require` for RDS/Supabase) with certificates always verified.
+    pub fn connect(config: &DbConfig) -> Result<Self, StoreError> {
+        let mut pg: tokio_postgres::Config = config
+            .url
+            .parse()
+            .map_err(|_| StoreError::Config("DATABASE_URL is not a valid PostgreSQL URL".into()))?;
+        pg.connect_timeout(config.connect_timeout);
+        let tls = MakeRustlsConnect::new(tls_config(config)?);
+        let manager = Manager::from_config(
+            pg,
+            tls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(config.pool_size)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(config.connect_timeout))
+            .create_timeout(Some(config.connect_timeout))
+            .build()
+            .map_err(|e| StoreError::Config(e.to_string()))?;
+        Ok(Self { pool })
+    }
+
+    /// A transaction in which Row Level Security sees the caller: role `authenticated` and the
+    /// verified JWT claims as `request.jwt.claims`, both local to the transaction so a pooled
+    /// connection never carries one user's identity into the next request.
+    pub async fn as_user(&self, claims: &serde_json::Value) -> Result<Tx, StoreError> {
+        let claims = claims.to_string();
+        Tx::begin(
+            self.pool.get().await?,
+            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
+            &claims,
+        )
+        .await
+    }
+
+    /// A transaction as `service_role` (bypasses RLS) for the sync engine, onboarding and other
+    /// server-side paths whose authorisation the code has already decided.
+    pub async fn as_service(&self) -> Result<Tx, StoreError> {
+        Tx::begin(
+            self.pool.get().await?,
+            "select set_config('role', 'service_role', true), set_config('request.jwt.claims', $1, true)",
+            "",
+        )
+        .await
+    }
+
+    /// Applies pending migrations over one pooled connection (the pool's role must own the schema).
+    pub async fn migrate(&self) -> Result<Vec<AppliedMigration>, StoreError> {
+        let mut conn = self.pool.get().await?;
+        crate::run_migrations(&mut conn).await
+    }
+}
+
+fn tls_config(config: &DbConfig) -> Result<rustls::ClientConfig, StoreError> {
+    let mut roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = &config.ca_cert_path {
+        let certs = CertificateDer::pem_file_iter(path)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|_| StoreError::Config(format!("cannot read DATABASE_CA_CERT {}", path.display())))?;
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|_| StoreError::Config("DATABASE_CA_CERT holds an invalid certificate".into()))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| StoreError::Config(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}

@@ -1,0 +1,67 @@
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use serde_json::{Value, json};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::error::render_errors;
+use crate::request_id::assign_request_id;
+
+/// Limits every HTTP function shares.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// Name reported by the health route.
+    pub function: &'static str,
+    pub version: &'static str,
+    /// Request bodies above this are refused with 413 before any handler runs.
+    pub max_body_bytes: usize,
+    /// Handlers that take longer answer 408 instead of running into the Lambda timeout.
+    pub timeout: Duration,
+}
+
+impl AppConfig {
+    pub fn new(function: &'static str, version: &'static str) -> Self {
+        Self {
+            function,
+            version,
+            max_body_bytes: 64 * 1024,
+            timeout: Duration::from_secs(25),
+        }
+    }
+}
+
+/// Wraps a function's routes with what every HTTP function has: `GET /api/health`, a JSON 404 for
+/// unknown routes, request ids, JSON errors, a body-size limit, a timeout, and panic containment.
+pub fn app(config: &AppConfig, routes: Router) -> Router {
+    let health = json!({ "status": "ok", "function": config.function, "version": config.version });
+    routes
+        .route("/api/health", get(move || health_check(health.clone())))
+        .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.timeout,
+        ))
+        // A panic must still become a JSON 500 with the request id, not a dropped invocation.
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn(render_errors))
+        .layer(middleware::from_fn(assign_request_id))
+}
+
+async fn health_check(body: Value) -> Json<Value> {
+    Json(body)
+}
+
+async fn not_found() -> crate::ApiError {
+    crate::ApiError::NotFound("route")
+}
+
+/// Serves the router as a Lambda function behind API Gateway (HTTP API, payload v2); under
+/// `cargo lambda watch` the same code serves local HTTP requests.
+pub async fn serve_lambda(router: Router) -> Result<(), lambda_http::Error> {
+    lambda_http::run(router).await
+}

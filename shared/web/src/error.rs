@@ -1,0 +1,176 @@
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::request_id::RequestId;
+
+/// Every failure a handler can answer with. Expected failures are responses, never `Err` out of the
+/// Lambda (API Gateway would show a bare 500). `Internal` carries detail for the log only.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("a valid bearer token is required")]
+    Unauthorized,
+    #[error("{message}")]
+    Forbidden { code: &'static str, message: String },
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    #[error("too many requests, retry later")]
+    TooManyRequests,
+    #[error("{0} is unavailable, retry later")]
+    Unavailable(&'static str),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Unprocessable { code, .. } => code,
+            Self::Unauthorized => "unauthorized",
+            Self::NotFound(_) => "not_found",
+            Self::TooManyRequests => "rate_limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(err: store::StoreError) -> Self {
+        use store::StoreError as E;
+        match err {
+            E::Unavailable(_) => Self::Unavailable("the database"),
+            E::Conflict(what) => Self::Conflict {
+                code: "conflict",
+                message: format!("{what} already exists"),
+            },
+            E::Denied => Self::Forbidden {
+                code: "forbidden",
+                message: "you do not have access to this resource".into(),
+            },
+            E::Invalid(what) => Self::Unprocessable {
+                code: "invalid",
+                message: format!("the request was rejected by a data rule: {what}"),
+            },
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+/// What an error response carries until [`render_errors`] turns it into JSON with the request id.
+#[derive(Clone, Debug)]
+struct ErrorMark {
+    code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let message = match &self {
+            Self::Internal(detail) => {
+                tracing::error!(error = %detail, "internal error");
+                self.to_string()
+            }
+            other => other.to_string(),
+        };
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(ErrorMark {
+            code: self.code(),
+            message,
+        });
+        response
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: &'a str,
+    request_id: &'a str,
+}
+
+/// The single place where failures become JSON: our own [`ApiError`]s, and the plain-text errors of
+/// axum and tower (unknown route, wrong method, body too large, timeout, bad JSON) so that a client
+/// never sees a non-JSON error.
+pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.as_str().to_owned())
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    let status = response.status();
+    let mark = response.extensions().get::<ErrorMark>().cloned();
+    let mark = match mark {
+        Some(mark) => mark,
+        None if status.is_client_error() || status.is_server_error() => {
+            if is_json(&response) {
+                return response;
+            }
+            generic_mark(status)
+        }
+        None => return response,
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = ErrorBody {
+        error: mark.code,
+        message: &mark.message,
+        request_id: &request_id,
+    };
+    (parts, Json(body)).into_response()
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v: &HeaderValue| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn generic_mark(status: StatusCode) -> ErrorMark {
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "no such route"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "method not allowed on this route"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("invalid_body", "the request body has the wrong shape"),
+        s if s.is_client_error() => ("bad_request", "the request is malformed"),
+        _ => ("internal", "internal error"),
+    };
+    ErrorMark {
+        code,
+        message: message.to_owned(),
+    }
+}

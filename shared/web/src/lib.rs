@@ -1,0 +1,13 @@
+//! HTTP plumbing every HTTP function shares: the router scaffold (health, fallback, middleware),
+//! the one place where errors become `{"error","message","request_id"}` JSON, request ids, and
+//! tracing set-up.
+
+mod app;
+mod error;
+mod request_id;
+mod telemetry;
+
+pub use app::{app, serve_lambda, AppConfig};
+pub use error::ApiError;
+pub use request_id::RequestId;
+pub use telemetry::init_process;

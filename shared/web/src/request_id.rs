@@ -1,0 +1,44 @@
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use lambda_http::RequestExt;
+use lambda_http::request::RequestContext;
+
+/// The id a client and the logs share for one request: API Gateway's request id when the request
+/// came through it (so it matches API Gateway's access logs), otherwise a fresh UUID.
+#[derive(Clone, Debug)]
+pub struct RequestId(String);
+
+impl RequestId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn of(request: &Request) -> Self {
+        let from_gateway = match request.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(ctx)) => ctx.request_id.clone(),
+            _ => None,
+        };
+        let id = from_gateway
+            .filter(|id| !id.is_empty() && id.len() <= 128)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        Self(id)
+    }
+}
+
+pub(crate) async fn assign_request_id(mut request: Request, next: Next) -> Response {
+    let id = RequestId::of(&request);
+    request.extensions_mut().insert(id.clone());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id.as_str(),
+        method = %request.method(),
+        path = %request.uri().path(),
+    );
+    let mut response = tracing::Instrument::instrument(next.run(request), span).await;
+    if let Ok(value) = HeaderValue::from_str(id.as_str()) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}

@@ -1,0 +1,32 @@
+use tracing_subscriber::EnvFilter;
+
+/// Start-up every function's `main` does first: logging, and the process-wide TLS crypto provider
+/// (aws-lc-rs, the only one in the dependency graph) so no library has to guess.
+pub fn init_process() {
+    init_tracing();
+    // Err means another component installed the same provider first, which is fine.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+/// Logs go to stdout for CloudWatch: JSON when the function's log format is JSON (Lambda sets
+/// `AWS_LAMBDA_LOG_FORMAT`), human-readable text otherwise. The level comes from `RUST_LOG`, else
+/// Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+fn init_tracing() {
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .or_else(|| std::env::var("AWS_LAMBDA_LOG_LEVEL").ok())
+        .and_then(|level| EnvFilter::try_new(level.to_lowercase()).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        // CloudWatch adds its own timestamp; Lambda's `without_time` keeps lines short.
+        .without_time();
+    // A second call (tests that start several apps) keeps the first subscriber.
+    let _ = if json {
+        builder.json().with_current_span(true).try_init()
+    } else {
+        builder.try_init()
+    };
+}
