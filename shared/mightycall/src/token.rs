@@ -1,0 +1,66 @@
+//! The access-token cache. A token costs one request of the 2,500/day quota, so the caller persists
+//! a [`CachedToken`] (opaque, serialisable) and hands it back to the next client.
+
+use crate::config::ApiKey;
+use crate::secret::Secret;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Refresh this long before expiry (the reference: "refresh ~1 h before expiry"), so a long sync
+/// never starts with a token about to die.
+pub(crate) const REFRESH_MARGIN: TimeDelta = TimeDelta::hours(1);
+
+/// Debug output never shows the tokens. Serialised form contains them: store it encrypted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedToken {
+    access_token: Secret,
+    refresh_token: Option<Secret>,
+    expires_at: DateTime<Utc>,
+    /// Hash of the api key the token belongs to, so a token persisted for one account is never
+    /// sent with another account's key (tenants must not mix).
+    api_key_fingerprint: String,
+}
+
+impl CachedToken {
+    pub(crate) fn new(
+        api_key: &ApiKey,
+        access_token: String,
+        refresh_token: Option<String>,
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            access_token: Secret::new(access_token),
+            refresh_token: refresh_token.map(Secret::new),
+            expires_at,
+            api_key_fingerprint: fingerprint(api_key),
+        }
+    }
+
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.expires_at
+    }
+
+    pub(crate) fn belongs_to(&self, api_key: &ApiKey) -> bool {
+        self.api_key_fingerprint == fingerprint(api_key)
+    }
+
+    pub(crate) fn needs_refresh(&self, now: DateTime<Utc>) -> bool {
+        now + REFRESH_MARGIN >= self.expires_at
+    }
+
+    pub(crate) fn access_token(&self) -> &str {
+        self.access_token.expose()
+    }
+
+    pub(crate) fn refresh_token(&self) -> Option<&str> {
+        self.refresh_token.as_ref().map(Secret::expose)
+    }
+}
+
+fn fingerprint(api_key: &ApiKey) -> String {
+    Sha256::digest(api_key.expose().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

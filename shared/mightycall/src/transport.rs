@@ -1,0 +1,252 @@
+//! One HTTP exchange with retries, backoff and the request budget; and the mapping of MightyCall's
+//! error bodies to [`MightyCallError`].
+
+use crate::budget::RequestBudget;
+use crate::config::{RetryPolicy, Timeouts};
+use crate::error::MightyCallError;
+use crate::retry::{backoff, parse_retry_after_header, parse_retry_after_message};
+use bytes::Bytes;
+use chrono::Utc;
+use reqwest::StatusCode;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    budget: Option<RequestBudget>,
+}
+
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Bytes,
+}
+
+enum Attempt {
+    Done(RawResponse),
+    Retry {
+        error: MightyCallError,
+        retry_after: Option<Duration>,
+    },
+}
+
+impl Transport {
+    pub(crate) fn new(
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+        budget: Option<RequestBudget>,
+    ) -> Result<Self, MightyCallError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .timeout(timeouts.request)
+            // A redirect could lead the bearer token to a host outside the allow-list (SSRF).
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!(
+                "victorysync-mightycall/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .build()
+            .map_err(|e| MightyCallError::Network {
+                reason: e.without_url().to_string(),
+            })?;
+        Ok(Self {
+            http,
+            retry,
+            budget,
+        })
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) fn budget(&self) -> Option<&RequestBudget> {
+        self.budget.as_ref()
+    }
+
+    /// Sends the request built by `build` until it gets an answer that is not worth retrying.
+    /// Every attempt is charged to the budget first.
+    pub(crate) async fn send(
+        &self,
+        what: &'static str,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<RawResponse, MightyCallError> {
+        let mut retry = 0;
+        loop {
+            if let Some(budget) = &self.budget {
+                budget.acquire()?;
+            }
+            let (error, retry_after) = match self.attempt(build()).await {
+                Attempt::Done(response) => {
+                    tracing::debug!(
+                        what,
+                        status = response.status.as_u16(),
+                        retry,
+                        "MightyCall answered"
+                    );
+                    return Ok(response);
+                }
+                Attempt::Retry { error, retry_after } => (error, retry_after),
+            };
+            let too_long = retry_after.is_some_and(|after| after > self.retry.max_retry_after);
+            if retry >= self.retry.max_retries || too_long {
+                tracing::warn!(
+                    what,
+                    retry,
+                    code = error.code(),
+                    "MightyCall request failed"
+                );
+                return Err(error);
+            }
+            let delay = backoff(&self.retry, retry, retry_after);
+            tracing::info!(
+                what,
+                retry,
+                delay_ms = delay.as_millis(),
+                code = error.code(),
+                "retrying MightyCall request"
+            );
+            tokio::time::sleep(delay).await;
+            retry += 1;
+        }
+    }
+
+    async fn attempt(&self, request: reqwest::RequestBuilder) -> Attempt {
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return transport_failure(&e),
+        };
+        let status = response.status();
+        let header_retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after_header(v, Utc::now()));
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(e) => return transport_failure(&e),
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let retry_after = header_retry_after.or_else(|| {
+                ErrorBody::parse(&body)
+                    .message
+                    .and_then(|m| parse_retry_after_message(&m, Utc::now()))
+            });
+            return Attempt::Retry {
+                error: MightyCallError::RateLimited { retry_after },
+                retry_after,
+            };
+        }
+        if status.is_server_error() {
+            return Attempt::Retry {
+                error: MightyCallError::Upstream {
+                    status: status.as_u16(),
+                },
+                retry_after: None,
+            };
+        }
+        Attempt::Done(RawResponse { status, body })
+    }
+}
+
+/// Timeouts and connection failures (refused, reset) are retried; the error text never includes
+/// the URL.
+fn transport_failure(e: &reqwest::Error) -> Attempt {
+    let error = if e.is_timeout() {
+        MightyCallError::Timeout
+    } else {
+        MightyCallError::Network {
+            reason: error_chain(e),
+        }
+    };
+    Attempt::Retry {
+        error,
+        retry_after: None,
+    }
+}
+
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The three error shapes: older endpoints `{"message","modelState"}`, journal/contacts
+/// `{"errorCode","message","data"}`, token endpoint `{"error"}`.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    message: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+    error_code: Option<String>,
+    model_state: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl ErrorBody {
+    fn parse(body: &[u8]) -> Self {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+
+    fn details(&self) -> String {
+        let mut parts: Vec<String> = [
+            &self.error_code,
+            &self.error,
+            &self.message,
+            &self.error_description,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        for (field, messages) in self.model_state.iter().flatten() {
+            parts.push(format!("{field}: {}", messages.join("; ")));
+        }
+        let text = if parts.is_empty() {
+            "no details".to_owned()
+        } else {
+            parts.join(" | ")
+        };
+        text.chars().take(500).collect()
+    }
+}
+
+/// Maps a non-2xx, non-retried answer. "Not found" on `/calls/{id}` and friends is HTTP 400 with
+/// `{"message":"… not found"}`, not 404.
+pub(crate) fn error_for(status: StatusCode, body: &[u8]) -> MightyCallError {
+    let parsed = ErrorBody::parse(body);
+    let details = parsed.details();
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            MightyCallError::Unauthorized { reason: details }
+        }
+        StatusCode::NOT_FOUND => MightyCallError::NotFound { message: details },
+        StatusCode::BAD_REQUEST => {
+            let not_found = parsed.message.as_deref().is_some_and(|m| {
+                m.trim_end_matches('.')
+                    .to_ascii_lowercase()
+                    .ends_with("not found")
+            });
+            let auth = matches!(
+                parsed.error.as_deref(),
+                Some("invalid_client" | "invalid_grant" | "unauthorized_client")
+            );
+            if auth {
+                MightyCallError::Unauthorized { reason: details }
+            } else if not_found {
+                MightyCallError::NotFound { message: details }
+            } else {
+                MightyCallError::BadRequest { details }
+            }
+        }
+        other => MightyCallError::Upstream {
+            status: other.as_u16(),
+        },
+    }
+}

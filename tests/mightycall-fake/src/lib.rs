@@ -1,0 +1,174 @@
+//! A faithful fake of the MightyCall REST API v4 on loopback: real paths, envelopes, paging rules,
+//! error bodies, auth checks, per-api-key request counts, a quota and injectable faults.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use mightycall_fake::{FakeConfig, FakeMightyCall};
+//! let fake = FakeMightyCall::start(FakeConfig::default()).await?;
+//! let base_url = fake.base_url(); // http://127.0.0.1:PORT/v4
+//! let first = &fake.accounts()[0];
+//! assert_eq!(fake.requests(&first.api_key), 0);
+//! fake.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod dataset;
+mod faults;
+mod render;
+mod server;
+mod state;
+
+pub use config::{FakeConfig, JournalEnvelope};
+pub use dataset::{
+    CallOutcome, Direction, FakeAccount, FakeCall, FakeContact, FakeMessage, FakePhoneNumber,
+    FakeUser,
+};
+pub use faults::{Fault, FaultRule};
+pub use state::LoggedRequest;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use state::Shared;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Credentials of one generated account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountKeys {
+    pub api_key: String,
+    pub user_key: String,
+}
+
+pub struct FakeMightyCall;
+
+impl FakeMightyCall {
+    /// Generates the accounts and starts serving on `config.listen`.
+    pub async fn start(config: FakeConfig) -> std::io::Result<FakeHandle> {
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(&config, dataset::generate(&config)));
+        let app = server::router(shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "fake MightyCall stopped");
+            }
+        });
+        Ok(FakeHandle {
+            addr,
+            shared,
+            stop: Some(stop),
+            task,
+        })
+    }
+}
+
+/// A running fake. Dropping it leaves the server running until its runtime ends; tests usually
+/// just let the per-test runtime end.
+pub struct FakeHandle {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl FakeHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT/v4`, the value for `MIGHTYCALL_BASE_URL`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v4", self.addr)
+    }
+
+    pub fn accounts(&self) -> Vec<AccountKeys> {
+        let state = self.shared.lock();
+        state
+            .accounts
+            .iter()
+            .map(|a| AccountKeys {
+                api_key: a.api_key.clone(),
+                user_key: a.user_key.clone(),
+            })
+            .collect()
+    }
+
+    /// A snapshot of an account's data, for assertions.
+    pub fn account(&self, api_key: &str) -> Option<FakeAccount> {
+        self.shared.lock().account(api_key).cloned()
+    }
+
+    /// Requests received with this `x-api-key`, token calls and rejected ones included.
+    pub fn requests(&self, api_key: &str) -> usize {
+        self.shared.lock().requests.get(api_key).map_or(0, Vec::len)
+    }
+
+    pub fn request_log(&self, api_key: &str) -> Vec<LoggedRequest> {
+        self.shared
+            .lock()
+            .requests
+            .get(api_key)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn push_fault(&self, rule: FaultRule) {
+        self.shared.lock().faults.push(rule);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// After `quota` requests in 24 h an api key gets 429 "Retry after <window end> UTC".
+    pub fn set_quota(&self, quota: Option<u64>) {
+        self.shared.lock().quota = quota;
+    }
+
+    /// Pages after the first repeat the previous page's last row (shifted offsets).
+    pub fn set_duplicate_rows(&self, on: bool) {
+        self.shared.lock().duplicate_rows = on;
+    }
+
+    /// After each `/calls` page, `n` new in-progress calls arrive (timestamped now).
+    pub fn set_new_calls_per_page(&self, n: usize) {
+        self.shared.lock().new_calls_per_page = n;
+    }
+
+    pub fn set_journal_envelope(&self, envelope: JournalEnvelope) {
+        self.shared.lock().journal_envelope = envelope;
+    }
+
+    /// Expires every access token issued to this api key (refresh tokens stay valid).
+    pub fn expire_tokens(&self, api_key: &str) {
+        let past = Utc::now() - TimeDelta::seconds(1);
+        let mut state = self.shared.lock();
+        state
+            .access_tokens
+            .values_mut()
+            .filter(|t| t.api_key == api_key)
+            .for_each(|t| t.expires_at = past);
+    }
+
+    /// Adds finished calls at the given times; returns them.
+    pub fn add_calls(&self, api_key: &str, at: &[DateTime<Utc>]) -> Vec<FakeCall> {
+        let mut state = self.shared.lock();
+        at.iter()
+            .filter_map(|at| server::add_call(&mut state, api_key, *at, false))
+            .collect()
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
