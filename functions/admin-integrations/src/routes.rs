@@ -1,5 +1,8 @@
 use axum::Router;
 
 pub fn router() -> Router {
-    web::app(&web::AppConfig::new("admin-integrations", env!("CARGO_PKG_VERSION")), Router::new())
+    web::app(
+        &web::AppConfig::new("admin-integrations", env!("CARGO_PKG_VERSION")),
+        Router::new(),
+    )
 }

@@ -18,7 +18,9 @@ pub async fn run_migrations(
 ) -> Result<Vec<AppliedMigration>, StoreError> {
     // refinery's history table lives outside `public`, where every table must have forced RLS
     // (which would hide the history from a migrating role that cannot bypass RLS).
-    client.batch_execute(&format!("create schema if not exists {HISTORY_SCHEMA}")).await?;
+    client
+        .batch_execute(&format!("create schema if not exists {HISTORY_SCHEMA}"))
+        .await?;
     let mut runner = migrations::runner().set_abort_divergent(true);
     runner.set_migration_table_name(format!("{HISTORY_SCHEMA}.refinery_schema_history"));
     let report = runner

@@ -73,15 +73,18 @@ impl Db {
 }
 
 fn tls_config(config: &DbConfig) -> Result<rustls::ClientConfig, StoreError> {
-    let mut roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let mut roots =
+        rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = &config.ca_cert_path {
         let certs = CertificateDer::pem_file_iter(path)
             .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-            .map_err(|_| StoreError::Config(format!("cannot read DATABASE_CA_CERT {}", path.display())))?;
+            .map_err(|_| {
+                StoreError::Config(format!("cannot read DATABASE_CA_CERT {}", path.display()))
+            })?;
         for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|_| StoreError::Config("DATABASE_CA_CERT holds an invalid certificate".into()))?;
+            roots.add(cert).map_err(|_| {
+                StoreError::Config("DATABASE_CA_CERT holds an invalid certificate".into())
+            })?;
         }
     }
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());

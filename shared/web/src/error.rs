@@ -158,14 +158,18 @@ fn is_json(response: &Response) -> bool {
 fn generic_mark(status: StatusCode) -> ErrorMark {
     let (code, message) = match status {
         StatusCode::NOT_FOUND => ("not_found", "no such route"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "method not allowed on this route"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "method not allowed on this route")
+        }
         StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (
             "unsupported_media_type",
             "send the body as application/json",
         ),
         StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
-        StatusCode::UNPROCESSABLE_ENTITY => ("invalid_body", "the request body has the wrong shape"),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            ("invalid_body", "the request body has the wrong shape")
+        }
         s if s.is_client_error() => ("bad_request", "the request is malformed"),
         _ => ("internal", "internal error"),
     };

@@ -7,7 +7,7 @@ mod error;
 mod request_id;
 mod telemetry;
 
-pub use app::{app, serve_lambda, AppConfig};
+pub use app::{AppConfig, app, serve_lambda};
 pub use error::ApiError;
 pub use request_id::RequestId;
 pub use telemetry::init_process;

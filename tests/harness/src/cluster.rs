@@ -24,7 +24,11 @@ struct RunAs {
 
 pub(crate) fn start() -> Result<Cluster, String> {
     let bin = find_bindir()?;
-    let run_as = if is_root()? { Some(unprivileged_user()?) } else { None };
+    let run_as = if is_root()? {
+        Some(unprivileged_user()?)
+    } else {
+        None
+    };
     let base = cluster_base(run_as)?;
     remove_stale_clusters(&base);
     let dir = base.join(std::process::id().to_string());
@@ -45,7 +49,14 @@ pub(crate) fn start() -> Result<Cluster, String> {
     initdb
         .arg("-D")
         .arg(&data)
-        .args(["-U", "postgres", "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"])
+        .args([
+            "-U",
+            "postgres",
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        ])
         .arg(format!("--pwfile={}", pwfile.display()));
     run_quietly(as_user(&mut initdb, run_as), "initdb")?;
 
@@ -75,7 +86,10 @@ fn find_bindir() -> Result<PathBuf, String> {
         return if has_server(&dir) {
             Ok(dir)
         } else {
-            Err(format!("PG_BINDIR={} has no initdb/postgres", dir.display()))
+            Err(format!(
+                "PG_BINDIR={} has no initdb/postgres",
+                dir.display()
+            ))
         };
     }
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
@@ -116,7 +130,8 @@ fn is_root() -> Result<bool, String> {
 }
 
 fn unprivileged_user() -> Result<RunAs, String> {
-    let passwd = fs::read_to_string("/etc/passwd").map_err(|e| format!("cannot read /etc/passwd: {e}"))?;
+    let passwd =
+        fs::read_to_string("/etc/passwd").map_err(|e| format!("cannot read /etc/passwd: {e}"))?;
     let find = |name: &str| {
         passwd.lines().find_map(|line| {
             let fields: Vec<&str> = line.split(':').collect();
@@ -143,17 +158,23 @@ fn cluster_base(run_as: Option<RunAs>) -> Result<PathBuf, String> {
         .ok_or("the test binary is not inside a target directory")?;
     let under_target = profile_dir.join("test-postgres");
     let reachable = |path: &Path| {
-        path.ancestors()
-            .skip(1)
-            .all(|p| fs::metadata(p).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(false))
+        path.ancestors().skip(1).all(|p| {
+            fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o001 != 0)
+                .unwrap_or(false)
+        })
     };
     let base = match run_as {
-        Some(_) if !reachable(&under_target) => std::env::temp_dir().join("victorysync-test-postgres"),
+        Some(_) if !reachable(&under_target) => {
+            std::env::temp_dir().join("victorysync-test-postgres")
+        }
         _ => under_target,
     };
     fs::create_dir_all(&base).map_err(|e| format!("cannot create {}: {e}", base.display()))?;
     if run_as.is_some() {
-        let mut perms = fs::metadata(&base).map_err(|e| e.to_string())?.permissions();
+        let mut perms = fs::metadata(&base)
+            .map_err(|e| e.to_string())?
+            .permissions();
         perms.set_mode(0o755);
         fs::set_permissions(&base, perms).map_err(|e| e.to_string())?;
     }
@@ -182,7 +203,9 @@ fn as_user(command: &mut Command, run_as: Option<RunAs>) -> &mut Command {
 }
 
 fn run_quietly(command: &mut Command, what: &str) -> Result<(), String> {
-    let out = command.output().map_err(|e| format!("cannot run {what}: {e}"))?;
+    let out = command
+        .output()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {
@@ -201,7 +224,13 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free loopback port: {e}"))
 }
 
-fn start_postgres(bin: &Path, data: &Path, dir: &Path, port: u16, run_as: Option<RunAs>) -> Result<Child, String> {
+fn start_postgres(
+    bin: &Path,
+    data: &Path,
+    dir: &Path,
+    port: u16,
+    run_as: Option<RunAs>,
+) -> Result<Child, String> {
     let log = fs::File::create(dir.join("postgres.log")).map_err(|e| e.to_string())?;
     let log_err = log.try_clone().map_err(|e| e.to_string())?;
     if let Some(user) = run_as {
@@ -214,9 +243,21 @@ fn start_postgres(bin: &Path, data: &Path, dir: &Path, port: u16, run_as: Option
         .arg("-p")
         .arg(port.to_string())
         // Loopback TCP only; no Unix socket to collide with a system server's.
-        .args(["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="])
+        .args([
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "unix_socket_directories=",
+        ])
         // Durability is pointless for throw-away test data and costs seconds per test run.
-        .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        .args([
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+        ])
         .args(["-c", "max_connections=300", "-c", "shared_buffers=256MB"])
         .stdin(Stdio::null())
         .stdout(log)
@@ -256,24 +297,37 @@ rm -rf "$3""#;
         .map_err(|e| format!("cannot start the cluster watchdog: {e}"))
 }
 
-fn wait_until_ready(port: u16, password: &str, postgres: &mut Child, dir: &Path) -> Result<(), String> {
+fn wait_until_ready(
+    port: u16,
+    password: &str,
+    postgres: &mut Child,
+    dir: &Path,
+) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     let log = || fs::read_to_string(dir.join("postgres.log")).unwrap_or_default();
     loop {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             let url = format!("postgres://postgres:{password}@127.0.0.1:{port}/postgres");
             let ready = crate::server::block_on(async move {
-                tokio_postgres::connect(&url, tokio_postgres::NoTls).await.is_ok()
+                tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                    .await
+                    .is_ok()
             });
             if ready {
                 return Ok(());
             }
         }
         if let Ok(Some(status)) = postgres.try_wait() {
-            return Err(format!("postgres stopped while starting ({status}): {}", log()));
+            return Err(format!(
+                "postgres stopped while starting ({status}): {}",
+                log()
+            ));
         }
         if Instant::now() > deadline {
-            return Err(format!("postgres did not accept connections within 30 s: {}", log()));
+            return Err(format!(
+                "postgres did not accept connections within 30 s: {}",
+                log()
+            ));
         }
         std::thread::sleep(Duration::from_millis(50));
     }

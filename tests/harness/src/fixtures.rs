@@ -46,10 +46,21 @@ impl Tenants {
             outsider: Uuid::new_v4(),
         };
         for user in [
-            t.admin_a, t.manager_a, t.agent_a, t.admin_b, t.manager_b, t.agent_b, t.outsider,
+            t.admin_a,
+            t.manager_a,
+            t.agent_a,
+            t.admin_b,
+            t.manager_b,
+            t.agent_b,
+            t.outsider,
         ] {
             let email = format!("{user}@example.test");
-            exec(admin, "insert into profiles (id, email) values ($1, $2)", &[&user, &email]).await;
+            exec(
+                admin,
+                "insert into profiles (id, email) values ($1, $2)",
+                &[&user, &email],
+            )
+            .await;
         }
         exec(
             admin,
@@ -58,10 +69,31 @@ impl Tenants {
         )
         .await;
         for (org, name, members) in [
-            (t.org_a, "Org A", [(t.admin_a, "org_admin"), (t.manager_a, "org_manager"), (t.agent_a, "agent")]),
-            (t.org_b, "Org B", [(t.admin_b, "org_admin"), (t.manager_b, "org_manager"), (t.agent_b, "agent")]),
+            (
+                t.org_a,
+                "Org A",
+                [
+                    (t.admin_a, "org_admin"),
+                    (t.manager_a, "org_manager"),
+                    (t.agent_a, "agent"),
+                ],
+            ),
+            (
+                t.org_b,
+                "Org B",
+                [
+                    (t.admin_b, "org_admin"),
+                    (t.manager_b, "org_manager"),
+                    (t.agent_b, "agent"),
+                ],
+            ),
         ] {
-            exec(admin, "insert into organizations (id, name) values ($1, $2)", &[&org, &name]).await;
+            exec(
+                admin,
+                "insert into organizations (id, name) values ($1, $2)",
+                &[&org, &name],
+            )
+            .await;
             for (user, role) in members {
                 exec(
                     admin,
@@ -104,7 +136,10 @@ async fn seed_org_rows(admin: &Client, org: Uuid) {
 
 async fn exec(admin: &Client, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) {
     if let Err(e) = admin.execute(sql, params).await {
-        let detail = e.as_db_error().map(|d| d.message().to_owned()).unwrap_or_default();
+        let detail = e
+            .as_db_error()
+            .map(|d| d.message().to_owned())
+            .unwrap_or_default();
         #[allow(clippy::panic)]
         {
             panic!("fixture statement failed: {e} {detail}\n{sql}")

@@ -101,7 +101,10 @@ async fn set_up() -> Result<Server, String> {
     let maintenance = server.admin.get_dbname().unwrap_or("postgres").to_owned();
     let admin = connect(&server.admin_config(&maintenance)).await?;
     let exists = admin
-        .query_opt("select 1 from pg_database where datname = $1", &[&server.template])
+        .query_opt(
+            "select 1 from pg_database where datname = $1",
+            &[&server.template],
+        )
         .await
         .map_err(|e| e.to_string())?
         .is_some();
@@ -168,8 +171,17 @@ fn migrations_fingerprint() -> Result<String, String> {
     files.sort();
     let mut hash = Sha256::new();
     for file in files {
-        hash.update(file.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        hash.update(
+            file.file_name()
+                .map(|n| n.as_encoded_bytes())
+                .unwrap_or_default(),
+        );
         hash.update(std::fs::read(&file).map_err(|e| e.to_string())?);
     }
-    Ok(hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect())
+    Ok(hash
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }

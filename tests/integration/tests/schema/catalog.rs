@@ -23,9 +23,19 @@ async fn every_public_table_has_row_level_security_enabled_and_forced() {
            and not (c.relrowsecurity and c.relforcerowsecurity)",
     )
     .await;
-    assert!(missing.is_empty(), "tables without enabled+forced RLS: {missing:?}");
-    let tables = names(&db, "select tablename::text from pg_tables where schemaname = 'public'").await;
-    assert!(tables.len() >= 15, "the catalog query must see the tables: {tables:?}");
+    assert!(
+        missing.is_empty(),
+        "tables without enabled+forced RLS: {missing:?}"
+    );
+    let tables = names(
+        &db,
+        "select tablename::text from pg_tables where schemaname = 'public'",
+    )
+    .await;
+    assert!(
+        tables.len() >= 15,
+        "the catalog query must see the tables: {tables:?}"
+    );
 }
 
 #[tokio::test]
@@ -39,13 +49,19 @@ async fn no_policy_lets_authenticated_or_anon_through_unconditionally() {
            and (btrim(coalesce(qual, ''), '() ') = 'true' or btrim(coalesce(with_check, ''), '() ') = 'true')",
     )
     .await;
-    assert!(open.is_empty(), "policies that are `true` for authenticated/anon: {open:?}");
+    assert!(
+        open.is_empty(),
+        "policies that are `true` for authenticated/anon: {open:?}"
+    );
     let anon_policies = names(
         &db,
         "select policyname::text from pg_policies where schemaname = 'public' and roles && array['anon', 'public']::name[]",
     )
     .await;
-    assert!(anon_policies.is_empty(), "policies for anon/public: {anon_policies:?}");
+    assert!(
+        anon_policies.is_empty(),
+        "policies for anon/public: {anon_policies:?}"
+    );
 }
 
 #[tokio::test]
@@ -58,14 +74,20 @@ async fn security_definer_functions_pin_their_search_path() {
            and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%')",
     )
     .await;
-    assert!(unpinned.is_empty(), "SECURITY DEFINER functions without a fixed search_path: {unpinned:?}");
+    assert!(
+        unpinned.is_empty(),
+        "SECURITY DEFINER functions without a fixed search_path: {unpinned:?}"
+    );
     let definers = names(
         &db,
         "select p.proname::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where p.prosecdef and n.nspname = 'private'",
     )
     .await;
-    assert!(definers.len() >= 3, "the policy helpers are SECURITY DEFINER: {definers:?}");
+    assert!(
+        definers.len() >= 3,
+        "the policy helpers are SECURITY DEFINER: {definers:?}"
+    );
 }
 
 #[tokio::test]
@@ -80,7 +102,10 @@ async fn anon_has_no_privileges_and_private_helpers_are_not_public() {
          where grantee = 'anon' and table_schema = 'public'",
     )
     .await;
-    assert!(anon.is_empty(), "anon privileges on public tables: {anon:?}");
+    assert!(
+        anon.is_empty(),
+        "anon privileges on public tables: {anon:?}"
+    );
     let executable = names(
         &db,
         "select p.proname::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
@@ -88,7 +113,10 @@ async fn anon_has_no_privileges_and_private_helpers_are_not_public() {
            or has_function_privilege('public', p.oid, 'execute'))",
     )
     .await;
-    assert!(executable.is_empty(), "private helpers executable by anon/public: {executable:?}");
+    assert!(
+        executable.is_empty(),
+        "private helpers executable by anon/public: {executable:?}"
+    );
 }
 
 #[tokio::test]
@@ -101,5 +129,8 @@ async fn credentials_and_tokens_are_not_readable_by_authenticated() {
            and column_name in ('credentials_ciphertext', 'token_cache_ciphertext', 'webhook_token_hash', 'token_hash', 'payload')",
     )
     .await;
-    assert!(readable.is_empty(), "secret columns readable by authenticated: {readable:?}");
+    assert!(
+        readable.is_empty(),
+        "secret columns readable by authenticated: {readable:?}"
+    );
 }

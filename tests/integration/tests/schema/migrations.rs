@@ -7,14 +7,27 @@ async fn migrations_apply_to_an_empty_database_and_rerun_as_a_no_op() {
 
     let first = store::run_migrations(&mut admin).await.unwrap();
     let versions: Vec<i32> = first.iter().map(|m| m.version).collect();
-    assert_eq!(versions, (1..=versions.len() as i32).collect::<Vec<_>>(), "applied in order from V1");
-    assert!(first.len() >= 4, "expected every migration to apply, got {first:?}");
+    assert_eq!(
+        versions,
+        (1..=versions.len() as i32).collect::<Vec<_>>(),
+        "applied in order from V1"
+    );
+    assert!(
+        first.len() >= 4,
+        "expected every migration to apply, got {first:?}"
+    );
 
     let second = store::run_migrations(&mut admin).await.unwrap();
-    assert!(second.is_empty(), "a re-run must apply nothing, applied {second:?}");
+    assert!(
+        second.is_empty(),
+        "a re-run must apply nothing, applied {second:?}"
+    );
 
     let tables: i64 = admin
-        .query_one("select count(*) from pg_tables where schemaname = 'public'", &[])
+        .query_one(
+            "select count(*) from pg_tables where schemaname = 'public'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -35,6 +48,10 @@ async fn migrations_tolerate_existing_supabase_roles_and_auth_functions() {
         .await
         .unwrap();
     store::run_migrations(&mut admin).await.unwrap();
-    let uid: uuid::Uuid = admin.query_one("select auth.uid()", &[]).await.unwrap().get(0);
+    let uid: uuid::Uuid = admin
+        .query_one("select auth.uid()", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(uid.to_string(), "00000000-0000-0000-0000-0000000000aa");
 }

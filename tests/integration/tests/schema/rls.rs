@@ -17,24 +17,99 @@ struct Table {
 }
 
 const TABLES: &[Table] = &[
-    Table { name: "organizations", org: "id", update: "name = name", insert: "insert into organizations (name) select 'x' where $1::uuid is not null and $2::uuid is not null" },
-    Table { name: "org_users", org: "org_id", update: "role = role", insert: "insert into org_users (org_id, user_id, role) values ($1, $2, 'org_admin')" },
-    Table { name: "org_invites", org: "org_id", update: "role = role", insert: "insert into org_invites (org_id, email, role, token_hash, invited_by, expires_at) values ($1, 'x@example.test', 'org_admin', sha256(gen_random_uuid()::text::bytea), $2, now() + interval '1 day')" },
-    Table { name: "org_integrations", org: "org_id", update: "enabled = enabled", insert: "insert into org_integrations (org_id, provider, credentials_ciphertext, credentials_key_id, created_by) values ($1, 'mightycall', 'x', 'k1', $2)" },
-    Table { name: "integration_sync_jobs", org: "org_id", update: "status = status", insert: "insert into integration_sync_jobs (org_id, resource, trigger, requested_by) values ($1, 'sms', 'user', $2)" },
-    Table { name: "sync_state", org: "org_id", update: "watermark = watermark", insert: "insert into sync_state (org_id, resource) select $1, 'sms' where $2::uuid is not null" },
-    Table { name: "audit_log", org: "org_id", update: "action = action", insert: "insert into audit_log (org_id, actor_kind, actor_user_id, action) values ($1, 'user', $2, 'test.insert')" },
-    Table { name: "webhook_events", org: "org_id", update: "event_type = event_type", insert: "insert into webhook_events (org_id, event_guid, event_type, payload) select $1, gen_random_uuid()::text, 'x', '{}' where $2::uuid is not null" },
-    Table { name: "phone_numbers", org: "org_id", update: "label = label", insert: "insert into phone_numbers (org_id, external_id, number) select $1, gen_random_uuid()::text, '+1' where $2::uuid is not null" },
-    Table { name: "calls", org: "org_id", update: "status = status", insert: "insert into calls (org_id, external_id, started_at, direction) select $1, gen_random_uuid()::text, now(), 'incoming' where $2::uuid is not null" },
-    Table { name: "mightycall_recordings", org: "org_id", update: "url = url", insert: "insert into mightycall_recordings (org_id, external_id, recorded_at, url) select $1, gen_random_uuid()::text, now(), 'u' where $2::uuid is not null" },
-    Table { name: "mightycall_voicemails", org: "org_id", update: "status = status", insert: "insert into mightycall_voicemails (org_id, external_id, received_at) select $1, gen_random_uuid()::text, now() where $2::uuid is not null" },
-    Table { name: "mightycall_sms_messages", org: "org_id", update: "body = body", insert: "insert into mightycall_sms_messages (org_id, external_id, sent_at, direction) select $1, gen_random_uuid()::text, now(), 'inbound' where $2::uuid is not null" },
-    Table { name: "mightycall_contacts", org: "org_id", update: "first_name = first_name", insert: "insert into mightycall_contacts (org_id, external_id) select $1, gen_random_uuid()::text where $2::uuid is not null" },
+    Table {
+        name: "organizations",
+        org: "id",
+        update: "name = name",
+        insert: "insert into organizations (name) select 'x' where $1::uuid is not null and $2::uuid is not null",
+    },
+    Table {
+        name: "org_users",
+        org: "org_id",
+        update: "role = role",
+        insert: "insert into org_users (org_id, user_id, role) values ($1, $2, 'org_admin')",
+    },
+    Table {
+        name: "org_invites",
+        org: "org_id",
+        update: "role = role",
+        insert: "insert into org_invites (org_id, email, role, token_hash, invited_by, expires_at) values ($1, 'x@example.test', 'org_admin', sha256(gen_random_uuid()::text::bytea), $2, now() + interval '1 day')",
+    },
+    Table {
+        name: "org_integrations",
+        org: "org_id",
+        update: "enabled = enabled",
+        insert: "insert into org_integrations (org_id, provider, credentials_ciphertext, credentials_key_id, created_by) values ($1, 'mightycall', 'x', 'k1', $2)",
+    },
+    Table {
+        name: "integration_sync_jobs",
+        org: "org_id",
+        update: "status = status",
+        insert: "insert into integration_sync_jobs (org_id, resource, trigger, requested_by) values ($1, 'sms', 'user', $2)",
+    },
+    Table {
+        name: "sync_state",
+        org: "org_id",
+        update: "watermark = watermark",
+        insert: "insert into sync_state (org_id, resource) select $1, 'sms' where $2::uuid is not null",
+    },
+    Table {
+        name: "audit_log",
+        org: "org_id",
+        update: "action = action",
+        insert: "insert into audit_log (org_id, actor_kind, actor_user_id, action) values ($1, 'user', $2, 'test.insert')",
+    },
+    Table {
+        name: "webhook_events",
+        org: "org_id",
+        update: "event_type = event_type",
+        insert: "insert into webhook_events (org_id, event_guid, event_type, payload) select $1, gen_random_uuid()::text, 'x', '{}' where $2::uuid is not null",
+    },
+    Table {
+        name: "phone_numbers",
+        org: "org_id",
+        update: "label = label",
+        insert: "insert into phone_numbers (org_id, external_id, number) select $1, gen_random_uuid()::text, '+1' where $2::uuid is not null",
+    },
+    Table {
+        name: "calls",
+        org: "org_id",
+        update: "status = status",
+        insert: "insert into calls (org_id, external_id, started_at, direction) select $1, gen_random_uuid()::text, now(), 'incoming' where $2::uuid is not null",
+    },
+    Table {
+        name: "mightycall_recordings",
+        org: "org_id",
+        update: "url = url",
+        insert: "insert into mightycall_recordings (org_id, external_id, recorded_at, url) select $1, gen_random_uuid()::text, now(), 'u' where $2::uuid is not null",
+    },
+    Table {
+        name: "mightycall_voicemails",
+        org: "org_id",
+        update: "status = status",
+        insert: "insert into mightycall_voicemails (org_id, external_id, received_at) select $1, gen_random_uuid()::text, now() where $2::uuid is not null",
+    },
+    Table {
+        name: "mightycall_sms_messages",
+        org: "org_id",
+        update: "body = body",
+        insert: "insert into mightycall_sms_messages (org_id, external_id, sent_at, direction) select $1, gen_random_uuid()::text, now(), 'inbound' where $2::uuid is not null",
+    },
+    Table {
+        name: "mightycall_contacts",
+        org: "org_id",
+        update: "first_name = first_name",
+        insert: "insert into mightycall_contacts (org_id, external_id) select $1, gen_random_uuid()::text where $2::uuid is not null",
+    },
 ];
 
 /// Tables only org admins of the org (or platform admins) may read.
-const ADMIN_ONLY: &[&str] = &["org_invites", "org_integrations", "audit_log", "webhook_events"];
+const ADMIN_ONLY: &[&str] = &[
+    "org_invites",
+    "org_integrations",
+    "audit_log",
+    "webhook_events",
+];
 
 async fn setup() -> (TestDb, Db, Tenants) {
     let test_db = TestDb::new().await;
@@ -51,12 +126,21 @@ async fn visible(db: &Db, user: Uuid, t: &Table, tenants: &Tenants) -> (i64, i64
         org = t.org,
         name = t.name
     );
-    let row = tx.client().query_one(&sql, &[&tenants.org_a, &tenants.org_b]).await.unwrap();
+    let row = tx
+        .client()
+        .query_one(&sql, &[&tenants.org_a, &tenants.org_b])
+        .await
+        .unwrap();
     (row.get(0), row.get(1))
 }
 
 /// Runs one statement as `user` in its own transaction (rolled back) and returns rows affected.
-async fn run_as(db: &Db, user: Uuid, sql: &str, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<u64, StoreError> {
+async fn run_as(
+    db: &Db,
+    user: Uuid,
+    sql: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<u64, StoreError> {
     let tx = db.as_user(&claims_for(user)).await?;
     Ok(tx.client().execute(sql, params).await?)
 }
@@ -70,7 +154,11 @@ async fn members_of_org_a_read_none_of_org_b() {
             assert_eq!(b, 0, "{}: a member of A sees {b} rows of B", table.name);
             let admin_only = ADMIN_ONLY.contains(&table.name);
             if user == t.admin_a || !admin_only {
-                assert!(a > 0, "{}: a member of A must see A's rows (positive control)", table.name);
+                assert!(
+                    a > 0,
+                    "{}: a member of A must see A's rows (positive control)",
+                    table.name
+                );
             } else {
                 assert_eq!(a, 0, "{}: only org admins may read it", table.name);
             }
@@ -83,7 +171,10 @@ async fn org_admin_of_a_cannot_update_or_delete_org_b_rows() {
     let (test_db, db, t) = setup().await;
     let before = snapshot(&test_db, t.org_b).await;
     for table in TABLES {
-        let update = format!("update {} set {} where {} = $1", table.name, table.update, table.org);
+        let update = format!(
+            "update {} set {} where {} = $1",
+            table.name, table.update, table.org
+        );
         let delete = format!("delete from {} where {} = $1", table.name, table.org);
         for sql in [&update, &delete] {
             let result = run_as(&db, t.admin_a, sql, &[&t.org_b]).await;
@@ -96,13 +187,30 @@ async fn org_admin_of_a_cannot_update_or_delete_org_b_rows() {
     // Positive control: the same kind of statement reaches A's own rows where writes are allowed.
     for name in ["organizations", "org_users", "org_integrations"] {
         let table = TABLES.iter().find(|t| t.name == name).unwrap();
-        let sql = format!("update {} set {} where {} = $1", table.name, table.update, table.org);
+        let sql = format!(
+            "update {} set {} where {} = $1",
+            table.name, table.update, table.org
+        );
         let n = run_as(&db, t.admin_a, &sql, &[&t.org_a]).await.unwrap();
         assert!(n > 0, "{name}: an org admin updates their own org's rows");
     }
-    let renamed = run_as(&db, t.admin_a, "update organizations set name = 'A2' where id = $1", &[&t.org_a]).await;
-    assert_eq!(renamed.unwrap(), 1, "an org admin renames their own org (positive control)");
-    assert_eq!(snapshot(&test_db, t.org_b).await, before, "org B's rows changed");
+    let renamed = run_as(
+        &db,
+        t.admin_a,
+        "update organizations set name = 'A2' where id = $1",
+        &[&t.org_a],
+    )
+    .await;
+    assert_eq!(
+        renamed.unwrap(),
+        1,
+        "an org admin renames their own org (positive control)"
+    );
+    assert_eq!(
+        snapshot(&test_db, t.org_b).await,
+        before,
+        "org B's rows changed"
+    );
 }
 
 #[tokio::test]
@@ -121,9 +229,17 @@ async fn members_of_org_a_cannot_insert_rows_into_org_b() {
     for name in ["org_invites", "integration_sync_jobs", "audit_log"] {
         let table = TABLES.iter().find(|t| t.name == name).unwrap();
         let result = run_as(&db, t.admin_a, table.insert, &[&t.org_a, &t.admin_a]).await;
-        assert_eq!(result.unwrap(), 1, "{name}: an org admin writes in their own org");
+        assert_eq!(
+            result.unwrap(),
+            1,
+            "{name}: an org admin writes in their own org"
+        );
     }
-    assert_eq!(snapshot(&test_db, t.org_b).await, before, "org B's rows changed");
+    assert_eq!(
+        snapshot(&test_db, t.org_b).await,
+        before,
+        "org B's rows changed"
+    );
 }
 
 #[tokio::test]
@@ -131,7 +247,12 @@ async fn without_claims_nothing_is_visible() {
     let (_keep, db, t) = setup().await;
     for table in TABLES.iter().map(|t| t.name).chain(["profiles"]) {
         let tx = db.as_user(&json!({})).await.unwrap();
-        let n: i64 = tx.client().query_one(&format!("select count(*) from {table}"), &[]).await.unwrap().get(0);
+        let n: i64 = tx
+            .client()
+            .query_one(&format!("select count(*) from {table}"), &[])
+            .await
+            .unwrap()
+            .get(0);
         assert_eq!(n, 0, "{table}: rows visible without claims");
     }
     let insert = run_as(&db, Uuid::nil(), "insert into audit_log (org_id, actor_kind, actor_user_id, action) values ($1, 'user', $2, 'x')", &[&t.org_a, &t.admin_a]).await;
@@ -143,7 +264,11 @@ async fn service_role_and_platform_admins_see_every_org() {
     let (_keep, db, t) = setup().await;
     for table in TABLES {
         let (a, b) = visible(&db, t.platform_admin, table, &t).await;
-        assert!(a > 0 && b > 0, "{}: platform admin sees both orgs", table.name);
+        assert!(
+            a > 0 && b > 0,
+            "{}: platform admin sees both orgs",
+            table.name
+        );
         let tx = db.as_service().await.unwrap();
         let sql = format!("select count(distinct {}) from {}", table.org, table.name);
         let orgs: i64 = tx.client().query_one(&sql, &[]).await.unwrap().get(0);
@@ -154,16 +279,44 @@ async fn service_role_and_platform_admins_see_every_org() {
 #[tokio::test]
 async fn users_cannot_grant_themselves_roles() {
     let (_keep, db, t) = setup().await;
-    let escalate = run_as(&db, t.agent_a, "update profiles set global_role = 'platform_admin' where id = $1", &[&t.agent_a]).await;
+    let escalate = run_as(
+        &db,
+        t.agent_a,
+        "update profiles set global_role = 'platform_admin' where id = $1",
+        &[&t.agent_a],
+    )
+    .await;
     assert!(matches!(escalate, Err(StoreError::Denied)), "{escalate:?}");
-    let promote = run_as(&db, t.agent_a, "update org_users set role = 'org_admin' where user_id = $1", &[&t.agent_a]).await;
+    let promote = run_as(
+        &db,
+        t.agent_a,
+        "update org_users set role = 'org_admin' where user_id = $1",
+        &[&t.agent_a],
+    )
+    .await;
     assert_eq!(promote.unwrap(), 0, "an agent cannot promote themselves");
     let newcomer = Uuid::new_v4();
     let forged = run_as(&db, newcomer, "insert into profiles (id, email, global_role) values ($1, 'x@example.test', 'platform_admin')", &[&newcomer]).await;
     assert!(matches!(forged, Err(StoreError::Denied)), "{forged:?}");
-    let own = run_as(&db, newcomer, "insert into profiles (id, email) values ($1, 'x@example.test')", &[&newcomer]).await;
-    assert_eq!(own.unwrap(), 1, "a user creates their own profile (positive control)");
-    let other = run_as(&db, newcomer, "insert into profiles (id, email) values ($1, 'y@example.test')", &[&Uuid::new_v4()]).await;
+    let own = run_as(
+        &db,
+        newcomer,
+        "insert into profiles (id, email) values ($1, 'x@example.test')",
+        &[&newcomer],
+    )
+    .await;
+    assert_eq!(
+        own.unwrap(),
+        1,
+        "a user creates their own profile (positive control)"
+    );
+    let other = run_as(
+        &db,
+        newcomer,
+        "insert into profiles (id, email) values ($1, 'y@example.test')",
+        &[&Uuid::new_v4()],
+    )
+    .await;
     assert!(matches!(other, Err(StoreError::Denied)), "{other:?}");
 }
 
@@ -171,15 +324,33 @@ async fn users_cannot_grant_themselves_roles() {
 async fn profiles_are_visible_to_co_members_only() {
     let (_keep, db, t) = setup().await;
     let tx = db.as_user(&claims_for(t.agent_a)).await.unwrap();
-    let ids: Vec<Uuid> = tx.client().query("select id from profiles", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    let ids: Vec<Uuid> = tx
+        .client()
+        .query("select id from profiles", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     let mut expected = vec![t.admin_a, t.manager_a, t.agent_a];
     let mut seen = ids.clone();
     expected.sort();
     seen.sort();
     assert_eq!(seen, expected);
     let tx = db.as_user(&claims_for(t.outsider)).await.unwrap();
-    let ids: Vec<Uuid> = tx.client().query("select id from profiles", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
-    assert_eq!(ids, vec![t.outsider], "a user in no org sees only themselves");
+    let ids: Vec<Uuid> = tx
+        .client()
+        .query("select id from profiles", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        ids,
+        vec![t.outsider],
+        "a user in no org sees only themselves"
+    );
 }
 
 #[tokio::test]
@@ -195,8 +366,16 @@ async fn claims_do_not_outlive_their_transaction_on_a_pooled_connection() {
     let dropped = db.as_user(&claims_for(t.admin_b)).await.unwrap();
     drop(dropped);
     let tx = db.as_user(&json!({})).await.unwrap();
-    let n: i64 = tx.client().query_one("select count(*) from organizations", &[]).await.unwrap().get(0);
-    assert_eq!(n, 0, "the previous transactions' claims leaked into this one");
+    let n: i64 = tx
+        .client()
+        .query_one("select count(*) from organizations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        n, 0,
+        "the previous transactions' claims leaked into this one"
+    );
 }
 
 /// Everything org B owns, as text, read past RLS.
@@ -204,7 +383,10 @@ async fn snapshot(test_db: &TestDb, org: Uuid) -> Vec<String> {
     let admin = test_db.admin().await;
     let mut out = Vec::new();
     for table in TABLES {
-        let sql = format!("select t::text from {} t where {} = $1 order by 1", table.name, table.org);
+        let sql = format!(
+            "select t::text from {} t where {} = $1 order by 1",
+            table.name, table.org
+        );
         for row in admin.query(&sql, &[&org]).await.unwrap() {
             out.push(row.get(0));
         }

@@ -1,0 +1,131 @@
+//! What every function shares, driven through the Lambda request path with the sample events in
+//! `events/`: the health route, JSON errors for unknown routes, methods and oversized bodies.
+
+// Test helpers fail the test by panicking, like the assertions they serve.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::Router;
+use axum::body::Body;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn http_functions() -> Vec<(&'static str, Router)> {
+    vec![
+        ("user", user::routes::router()),
+        ("data", data::routes::router()),
+        ("sync", sync::routes::router()),
+        ("admin-integrations", admin_integrations::routes::router()),
+        ("trigger", trigger::routes::router()),
+    ]
+}
+
+/// Parses an API Gateway v2 event exactly as the Lambda runtime does and runs it through the router.
+async fn invoke(router: Router, event: &str) -> (u16, Value, axum::http::HeaderMap) {
+    let request = lambda_http::request::from_str(event).expect("a valid API Gateway v2 event");
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("response is not JSON: {}", String::from_utf8_lossy(&bytes)));
+    (status, body, headers)
+}
+
+fn event_with(method: &str, path: &str, body: Option<&str>) -> String {
+    let mut event: Value =
+        serde_json::from_str(include_str!("../../../../events/http/health.json")).unwrap();
+    event["rawPath"] = path.into();
+    event["requestContext"]["http"]["path"] = path.into();
+    event["requestContext"]["http"]["method"] = method.into();
+    if let Some(body) = body {
+        event["body"] = body.into();
+        event["headers"]["content-type"] = "application/json".into();
+        // API Gateway forwards the client's Content-Length.
+        event["headers"]["content-length"] = body.len().to_string().into();
+    }
+    event.to_string()
+}
+
+#[tokio::test]
+async fn every_http_function_answers_its_health_route() {
+    for (name, router) in http_functions() {
+        let (status, body, headers) =
+            invoke(router, include_str!("../../../../events/http/health.json")).await;
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(body["status"], "ok", "{name}");
+        assert_eq!(body["function"], name);
+        assert_eq!(body["version"], env!("CARGO_PKG_VERSION"), "{name}");
+        assert_eq!(
+            headers["x-request-id"], "Vs1HealthReq0=",
+            "{name}: API Gateway's request id is echoed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_get_a_json_404_with_the_request_id() {
+    for (name, router) in http_functions() {
+        let (status, body, _) = invoke(
+            router,
+            include_str!("../../../../events/http/unknown-route.json"),
+        )
+        .await;
+        assert_eq!(status, 404, "{name}");
+        assert_eq!(body["error"], "not_found", "{name}");
+        assert_eq!(body["request_id"], "Vs1UnknownRt0=", "{name}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_method_gets_a_json_405() {
+    for (name, router) in http_functions() {
+        let (status, body, _) = invoke(router, &event_with("DELETE", "/api/health", None)).await;
+        assert_eq!(status, 405, "{name}");
+        assert_eq!(body["error"], "method_not_allowed", "{name}");
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_a_json_413() {
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
+    for (name, router) in http_functions() {
+        let (status, body, _) =
+            invoke(router, &event_with("POST", "/api/health", Some(&huge))).await;
+        assert_eq!(status, 413, "{name}");
+        assert_eq!(body["error"], "payload_too_large", "{name}");
+    }
+}
+
+#[tokio::test]
+async fn without_api_gateway_a_request_id_is_generated() {
+    let (_, router) = http_functions().remove(0);
+    let request = axum::http::Request::get("/api/nowhere")
+        .body(Body::empty())
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    let id = body["request_id"].as_str().unwrap();
+    assert!(
+        uuid::Uuid::parse_str(id).is_ok(),
+        "generated id is a UUID: {id}"
+    );
+}
+
+#[test]
+fn the_sync_worker_answers_its_health_event_and_refuses_unknown_events() {
+    let health: Value =
+        serde_json::from_str(include_str!("../../../../events/sync-worker/health.json")).unwrap();
+    let answer = sync_worker::handle(health).unwrap();
+    assert_eq!(answer["status"], "ok");
+    assert_eq!(answer["function"], "sync-worker");
+
+    let unknown = serde_json::json!({"detail-type": "Something Else", "detail": {}});
+    let err = sync_worker::handle(unknown).unwrap_err();
+    assert!(err.to_string().contains("Something Else"), "{err}");
+}
