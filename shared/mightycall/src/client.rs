@@ -14,7 +14,7 @@ use crate::token::CachedToken;
 use crate::transport::{Transport, error_for};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use futures::Stream;
+use futures::stream::BoxStream;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -222,7 +222,7 @@ impl MightyCallClient {
     pub fn calls(
         &self,
         query: CallsQuery,
-    ) -> impl Stream<Item = Result<Page<Call>, MightyCallError>> + Send + 'static {
+    ) -> BoxStream<'static, Result<Page<Call>, MightyCallError>> {
         self.offset_stream(
             "calls",
             "/calls",
@@ -236,7 +236,7 @@ impl MightyCallClient {
     pub fn voicemails(
         &self,
         query: VoicemailsQuery,
-    ) -> impl Stream<Item = Result<Page<Voicemail>, MightyCallError>> + Send + 'static {
+    ) -> BoxStream<'static, Result<Page<Voicemail>, MightyCallError>> {
         self.offset_stream(
             "voicemails",
             "/voicemails",
@@ -251,7 +251,7 @@ impl MightyCallClient {
     pub fn journal(
         &self,
         query: JournalQuery,
-    ) -> impl Stream<Item = Result<Page<JournalRequest>, MightyCallError>> + Send + 'static {
+    ) -> BoxStream<'static, Result<Page<JournalRequest>, MightyCallError>> {
         let client = self.clone();
         let page_size = query.page_size;
         paginate(
@@ -290,7 +290,7 @@ impl MightyCallClient {
     pub fn contacts(
         &self,
         query: ContactsQuery,
-    ) -> impl Stream<Item = Result<Page<Contact>, MightyCallError>> + Send + 'static {
+    ) -> BoxStream<'static, Result<Page<Contact>, MightyCallError>> {
         const CONTEXT: &str = "contacts";
         let client = self.clone();
         let page_size = query.page_size;
@@ -332,7 +332,7 @@ impl MightyCallClient {
         window: UtcWindow,
         page_size: PageSize,
         skip: u32,
-    ) -> impl Stream<Item = Result<Page<T>, MightyCallError>> + Send + 'static {
+    ) -> BoxStream<'static, Result<Page<T>, MightyCallError>> {
         let client = self.clone();
         paginate(PageCursor::Offset { skip }, page_size, move |cursor| {
             let client = client.clone();

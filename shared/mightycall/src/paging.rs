@@ -6,7 +6,8 @@ use crate::config::PageSize;
 use crate::decode::{Decoded, SkippedRecord};
 use crate::error::MightyCallError;
 use crate::models::Identified;
-use futures::Stream;
+use futures::StreamExt;
+use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::future::Future;
@@ -70,18 +71,18 @@ pub(crate) fn paginate<T, F, Fut>(
     start: PageCursor,
     page_size: PageSize,
     fetch: F,
-) -> impl Stream<Item = Result<Page<T>, MightyCallError>>
+) -> BoxStream<'static, Result<Page<T>, MightyCallError>>
 where
-    T: Identified,
-    F: FnMut(PageCursor) -> Fut,
-    Fut: Future<Output = Result<RawPage<T>, MightyCallError>>,
+    T: Identified + Send + 'static,
+    F: FnMut(PageCursor) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<RawPage<T>, MightyCallError>> + Send,
 {
     let state = State {
         fetch,
         next: Some(start),
         seen: HashSet::new(),
     };
-    futures::stream::try_unfold(state, move |mut state| async move {
+    let pages = futures::stream::try_unfold(state, move |mut state| async move {
         let Some(cursor) = state.next else {
             return Ok(None);
         };
@@ -104,7 +105,8 @@ where
         };
         state.next = next;
         Ok(Some((page, state)))
-    })
+    });
+    pages.boxed()
 }
 
 impl PageCursor {

@@ -115,7 +115,7 @@ impl Transport {
     async fn attempt(&self, request: reqwest::RequestBuilder) -> Attempt {
         let response = match request.send().await {
             Ok(response) => response,
-            Err(e) => return transport_failure(&e),
+            Err(e) => return transport_failure(e),
         };
         let status = response.status();
         let header_retry_after = response
@@ -125,7 +125,7 @@ impl Transport {
             .and_then(|v| parse_retry_after_header(v, Utc::now()));
         let body = match response.bytes().await {
             Ok(body) => body,
-            Err(e) => return transport_failure(&e),
+            Err(e) => return transport_failure(e),
         };
         if status == StatusCode::TOO_MANY_REQUESTS {
             let retry_after = header_retry_after.or_else(|| {
@@ -152,12 +152,12 @@ impl Transport {
 
 /// Timeouts and connection failures (refused, reset) are retried; the error text never includes
 /// the URL.
-fn transport_failure(e: &reqwest::Error) -> Attempt {
+fn transport_failure(e: reqwest::Error) -> Attempt {
     let error = if e.is_timeout() {
         MightyCallError::Timeout
     } else {
         MightyCallError::Network {
-            reason: error_chain(e),
+            reason: error_chain(&e.without_url()),
         }
     };
     Attempt::Retry {

@@ -119,6 +119,17 @@ impl FakeHandle {
             .unwrap_or_default()
     }
 
+    /// Token grants this api key was issued a token for, in order (`client_credentials`,
+    /// `refresh_token`).
+    pub fn token_grants(&self, api_key: &str) -> Vec<String> {
+        self.shared
+            .lock()
+            .grants
+            .get(api_key)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub fn push_fault(&self, rule: FaultRule) {
         self.shared.lock().faults.push(rule);
     }

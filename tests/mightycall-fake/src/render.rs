@@ -13,8 +13,13 @@ fn offset_millis(at: DateTime<Utc>) -> String {
 
 /// Journal, contacts, deletions: seven fractional digits and `Z` (`2025-12-01T19:58:27.3212038Z`).
 fn seven_digits(at: DateTime<Utc>) -> String {
+    format!("{}Z", dotnet_utc(at))
+}
+
+/// .NET's round-trip form without an offset: `2025-12-01T19:58:27.3212038`.
+pub(crate) fn dotnet_utc(at: DateTime<Utc>) -> String {
     format!(
-        "{}.{:07}Z",
+        "{}.{:07}",
         at.format("%Y-%m-%dT%H:%M:%S"),
         at.timestamp_subsec_nanos() / 100
     )

@@ -112,7 +112,7 @@ fn authorize(state: &FakeState, headers: &HeaderMap) -> Result<String, Rejection
 fn too_many(until: DateTime<Utc>) -> String {
     format!(
         "Too many requests. Retry after {} UTC",
-        until.format("%Y-%m-%dT%H:%M:%S%.7f")
+        render::dotnet_utc(until)
     )
 }
 
@@ -230,6 +230,8 @@ async fn token(
         }
         _ => return oauth_error("unsupported_grant_type"),
     }
+    let grant = field("grant_type").unwrap_or_default().to_owned();
+    state.grants.entry(api_key.clone()).or_default().push(grant);
     let (access_token, refresh_token) = state.issue_token(&api_key);
     let expires_in = state.token_ttl.num_seconds();
     body(

@@ -25,6 +25,8 @@ pub(crate) struct State {
     /// refresh token → api key; rotated on use.
     pub(crate) refresh_tokens: HashMap<String, String>,
     pub(crate) requests: HashMap<String, Vec<LoggedRequest>>,
+    /// Accepted token grants per api key (`client_credentials` / `refresh_token`), in order.
+    pub(crate) grants: HashMap<String, Vec<String>>,
     pub(crate) faults: Vec<FaultRule>,
     pub(crate) quota: Option<u64>,
     pub(crate) quota_window_start: HashMap<String, DateTime<Utc>>,
@@ -45,6 +47,7 @@ impl Shared {
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             requests: HashMap::new(),
+            grants: HashMap::new(),
             faults: Vec::new(),
             quota: None,
             quota_window_start: HashMap::new(),
