@@ -309,21 +309,46 @@ mod tests {
 
     #[test]
     fn only_the_two_mightycall_hosts_are_accepted() {
-        assert_eq!(MightyCallHost::parse("API.mightycall.com").unwrap(), MightyCallHost::Api);
-        assert_eq!(BaseUrl::for_host(MightyCallHost::Ccapi).as_str(), "https://ccapi.mightycall.com/v4");
-        for host in ["evil.com", "api.mightycall.com.evil.com", "169.254.169.254", "https://api.mightycall.com"] {
-            assert_eq!(MightyCallHost::parse(host), Err(ConfigError::UnknownHost), "{host}");
+        assert_eq!(
+            MightyCallHost::parse("API.mightycall.com").unwrap(),
+            MightyCallHost::Api
+        );
+        assert_eq!(
+            BaseUrl::for_host(MightyCallHost::Ccapi).as_str(),
+            "https://ccapi.mightycall.com/v4"
+        );
+        for host in [
+            "evil.com",
+            "api.mightycall.com.evil.com",
+            "169.254.169.254",
+            "https://api.mightycall.com",
+        ] {
+            assert_eq!(
+                MightyCallHost::parse(host),
+                Err(ConfigError::UnknownHost),
+                "{host}"
+            );
         }
     }
 
     #[test]
     fn the_deployment_override_wins_and_is_validated() {
-        let fake = BaseUrl::resolve(MightyCallHost::Api, Some("http://127.0.0.1:9000/v4/")).unwrap();
+        let fake =
+            BaseUrl::resolve(MightyCallHost::Api, Some("http://127.0.0.1:9000/v4/")).unwrap();
         assert_eq!(fake.as_str(), "http://127.0.0.1:9000/v4");
         assert_eq!(fake.api("/calls"), "http://127.0.0.1:9000/v4/api/calls");
         assert_eq!(fake.token_endpoint(), "http://127.0.0.1:9000/v4/auth/token");
-        assert_eq!(BaseUrl::resolve(MightyCallHost::Api, Some(" ")).unwrap(), BaseUrl::for_host(MightyCallHost::Api));
-        for bad in ["ftp://x/v4", "http://u:p@x/v4", "http://x/v4?a=1", "/v4", "file:///etc/passwd"] {
+        assert_eq!(
+            BaseUrl::resolve(MightyCallHost::Api, Some(" ")).unwrap(),
+            BaseUrl::for_host(MightyCallHost::Api)
+        );
+        for bad in [
+            "ftp://x/v4",
+            "http://u:p@x/v4",
+            "http://x/v4?a=1",
+            "/v4",
+            "file:///etc/passwd",
+        ] {
             assert!(BaseUrl::deployment_override(bad).is_err(), "{bad}");
         }
     }
@@ -332,16 +357,30 @@ mod tests {
     fn keys_validate_and_redact() {
         let key = ApiKey::parse("abc123").unwrap();
         assert_eq!(format!("{key:?}"), "ApiKey([redacted])");
-        assert_eq!(format!("{:?}", UserKey::parse("100").unwrap()), "UserKey([redacted])");
-        assert!(ApiKey::parse("").is_err() && ApiKey::parse("a b").is_err() && UserKey::parse("x\n").is_err());
+        assert_eq!(
+            format!("{:?}", UserKey::parse("100").unwrap()),
+            "UserKey([redacted])"
+        );
+        assert!(
+            ApiKey::parse("").is_err()
+                && ApiKey::parse("a b").is_err()
+                && UserKey::parse("x\n").is_err()
+        );
     }
 
     #[test]
     fn windows_and_page_sizes_validate() {
         let t = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 1, 0, 0, 0).unwrap();
         assert!(UtcWindow::new(t, t).is_err());
-        assert!(UtcWindow::new(t, t + TimeDelta::milliseconds(500)).is_err(), "truncates to whole seconds");
-        assert_eq!(PageSize::new(1001), Err(ConfigError::InvalidPageSize), "the journal allows at most 1000");
+        assert!(
+            UtcWindow::new(t, t + TimeDelta::milliseconds(500)).is_err(),
+            "truncates to whole seconds"
+        );
+        assert_eq!(
+            PageSize::new(1001),
+            Err(ConfigError::InvalidPageSize),
+            "the journal allows at most 1000"
+        );
         assert_eq!(PageSize::default().get(), 1000);
     }
 }
