@@ -32,7 +32,9 @@ impl FromStr for OrgRole {
             "org_admin" => Ok(Self::OrgAdmin),
             "org_manager" => Ok(Self::OrgManager),
             "agent" => Ok(Self::Agent),
-            _ => Err(ParseError("role must be one of org_admin, org_manager, agent".into())),
+            _ => Err(ParseError(
+                "role must be one of org_admin, org_manager, agent".into(),
+            )),
         }
     }
 }
