@@ -66,7 +66,7 @@ pub(crate) fn start() -> Result<Cluster, String> {
         let port = free_port()?;
         match start_postgres(&bin, &data, &dir, port, run_as) {
             Ok(mut postgres) => {
-                spawn_watchdog(postgres.id(), &dir)?;
+                crate::watchdog::spawn(postgres.id(), "QUIT", &dir)?;
                 wait_until_ready(port, &password, &mut postgres, &dir)?;
                 return Ok(Cluster {
                     port,
@@ -273,28 +273,6 @@ fn start_postgres(
         ));
     }
     Ok(child)
-}
-
-/// A detached shell that outlives this process: when the test process is gone (however it ended)
-/// it stops postgres and removes the cluster's directory.
-fn spawn_watchdog(postgres_pid: u32, dir: &Path) -> Result<(), String> {
-    let script = r#"while kill -0 "$1" 2>/dev/null; do sleep 0.2; done
-kill -QUIT "$2" 2>/dev/null
-while kill -0 "$2" 2>/dev/null; do sleep 0.1; done
-rm -rf "$3""#;
-    Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg("watchdog")
-        .arg(std::process::id().to_string())
-        .arg(postgres_pid.to_string())
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map(|_| ())
-        .map_err(|e| format!("cannot start the cluster watchdog: {e}"))
 }
 
 fn wait_until_ready(

@@ -5,9 +5,12 @@
 //! When something cannot be set up, the harness panics with what to install: a test that cannot
 //! reach its database must fail, never skip.
 
+mod aws;
 mod cluster;
 mod database;
 pub mod fixtures;
 mod server;
+mod watchdog;
 
+pub use aws::AwsEmulator;
 pub use database::TestDb;
