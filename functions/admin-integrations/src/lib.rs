@@ -1,3 +1,11 @@
-//! The `admin-integrations` function: an organisation's MightyCall integration, members, invites and audit log (org admins).
+//! The `admin-integrations` function: an organisation's MightyCall integration, its members and
+//! invites, and its audit log. Org admins of that org, or platform admins, only.
 
+mod audit_log;
+mod guard;
+mod integrations;
+mod members;
 pub mod routes;
+mod state;
+
+pub use state::AdminState;

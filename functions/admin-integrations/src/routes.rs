@@ -1,8 +1,28 @@
 use axum::Router;
+use axum::routing::{get, patch, post};
 
-pub fn router() -> Router {
+use crate::{AdminState, audit_log, integrations, members};
+
+pub fn router(state: AdminState) -> Router {
+    let routes = Router::new()
+        .route(
+            "/api/admin/orgs/{org_id}/integrations",
+            get(integrations::list).post(integrations::save),
+        )
+        .route(
+            "/api/admin/orgs/{org_id}/integrations/{provider}",
+            patch(integrations::update).delete(integrations::remove),
+        )
+        .route("/api/admin/orgs/{org_id}/members", get(members::list))
+        .route(
+            "/api/admin/orgs/{org_id}/members/{user_id}",
+            patch(members::change_role).delete(members::remove),
+        )
+        .route("/api/admin/orgs/{org_id}/invites", post(members::invite))
+        .route("/api/admin/orgs/{org_id}/audit", get(audit_log::list))
+        .with_state(state);
     web::app(
         &web::AppConfig::new("admin-integrations", env!("CARGO_PKG_VERSION")),
-        Router::new(),
+        routes,
     )
 }

@@ -1,3 +1,6 @@
-//! The `user` function: a caller's profile, organisations and onboarding (routes arrive with the identity issue).
+//! The `user` function: a caller's profile, their organisations, and onboarding (create an org or
+//! accept an invite).
 
+mod onboarding;
+mod profile;
 pub mod routes;

@@ -1,10 +1,14 @@
 //! Types that are valid once constructed. Parse at the edge (HTTP, events, database rows), then pass
 //! these inward instead of strings.
 
+mod email;
 mod ids;
+mod invite_token;
 mod roles;
 
+pub use email::Email;
 pub use ids::{OrgId, UserId};
+pub use invite_token::InviteToken;
 pub use roles::{GlobalRole, OrgRole};
 
 /// A value from outside did not parse; the message says what was expected, never echoes secrets.

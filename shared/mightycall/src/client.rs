@@ -140,6 +140,12 @@ impl MightyCallClient {
             .clone()
     }
 
+    /// Makes sure the client holds a valid token, requesting one only when it has none (or it is
+    /// near expiry). Used to check credentials when an organisation saves them: one request.
+    pub async fn authenticate(&self) -> Result<(), MightyCallError> {
+        self.valid_token().await.map(|_| ())
+    }
+
     pub fn budget(&self) -> Option<&RequestBudget> {
         self.inner.transport.budget()
     }

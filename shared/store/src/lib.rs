@@ -1,10 +1,17 @@
 //! PostgreSQL for every function: the connection pool, the embedded migrations, and the
 //! transaction helpers that make Row Level Security the second wall between tenants.
 
+pub mod access;
+pub mod audit;
 mod config;
 mod error;
+pub mod integrations;
+pub mod invites;
+pub mod members;
 mod migrate;
+pub mod orgs;
 mod pool;
+pub mod profiles;
 mod tx;
 
 pub use config::DbConfig;

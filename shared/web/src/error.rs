@@ -13,8 +13,13 @@ use crate::request_id::RequestId;
 pub enum ApiError {
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
+    /// 401 with the authenticator's code (`missing_token`, `token_expired`, `invalid_token`).
     #[error("a valid bearer token is required")]
-    Unauthorized,
+    Unauthenticated(&'static str),
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
     #[error("{message}")]
     Forbidden { code: &'static str, message: String },
     #[error("{0} not found")]
@@ -35,7 +40,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -52,7 +59,9 @@ impl ApiError {
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. } => code,
-            Self::Unauthorized => "unauthorized",
+            Self::Unauthenticated(code) => code,
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge => "payload_too_large",
             Self::NotFound(_) => "not_found",
             Self::TooManyRequests => "rate_limited",
             Self::Unavailable(_) => "unavailable",

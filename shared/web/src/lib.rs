@@ -4,10 +4,16 @@
 
 mod app;
 mod error;
+mod extract;
+mod identity;
 mod request_id;
+mod startup;
 mod telemetry;
 
 pub use app::{AppConfig, app, serve_lambda};
 pub use error::ApiError;
+pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use identity::{AuthContext, CurrentUser};
 pub use request_id::RequestId;
+pub use startup::{Core, StartupError};
 pub use telemetry::init_process;

@@ -9,6 +9,8 @@ mod aws;
 mod cluster;
 mod database;
 pub mod fixtures;
+pub mod http;
+pub mod identity;
 mod server;
 mod watchdog;
 

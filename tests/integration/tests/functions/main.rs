@@ -10,12 +10,23 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn http_functions() -> Vec<(&'static str, Router)> {
+/// Every HTTP function's router; those with state get it over a fresh test database.
+async fn http_functions() -> Vec<(&'static str, Router)> {
+    let db = test_harness::TestDb::new().await;
+    let core = test_harness::identity::core(&db, serde_json::json!({})).await;
+    let admin = admin_integrations::AdminState {
+        core: core.clone(),
+        mightycall_base_override: None,
+        require_mfa_for_admin: false,
+    };
     vec![
-        ("user", user::routes::router()),
+        ("user", user::routes::router(core)),
         ("data", data::routes::router()),
         ("sync", sync::routes::router()),
-        ("admin-integrations", admin_integrations::routes::router()),
+        (
+            "admin-integrations",
+            admin_integrations::routes::router(admin),
+        ),
         ("trigger", trigger::routes::router()),
     ]
 }
@@ -49,7 +60,7 @@ fn event_with(method: &str, path: &str, body: Option<&str>) -> String {
 
 #[tokio::test]
 async fn every_http_function_answers_its_health_route() {
-    for (name, router) in http_functions() {
+    for (name, router) in http_functions().await {
         let (status, body, headers) =
             invoke(router, include_str!("../../../../events/http/health.json")).await;
         assert_eq!(status, 200, "{name}");
@@ -65,7 +76,7 @@ async fn every_http_function_answers_its_health_route() {
 
 #[tokio::test]
 async fn unknown_routes_get_a_json_404_with_the_request_id() {
-    for (name, router) in http_functions() {
+    for (name, router) in http_functions().await {
         let (status, body, _) = invoke(
             router,
             include_str!("../../../../events/http/unknown-route.json"),
@@ -83,7 +94,7 @@ async fn unknown_routes_get_a_json_404_with_the_request_id() {
 
 #[tokio::test]
 async fn a_wrong_method_gets_a_json_405() {
-    for (name, router) in http_functions() {
+    for (name, router) in http_functions().await {
         let (status, body, _) = invoke(router, &event_with("DELETE", "/api/health", None)).await;
         assert_eq!(status, 405, "{name}");
         assert_eq!(body["error"], "method_not_allowed", "{name}");
@@ -93,7 +104,7 @@ async fn a_wrong_method_gets_a_json_405() {
 #[tokio::test]
 async fn an_oversized_body_gets_a_json_413() {
     let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
-    for (name, router) in http_functions() {
+    for (name, router) in http_functions().await {
         let (status, body, _) =
             invoke(router, &event_with("POST", "/api/health", Some(&huge))).await;
         assert_eq!(status, 413, "{name}");
@@ -103,7 +114,7 @@ async fn an_oversized_body_gets_a_json_413() {
 
 #[tokio::test]
 async fn without_api_gateway_a_request_id_is_generated() {
-    let (_, router) = http_functions().remove(0);
+    let (_, router) = http_functions().await.remove(0);
     let request = axum::http::Request::get("/api/nowhere")
         .body(Body::empty())
         .unwrap();

@@ -1,0 +1,368 @@
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
+use domain::OrgId;
+use mightycall::{
+    BaseUrl, ClientConfig, Credentials, MightyCallClient, MightyCallError, MightyCallHost,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::integrations::{self as store_integrations, IntegrationWrite};
+use web::{ApiError, ApiJson, ApiPath, CurrentUser, RequestId};
+use zeroize::Zeroizing;
+
+use crate::AdminState;
+use crate::audit_log::record;
+use crate::guard::{Intent, org_admin_tx};
+
+/// Providers an org can connect. The path and body only accept these names.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Mightycall,
+}
+
+impl Provider {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Mightycall => "mightycall",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OrgPath {
+    org_id: OrgId,
+}
+
+impl OrgPath {
+    pub fn org_id(&self) -> OrgId {
+        self.org_id
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ProviderPath {
+    org_id: OrgId,
+    provider: Provider,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveIntegration {
+    provider: Provider,
+    credentials: CredentialsIn,
+    #[serde(default)]
+    metadata: MetadataIn,
+    #[serde(default = "verify_by_default")]
+    verify: bool,
+}
+
+fn verify_by_default() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialsIn {
+    api_key: Zeroizing<String>,
+    user_key: Zeroizing<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetadataIn {
+    host: Option<HostChoice>,
+    label: Option<String>,
+}
+
+/// Orgs choose one of MightyCall's two API hosts, never a URL.
+#[derive(Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum HostChoice {
+    #[default]
+    Api,
+    Ccapi,
+}
+
+impl HostChoice {
+    fn host(self) -> MightyCallHost {
+        match self {
+            Self::Api => MightyCallHost::Api,
+            Self::Ccapi => MightyCallHost::Ccapi,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Ccapi => "ccapi",
+        }
+    }
+}
+
+/// `GET /api/admin/orgs/{orgId}/integrations`
+pub async fn list(
+    State(state): State<AdminState>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(path): ApiPath<OrgPath>,
+) -> Result<Json<Value>, ApiError> {
+    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Read).await?;
+    let integrations = store_integrations::list_integrations(&tx, path.org_id).await?;
+    Ok(Json(json!({ "integrations": integrations })))
+}
+
+fn invalid(code: &'static str, message: &str) -> ApiError {
+    ApiError::Unprocessable {
+        code,
+        message: message.to_owned(),
+    }
+}
+
+/// `POST /api/admin/orgs/{orgId}/integrations`: checks the credentials with one token request
+/// (unless `"verify": false`), seals them, saves them with the token, and audits the change.
+pub async fn save(
+    State(state): State<AdminState>,
+    Extension(request_id): Extension<RequestId>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(path): ApiPath<OrgPath>,
+    ApiJson(body): ApiJson<SaveIntegration>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let org = path.org_id;
+    let tx = org_admin_tx(&state, &user, org, Intent::Write).await?;
+    let label = body
+        .metadata
+        .label
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty());
+    if label
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > 100 || l.chars().any(char::is_control))
+    {
+        return Err(invalid(
+            "invalid_label",
+            "metadata.label must be at most 100 printable characters",
+        ));
+    }
+    let host = body.metadata.host.unwrap_or_default();
+    let credentials = Credentials {
+        api_key: mightycall::ApiKey::parse(&body.credentials.api_key).map_err(|_| {
+            invalid(
+                "invalid_credentials",
+                "credentials.api_key is not a MightyCall api key",
+            )
+        })?,
+        user_key: mightycall::UserKey::parse(&body.credentials.user_key).map_err(|_| {
+            invalid(
+                "invalid_credentials",
+                "credentials.user_key is not a MightyCall user key",
+            )
+        })?,
+    };
+    let token = if body.verify {
+        Some(verify_credentials(&state, host, credentials).await?)
+    } else {
+        None
+    };
+
+    let secrets = state
+        .core
+        .auth
+        .secrets
+        .current()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let keyring = secrets
+        .keyring()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let provider = body.provider.as_str();
+    let plaintext = Zeroizing::new(
+        json!({ "api_key": body.credentials.api_key.as_str(), "user_key": body.credentials.user_key.as_str() })
+            .to_string(),
+    );
+    let sealed = seal(keyring, org, provider, plaintext.as_bytes())?;
+    let sealed_token = match &token {
+        Some(token) => {
+            let text = Zeroizing::new(
+                serde_json::to_string(token).map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+            Some(seal(
+                keyring,
+                org,
+                &token_binding(provider),
+                text.as_bytes(),
+            )?)
+        }
+        None => None,
+    };
+    let key_id = keyring.active_key_id().as_str().to_owned();
+    let hint: String = {
+        let chars: Vec<char> = body.credentials.api_key.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    };
+    let inserted = store_integrations::save_integration(
+        &tx,
+        &IntegrationWrite {
+            org,
+            provider,
+            credentials_ciphertext: &sealed,
+            credentials_key_id: &key_id,
+            api_key_hint: &hint,
+            metadata: json!({ "host": host.as_str(), "label": label }),
+            token_cache_ciphertext: sealed_token.as_deref(),
+            token_expires_at: token.as_ref().map(|t| t.expires_at()),
+            created_by: user.user_id,
+        },
+    )
+    .await?;
+    record(
+        &tx,
+        org,
+        user.user_id,
+        "integration.saved",
+        provider,
+        json!({ "provider": provider, "host": host.as_str(), "verified": body.verify, "created": inserted }),
+        &request_id,
+    )
+    .await?;
+    let view = store_integrations::get_integration(&tx, org, provider).await?;
+    tx.commit().await?;
+    let status = if inserted {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(json!({ "integration": view }))))
+}
+
+/// Tokens are sealed under their own binding so a token ciphertext can never be passed off as the
+/// credentials of the same org.
+fn token_binding(provider: &str) -> String {
+    format!("{provider}/token")
+}
+
+fn seal(
+    keyring: &crypto::Keyring,
+    org: OrgId,
+    provider: &str,
+    plaintext: &[u8],
+) -> Result<String, ApiError> {
+    let binding = crypto::Binding::new(&org.to_string(), provider)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    keyring
+        .seal(plaintext, binding.as_bytes())
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+async fn verify_credentials(
+    state: &AdminState,
+    host: HostChoice,
+    credentials: Credentials,
+) -> Result<mightycall::CachedToken, ApiError> {
+    let base = BaseUrl::resolve(host.host(), state.mightycall_base_override.as_deref())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut config = ClientConfig::new(credentials, base);
+    // One attempt: an admin is waiting, and a token request costs quota.
+    config.retry.max_retries = 0;
+    let client =
+        MightyCallClient::new(config, None).map_err(|e| ApiError::Internal(e.to_string()))?;
+    match client.authenticate().await {
+        Ok(()) => client
+            .token_snapshot()
+            .ok_or_else(|| ApiError::Internal("MightyCall returned no token".into())),
+        Err(MightyCallError::Unauthorized { .. } | MightyCallError::BadRequest { .. }) => {
+            Err(invalid(
+                "invalid_credentials",
+                "MightyCall rejected these credentials",
+            ))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "MightyCall unreachable while verifying credentials");
+            Err(ApiError::Unavailable("MightyCall"))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSchedule {
+    enabled: Option<bool>,
+    sync_interval_minutes: Option<i32>,
+}
+
+/// `PATCH /api/admin/orgs/{orgId}/integrations/{provider}`: scheduled sync on/off and its interval.
+pub async fn update(
+    State(state): State<AdminState>,
+    Extension(request_id): Extension<RequestId>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(path): ApiPath<ProviderPath>,
+    ApiJson(body): ApiJson<UpdateSchedule>,
+) -> Result<Json<Value>, ApiError> {
+    if body.enabled.is_none() && body.sync_interval_minutes.is_none() {
+        return Err(invalid(
+            "nothing_to_change",
+            "send enabled and/or sync_interval_minutes",
+        ));
+    }
+    if body
+        .sync_interval_minutes
+        .is_some_and(|m| !(15..=10080).contains(&m))
+    {
+        return Err(invalid(
+            "invalid_interval",
+            "sync_interval_minutes must be between 15 and 10080 (one week)",
+        ));
+    }
+    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
+    let provider = path.provider.as_str();
+    if !store_integrations::update_schedule(
+        &tx,
+        path.org_id,
+        provider,
+        body.enabled,
+        body.sync_interval_minutes,
+    )
+    .await?
+    {
+        return Err(ApiError::NotFound("integration"));
+    }
+    record(
+        &tx,
+        path.org_id,
+        user.user_id,
+        "integration.schedule_changed",
+        provider,
+        json!({ "enabled": body.enabled, "sync_interval_minutes": body.sync_interval_minutes }),
+        &request_id,
+    )
+    .await?;
+    let view = store_integrations::get_integration(&tx, path.org_id, provider).await?;
+    tx.commit().await?;
+    Ok(Json(json!({ "integration": view })))
+}
+
+/// `DELETE /api/admin/orgs/{orgId}/integrations/{provider}`: removes the credentials (204).
+pub async fn remove(
+    State(state): State<AdminState>,
+    Extension(request_id): Extension<RequestId>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(path): ApiPath<ProviderPath>,
+) -> Result<StatusCode, ApiError> {
+    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
+    let provider = path.provider.as_str();
+    if !store_integrations::delete_integration(&tx, path.org_id, provider).await? {
+        return Err(ApiError::NotFound("integration"));
+    }
+    record(
+        &tx,
+        path.org_id,
+        user.user_id,
+        "integration.deleted",
+        provider,
+        json!({ "provider": provider }),
+        &request_id,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

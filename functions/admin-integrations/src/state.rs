@@ -1,0 +1,30 @@
+use axum::extract::FromRef;
+use web::{AuthContext, Core, StartupError};
+
+#[derive(Clone)]
+pub struct AdminState {
+    pub core: Core,
+    /// `MIGHTYCALL_BASE_URL`: a deployment-wide override (the fake locally); orgs only pick a host.
+    pub mightycall_base_override: Option<String>,
+    /// `REQUIRE_MFA_FOR_ADMIN`: admin writes need a token with `aal` = `aal2`.
+    pub require_mfa_for_admin: bool,
+}
+
+impl AdminState {
+    pub async fn from_env() -> Result<Self, StartupError> {
+        let core = Core::from_env().await?;
+        // This function seals credentials: without a keyring it must not start.
+        core.auth.secrets.current().await?.keyring()?;
+        Ok(Self {
+            core,
+            mightycall_base_override: settings::env_optional(mightycall::config::BASE_URL_ENV),
+            require_mfa_for_admin: settings::env_flag("REQUIRE_MFA_FOR_ADMIN", false)?,
+        })
+    }
+}
+
+impl FromRef<AdminState> for AuthContext {
+    fn from_ref(state: &AdminState) -> Self {
+        state.core.auth.clone()
+    }
+}

@@ -1,0 +1,41 @@
+use domain::{OrgId, OrgRole, UserId};
+
+use crate::{StoreError, Tx};
+
+/// What the caller may do in one organisation. The code checks it before touching data; RLS checks
+/// the same facts again inside the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    pub role: Option<OrgRole>,
+    pub platform_admin: bool,
+}
+
+impl Access {
+    pub fn is_member(&self) -> bool {
+        self.role.is_some() || self.platform_admin
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Some(OrgRole::OrgAdmin) || self.platform_admin
+    }
+
+    pub fn can_sync(&self) -> bool {
+        matches!(self.role, Some(OrgRole::OrgAdmin | OrgRole::OrgManager)) || self.platform_admin
+    }
+}
+
+pub async fn access(tx: &Tx, user: UserId, org: OrgId) -> Result<Access, StoreError> {
+    let row = tx
+        .client()
+        .query_one(
+            "select (select role from org_users where org_id = $1 and user_id = $2),
+                    exists (select 1 from profiles where id = $2 and global_role = 'platform_admin')",
+            &[&org.as_uuid(), &user.as_uuid()],
+        )
+        .await?;
+    let role: Option<String> = row.get(0);
+    Ok(Access {
+        role: role.and_then(|r| r.parse().ok()),
+        platform_admin: row.get(1),
+    })
+}

@@ -1,0 +1,105 @@
+use chrono::{DateTime, Utc};
+use domain::{OrgId, UserId};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{StoreError, Tx};
+
+/// Who did something.
+#[derive(Clone, Copy, Debug)]
+pub enum Actor {
+    User(UserId),
+    Service,
+    System,
+    Webhook,
+}
+
+impl Actor {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::User(_) => "user",
+            Self::Service => "service",
+            Self::System => "system",
+            Self::Webhook => "webhook",
+        }
+    }
+
+    fn user(&self) -> Option<uuid::Uuid> {
+        match self {
+            Self::User(id) => Some(id.as_uuid()),
+            _ => None,
+        }
+    }
+}
+
+/// One audit record. `details` must never hold a secret: callers put names, ids and flags there.
+pub struct AuditEvent<'a> {
+    pub org: Option<OrgId>,
+    pub actor: Actor,
+    pub action: &'a str,
+    pub target: Option<&'a str>,
+    pub details: Value,
+    pub request_id: Option<&'a str>,
+}
+
+pub async fn record(tx: &Tx, event: &AuditEvent<'_>) -> Result<(), StoreError> {
+    tx.client()
+        .execute(
+            "insert into audit_log (org_id, actor_kind, actor_user_id, action, target, details, request_id)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &event.org.map(|o| o.as_uuid()),
+                &event.actor.kind(),
+                &event.actor.user(),
+                &event.action,
+                &event.target,
+                &event.details,
+                &event.request_id,
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub actor_kind: String,
+    pub actor_user_id: Option<UserId>,
+    pub action: String,
+    pub target: Option<String>,
+    pub details: Value,
+    pub request_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Newest first; `before` is the id of the last row of the previous page (ids only grow).
+pub async fn list(
+    tx: &Tx,
+    org: OrgId,
+    limit: i64,
+    before: Option<i64>,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let rows = tx
+        .client()
+        .query(
+            "select id, actor_kind, actor_user_id, action, target, details, request_id, created_at
+             from audit_log where org_id = $1 and ($2::bigint is null or id < $2)
+             order by id desc limit $3",
+            &[&org.as_uuid(), &before, &limit],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| AuditRow {
+            id: r.get(0),
+            actor_kind: r.get(1),
+            actor_user_id: r.get::<_, Option<uuid::Uuid>>(2).map(UserId::new),
+            action: r.get(3),
+            target: r.get(4),
+            details: r.get(5),
+            request_id: r.get(6),
+            created_at: r.get(7),
+        })
+        .collect())
+}

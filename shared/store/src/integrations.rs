@@ -1,0 +1,230 @@
+use chrono::{DateTime, Utc};
+use domain::{OrgId, UserId};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{StoreError, Tx};
+
+/// An integration as org admins see it: never the credentials or the token, only a hint.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntegrationView {
+    pub provider: String,
+    pub enabled: bool,
+    pub label: Option<String>,
+    pub host: Option<String>,
+    pub api_key_hint: Option<String>,
+    pub sync_interval_minutes: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_sync: Option<LastSync>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LastSync {
+    pub job_id: Uuid,
+    pub resource: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub error_code: Option<String>,
+}
+
+/// Only columns `authenticated` may read, so this works inside a user's RLS transaction.
+const VIEW_SQL: &str =
+    "select i.provider, i.enabled, i.metadata ->> 'label', i.metadata ->> 'host', i.api_key_hint,
+        i.sync_interval_minutes, i.created_at, i.updated_at,
+        j.id, j.resource, j.status, j.created_at, j.finished_at, j.error_code
+     from org_integrations i
+     left join lateral (
+       select id, resource, status, created_at, finished_at, error_code from integration_sync_jobs
+       where org_id = i.org_id and provider = i.provider order by created_at desc, id desc limit 1
+     ) j on true
+     where i.org_id = $1";
+
+fn view(row: &tokio_postgres::Row) -> IntegrationView {
+    IntegrationView {
+        provider: row.get(0),
+        enabled: row.get(1),
+        label: row.get(2),
+        host: row.get(3),
+        api_key_hint: row.get(4),
+        sync_interval_minutes: row.get(5),
+        created_at: row.get(6),
+        updated_at: row.get(7),
+        last_sync: row.get::<_, Option<Uuid>>(8).map(|job_id| LastSync {
+            job_id,
+            resource: row.get(9),
+            status: row.get(10),
+            created_at: row.get(11),
+            finished_at: row.get(12),
+            error_code: row.get(13),
+        }),
+    }
+}
+
+pub async fn list_integrations(tx: &Tx, org: OrgId) -> Result<Vec<IntegrationView>, StoreError> {
+    let sql = format!("{VIEW_SQL} order by i.provider");
+    Ok(tx
+        .client()
+        .query(&sql, &[&org.as_uuid()])
+        .await?
+        .iter()
+        .map(view)
+        .collect())
+}
+
+pub async fn get_integration(
+    tx: &Tx,
+    org: OrgId,
+    provider: &str,
+) -> Result<Option<IntegrationView>, StoreError> {
+    let sql = format!("{VIEW_SQL} and i.provider = $2");
+    Ok(tx
+        .client()
+        .query_opt(&sql, &[&org.as_uuid(), &provider])
+        .await?
+        .as_ref()
+        .map(view))
+}
+
+/// What saving an integration writes; the ciphertexts come from the crypto crate.
+pub struct IntegrationWrite<'a> {
+    pub org: OrgId,
+    pub provider: &'a str,
+    pub credentials_ciphertext: &'a str,
+    pub credentials_key_id: &'a str,
+    pub api_key_hint: &'a str,
+    pub metadata: Value,
+    pub token_cache_ciphertext: Option<&'a str>,
+    pub token_expires_at: Option<DateTime<Utc>>,
+    pub created_by: UserId,
+}
+
+/// Inserts or replaces the org's integration for the provider; `true` when it was new.
+pub async fn save_integration(tx: &Tx, w: &IntegrationWrite<'_>) -> Result<bool, StoreError> {
+    let updated = tx
+        .client()
+        .execute(
+            "update org_integrations set credentials_ciphertext = $3, credentials_key_id = $4, api_key_hint = $5,
+               metadata = $6, token_cache_ciphertext = $7, token_expires_at = $8
+             where org_id = $1 and provider = $2",
+            &[
+                &w.org.as_uuid(),
+                &w.provider,
+                &w.credentials_ciphertext,
+                &w.credentials_key_id,
+                &w.api_key_hint,
+                &w.metadata,
+                &w.token_cache_ciphertext,
+                &w.token_expires_at,
+            ],
+        )
+        .await?;
+    if updated > 0 {
+        return Ok(false);
+    }
+    tx.client()
+        .execute(
+            "insert into org_integrations (org_id, provider, credentials_ciphertext, credentials_key_id, api_key_hint,
+               metadata, token_cache_ciphertext, token_expires_at, created_by)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &w.org.as_uuid(),
+                &w.provider,
+                &w.credentials_ciphertext,
+                &w.credentials_key_id,
+                &w.api_key_hint,
+                &w.metadata,
+                &w.token_cache_ciphertext,
+                &w.token_expires_at,
+                &w.created_by.as_uuid(),
+            ],
+        )
+        .await?;
+    Ok(true)
+}
+
+/// Scheduled-sync settings; `false` when the org has no such integration.
+pub async fn update_schedule(
+    tx: &Tx,
+    org: OrgId,
+    provider: &str,
+    enabled: Option<bool>,
+    interval_minutes: Option<i32>,
+) -> Result<bool, StoreError> {
+    let changed = tx
+        .client()
+        .execute(
+            "update org_integrations set enabled = coalesce($3, enabled),
+               sync_interval_minutes = coalesce($4, sync_interval_minutes)
+             where org_id = $1 and provider = $2",
+            &[&org.as_uuid(), &provider, &enabled, &interval_minutes],
+        )
+        .await?;
+    Ok(changed > 0)
+}
+
+pub async fn delete_integration(tx: &Tx, org: OrgId, provider: &str) -> Result<bool, StoreError> {
+    let deleted = tx
+        .client()
+        .execute(
+            "delete from org_integrations where org_id = $1 and provider = $2",
+            &[&org.as_uuid(), &provider],
+        )
+        .await?;
+    Ok(deleted > 0)
+}
+
+/// A sealed value and the org it belongs to, for re-encryption under a new key.
+pub struct SealedRow {
+    pub id: Uuid,
+    pub org: OrgId,
+    pub provider: String,
+    pub credentials_ciphertext: String,
+    pub token_cache_ciphertext: Option<String>,
+}
+
+/// Every integration row, locked, for key rotation (service path).
+pub async fn lock_all_sealed(tx: &Tx) -> Result<Vec<SealedRow>, StoreError> {
+    let rows = tx
+        .client()
+        .query(
+            "select id, org_id, provider, credentials_ciphertext, token_cache_ciphertext
+             from org_integrations order by id for update",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| SealedRow {
+            id: r.get(0),
+            org: OrgId::new(r.get(1)),
+            provider: r.get(2),
+            credentials_ciphertext: r.get(3),
+            token_cache_ciphertext: r.get(4),
+        })
+        .collect())
+}
+
+pub async fn replace_sealed(
+    tx: &Tx,
+    id: Uuid,
+    credentials_ciphertext: &str,
+    credentials_key_id: &str,
+    token_cache_ciphertext: Option<&str>,
+) -> Result<(), StoreError> {
+    tx.client()
+        .execute(
+            "update org_integrations set credentials_ciphertext = $2, credentials_key_id = $3,
+               token_cache_ciphertext = $4 where id = $1",
+            &[
+                &id,
+                &credentials_ciphertext,
+                &credentials_key_id,
+                &token_cache_ciphertext,
+            ],
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+use chrono::{DateTime, Utc};
+use domain::{OrgId, OrgRole, UserId};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{StoreError, Tx};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Invite {
+    pub id: Uuid,
+    pub org_id: OrgId,
+    pub email: String,
+    pub role: OrgRole,
+    pub expires_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub accepted_by: Option<UserId>,
+}
+
+pub struct NewInvite<'a> {
+    pub org: OrgId,
+    pub email: &'a str,
+    pub role: OrgRole,
+    /// SHA-256 of the token; the token itself is shown once and never stored.
+    pub token_hash: &'a [u8],
+    pub invited_by: UserId,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn create_invite(tx: &Tx, new: &NewInvite<'_>) -> Result<Invite, StoreError> {
+    let row = tx
+        .client()
+        .query_one(
+            "insert into org_invites (org_id, email, role, token_hash, invited_by, expires_at)
+             values ($1, $2, $3, $4, $5, $6) returning id",
+            &[
+                &new.org.as_uuid(),
+                &new.email,
+                &new.role.as_str(),
+                &new.token_hash,
+                &new.invited_by.as_uuid(),
+                &new.expires_at,
+            ],
+        )
+        .await?;
+    Ok(Invite {
+        id: row.get(0),
+        org_id: new.org,
+        email: new.email.to_owned(),
+        role: new.role,
+        expires_at: new.expires_at,
+        accepted_by: None,
+    })
+}
+
+/// The invite with this token hash, locked until the transaction ends so that two requests with
+/// the same token cannot both accept it. Service path: the invitee is not a member yet.
+pub async fn lock_invite(tx: &Tx, token_hash: &[u8]) -> Result<Option<Invite>, StoreError> {
+    let row = tx
+        .client()
+        .query_opt(
+            "select id, org_id, email, role, expires_at, accepted_by from org_invites
+             where token_hash = $1 for update",
+            &[&token_hash],
+        )
+        .await?;
+    row.map(|r| {
+        Ok(Invite {
+            id: r.get(0),
+            org_id: OrgId::new(r.get(1)),
+            email: r.get(2),
+            role: r
+                .get::<_, String>(3)
+                .parse()
+                .map_err(|_| StoreError::Query("org_invites.role holds an unknown role".into()))?,
+            expires_at: r.get(4),
+            accepted_by: r.get::<_, Option<Uuid>>(5).map(UserId::new),
+        })
+    })
+    .transpose()
+}
+
+pub async fn mark_accepted(tx: &Tx, invite: Uuid, user: UserId) -> Result<(), StoreError> {
+    tx.client()
+        .execute(
+            "update org_invites set accepted_at = now(), accepted_by = $2 where id = $1",
+            &[&invite, &user.as_uuid()],
+        )
+        .await?;
+    Ok(())
+}

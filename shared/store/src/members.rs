@@ -1,0 +1,82 @@
+use chrono::{DateTime, Utc};
+use domain::{OrgId, OrgRole, UserId};
+use serde::Serialize;
+
+use crate::{StoreError, Tx};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Member {
+    pub user_id: UserId,
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    pub role: OrgRole,
+    pub mightycall_extension: Option<String>,
+    pub joined_at: DateTime<Utc>,
+}
+
+const MEMBER_COLUMNS: &str =
+    "ou.user_id, p.email, p.full_name, ou.role, ou.mightycall_extension, ou.created_at
+     from org_users ou join profiles p on p.id = ou.user_id";
+
+fn member(row: &tokio_postgres::Row) -> Result<Member, StoreError> {
+    Ok(Member {
+        user_id: UserId::new(row.get(0)),
+        email: row.get(1),
+        full_name: row.get(2),
+        role: row
+            .get::<_, String>(3)
+            .parse()
+            .map_err(|_| StoreError::Query("org_users.role holds an unknown role".into()))?,
+        mightycall_extension: row.get(4),
+        joined_at: row.get(5),
+    })
+}
+
+pub async fn list_members(tx: &Tx, org: OrgId) -> Result<Vec<Member>, StoreError> {
+    let sql =
+        format!("select {MEMBER_COLUMNS} where ou.org_id = $1 order by ou.created_at, ou.user_id");
+    tx.client()
+        .query(&sql, &[&org.as_uuid()])
+        .await?
+        .iter()
+        .map(member)
+        .collect()
+}
+
+/// Changes a member's role; `None` when they are not a member. Demoting the last org admin fails
+/// with `StoreError::Invalid("org_keeps_an_admin")` (a database trigger).
+pub async fn set_role(
+    tx: &Tx,
+    org: OrgId,
+    user: UserId,
+    role: OrgRole,
+) -> Result<Option<Member>, StoreError> {
+    let changed = tx
+        .client()
+        .execute(
+            "update org_users set role = $3 where org_id = $1 and user_id = $2",
+            &[&org.as_uuid(), &user.as_uuid(), &role.as_str()],
+        )
+        .await?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    let sql = format!("select {MEMBER_COLUMNS} where ou.org_id = $1 and ou.user_id = $2");
+    let row = tx
+        .client()
+        .query_one(&sql, &[&org.as_uuid(), &user.as_uuid()])
+        .await?;
+    member(&row).map(Some)
+}
+
+/// Removes a member; `false` when they were not one. Same last-admin rule as [`set_role`].
+pub async fn remove_member(tx: &Tx, org: OrgId, user: UserId) -> Result<bool, StoreError> {
+    let removed = tx
+        .client()
+        .execute(
+            "delete from org_users where org_id = $1 and user_id = $2",
+            &[&org.as_uuid(), &user.as_uuid()],
+        )
+        .await?;
+    Ok(removed > 0)
+}

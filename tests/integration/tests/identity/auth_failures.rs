@@ -1,0 +1,139 @@
+//! Every route refuses every kind of bad token with a 401 JSON error and changes nothing.
+
+use axum::body::Body;
+use axum::http::{Method, Request};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use test_harness::http::send;
+use test_harness::identity::{JWT_SECRET, claims, sign};
+
+use crate::support::{World, admin_routes};
+
+fn bad_tokens(user: uuid::Uuid) -> Vec<(&'static str, String)> {
+    let with = |patch: Value| {
+        let mut c = claims(user, "a@example.test");
+        for (k, v) in patch.as_object().unwrap() {
+            c[k] = v.clone();
+        }
+        sign(&c, JWT_SECRET)
+    };
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims(user, "a@example.test").to_string());
+    vec![
+        (
+            "expired",
+            with(json!({ "exp": 1_000_000_000, "iat": 999_999_000 })),
+        ),
+        ("wrong audience", with(json!({ "aud": "somebody-else" }))),
+        (
+            "wrong issuer",
+            with(json!({ "iss": "https://evil.example/auth/v1" })),
+        ),
+        ("service role", with(json!({ "role": "service_role" }))),
+        ("anon role", with(json!({ "role": "anon" }))),
+        ("sub not a uuid", with(json!({ "sub": "admin" }))),
+        ("alg none", format!("{header}.{payload}.")),
+        (
+            "other secret",
+            sign(
+                &claims(user, "a@example.test"),
+                "another-secret-that-is-long-enough-0000",
+            ),
+        ),
+        ("garbage", "not.a.jwt".into()),
+    ]
+}
+
+async fn refused(
+    router: &axum::Router,
+    method: &Method,
+    path: &str,
+    body: Option<&Value>,
+    auth: Option<String>,
+    extra: Option<(&str, String)>,
+) -> Value {
+    let mut request = Request::builder().method(method.clone()).uri(path);
+    if let Some(auth) = auth {
+        request = request.header("authorization", auth);
+    }
+    if let Some((name, value)) = extra {
+        request = request.header(name, value);
+    }
+    let request = match body {
+        Some(b) => request
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => request.body(Body::empty()),
+    };
+    let reply = send(router, request).await;
+    assert_eq!(reply.status, 401, "{method} {path}: {:?}", reply.body);
+    reply.body
+}
+
+#[tokio::test]
+async fn every_route_refuses_bad_tokens_with_401() {
+    let w = World::new().await;
+    let before = w.snapshot(w.t.org_a).await;
+    let mut routes: Vec<(&axum::Router, Method, String, Option<Value>)> = vec![
+        (&w.user, Method::GET, "/api/user/profile".into(), None),
+        (&w.user, Method::GET, "/api/user/orgs".into(), None),
+        (
+            &w.user,
+            Method::POST,
+            "/api/user/onboard".into(),
+            Some(json!({ "org_name": "Sneaky" })),
+        ),
+    ];
+    for (method, path, body) in admin_routes(&w, w.t.org_a, w.t.agent_a) {
+        routes.push((&w.admin, method, path, body));
+    }
+    for (router, method, path, body) in &routes {
+        let missing = refused(router, method, path, body.as_ref(), None, None).await;
+        assert_eq!(missing["error"], "missing_token");
+        // An identity header is not identity.
+        refused(
+            router,
+            method,
+            path,
+            body.as_ref(),
+            None,
+            Some(("x-user-id", w.t.admin_a.to_string())),
+        )
+        .await;
+        refused(
+            router,
+            method,
+            path,
+            body.as_ref(),
+            Some(format!("Basic {}", w.token(w.t.admin_a))),
+            None,
+        )
+        .await;
+        for (what, token) in bad_tokens(w.t.admin_a) {
+            let body_json = refused(
+                router,
+                method,
+                path,
+                body.as_ref(),
+                Some(format!("Bearer {token}")),
+                None,
+            )
+            .await;
+            assert!(
+                ["invalid_token", "token_expired"]
+                    .contains(&body_json["error"].as_str().unwrap_or_default()),
+                "{what}: {body_json}"
+            );
+        }
+    }
+    assert_eq!(w.snapshot(w.t.org_a).await, before, "nothing changed");
+    let orgs: i64 =
+        w.db.admin()
+            .await
+            .query_one("select count(*) from organizations", &[])
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(orgs, 2);
+}

@@ -1,0 +1,14 @@
+//! The `user` and `admin-integrations` functions end to end: real routers, a real database with RLS,
+//! real token verification, secrets from the AWS emulator, and the fake MightyCall.
+
+// Test helpers fail the test by panicking, like the assertions they serve.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod admin;
+mod auth_failures;
+mod bad_input;
+mod events;
+mod leaks;
+mod support;
+mod tenancy;
+mod user;

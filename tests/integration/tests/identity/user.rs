@@ -1,0 +1,342 @@
+use axum::http::Method;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::support::World;
+
+#[tokio::test]
+async fn the_profile_is_created_from_the_token_on_first_call() {
+    let w = World::new().await;
+    let newcomer = Uuid::new_v4();
+    let reply = w
+        .user_call(Method::GET, "/api/user/profile", newcomer, None)
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let profile = &reply.body["profile"];
+    assert_eq!(profile["id"], newcomer.to_string());
+    assert_eq!(profile["email"], format!("{newcomer}@example.test"));
+    assert_eq!(profile["full_name"], "Test User");
+    assert_eq!(profile["global_role"], serde_json::Value::Null);
+    let again = w
+        .user_call(Method::GET, "/api/user/profile", newcomer, None)
+        .await;
+    assert_eq!(
+        again.body, reply.body,
+        "a second call returns the same profile"
+    );
+    let rows =
+        w.db.admin()
+            .await
+            .query("select 1 from profiles where id = $1", &[&newcomer])
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1);
+}
+
+#[tokio::test]
+async fn orgs_lists_the_callers_memberships_and_everything_for_platform_admins() {
+    let w = World::new().await;
+    let reply = w
+        .user_call(Method::GET, "/api/user/orgs", w.t.agent_a, None)
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.body["orgs"],
+        json!([{ "id": w.t.org_a.to_string(), "name": "Org A", "role": "agent" }])
+    );
+
+    let reply = w
+        .user_call(Method::GET, "/api/user/orgs", w.t.platform_admin, None)
+        .await;
+    let orgs = reply.body["orgs"].as_array().unwrap();
+    assert_eq!(orgs.len(), 2);
+    assert!(orgs.iter().all(|o| o["role"] == "platform_admin"));
+
+    let reply = w
+        .user_call(Method::GET, "/api/user/orgs", w.t.outsider, None)
+        .await;
+    assert_eq!(reply.body["orgs"], json!([]));
+}
+
+#[tokio::test]
+async fn a_platform_admin_claim_in_user_metadata_grants_nothing() {
+    let w = World::new().await;
+    let mut claims = test_harness::identity::claims(w.t.agent_a, "a@example.test");
+    claims["user_metadata"] = json!({ "global_role": "platform_admin", "role": "platform_admin" });
+    claims["app_metadata"] = json!({ "role": "platform_admin" });
+    let token = test_harness::identity::sign(&claims, test_harness::identity::JWT_SECRET);
+    let reply =
+        test_harness::http::call(&w.user, Method::GET, "/api/user/orgs", Some(&token), None).await;
+    assert_eq!(
+        reply.body["orgs"].as_array().unwrap().len(),
+        1,
+        "still only org A"
+    );
+}
+
+#[tokio::test]
+async fn onboarding_creates_an_org_once_with_the_caller_as_admin() {
+    let w = World::new().await;
+    let founder = Uuid::new_v4();
+    let first = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            founder,
+            Some(json!({ "org_name": "  Acme Calls " })),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    assert_eq!(first.body["org"]["name"], "Acme Calls");
+    assert_eq!(first.body["role"], "org_admin");
+
+    let repeat = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            founder,
+            Some(json!({ "org_name": "acme calls" })),
+        )
+        .await;
+    assert_eq!(
+        repeat.status, 200,
+        "a repeated request returns the same org"
+    );
+    assert_eq!(repeat.body["org"]["id"], first.body["org"]["id"]);
+
+    let orgs = w
+        .user_call(Method::GET, "/api/user/orgs", founder, None)
+        .await;
+    assert_eq!(orgs.body["orgs"].as_array().unwrap().len(), 1);
+    assert_eq!(orgs.body["orgs"][0]["role"], "org_admin");
+    let audit: i64 = w
+        .db
+        .admin()
+        .await
+        .query_one(
+            "select count(*) from audit_log where action = 'org.created' and actor_user_id = $1",
+            &[&founder],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(audit, 1);
+}
+
+#[tokio::test]
+async fn onboarding_validates_its_input_and_changes_nothing_when_it_is_bad() {
+    let w = World::new().await;
+    let founder = Uuid::new_v4();
+    let cases = [
+        (json!({ "org_name": "" }), 422, "invalid_org_name"),
+        (json!({ "org_name": "   " }), 422, "invalid_org_name"),
+        (
+            json!({ "org_name": "x".repeat(121) }),
+            422,
+            "invalid_org_name",
+        ),
+        (
+            json!({ "org_name": "bad\u{0007}name" }),
+            422,
+            "invalid_org_name",
+        ),
+        (json!({}), 400, "invalid_body"),
+        (
+            json!({ "org_name": "A", "invite_token": "x" }),
+            400,
+            "invalid_body",
+        ),
+        (json!({ "org_name": 42 }), 400, "invalid_body"),
+        (
+            json!({ "org_name": "A", "plan": "gold" }),
+            400,
+            "invalid_body",
+        ),
+        (
+            json!({ "invite_token": "not-a-token" }),
+            400,
+            "invalid_invite_token",
+        ),
+        (
+            json!({ "invite_token": "A".repeat(43) + "!" }),
+            400,
+            "invalid_invite_token",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let reply = w
+            .user_call(
+                Method::POST,
+                "/api/user/onboard",
+                founder,
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(reply.status, status, "{body}: {:?}", reply.body);
+        assert_eq!(reply.body["error"], code, "{body}");
+    }
+    let orgs: i64 =
+        w.db.admin()
+            .await
+            .query_one("select count(*) from organizations", &[])
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(orgs, 2, "no org was created");
+}
+
+#[tokio::test]
+async fn an_invite_is_accepted_once_by_its_recipient_with_the_invited_role() {
+    let w = World::new().await;
+    let invitee = Uuid::new_v4();
+    let email = format!("{invitee}@example.test");
+    let created = w
+        .admin_call(
+            Method::POST,
+            &format!("/api/admin/orgs/{}/invites", w.t.org_a),
+            w.t.admin_a,
+            Some(json!({ "email": email.to_uppercase(), "role": "org_manager" })),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let token = created.body["invite_token"].as_str().unwrap().to_owned();
+
+    let stranger = Uuid::new_v4();
+    let wrong = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            stranger,
+            Some(json!({ "invite_token": token })),
+        )
+        .await;
+    assert_eq!(wrong.status, 403, "someone else's email: {:?}", wrong.body);
+    assert_eq!(wrong.body["error"], "invite_email_mismatch");
+
+    let accepted = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            invitee,
+            Some(json!({ "invite_token": token })),
+        )
+        .await;
+    assert_eq!(accepted.status, 201, "{:?}", accepted.body);
+    assert_eq!(accepted.body["org"]["id"], w.t.org_a.to_string());
+    assert_eq!(accepted.body["role"], "org_manager");
+
+    let again = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            invitee,
+            Some(json!({ "invite_token": token })),
+        )
+        .await;
+    assert_eq!(again.status, 200, "replay by the same user is idempotent");
+
+    let hash: [u8; 32] = domain::InviteToken::parse(&token).unwrap().hash();
+    let stored: Vec<u8> =
+        w.db.admin()
+            .await
+            .query_one(
+                "select token_hash from org_invites where accepted_by = $1",
+                &[&invitee],
+            )
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(stored, hash.to_vec(), "only the hash is stored");
+
+    let unknown = domain::InviteToken::generate();
+    let missing = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            invitee,
+            Some(json!({ "invite_token": unknown.expose() })),
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn a_used_or_expired_invite_is_refused() {
+    let w = World::new().await;
+    let invitee = Uuid::new_v4();
+    let email = format!("{invitee}@example.test");
+    let path = format!("/api/admin/orgs/{}/invites", w.t.org_a);
+    let token =
+        |reply: &test_harness::http::Reply| reply.body["invite_token"].as_str().unwrap().to_owned();
+
+    let expired = w
+        .admin_call(
+            Method::POST,
+            &path,
+            w.t.admin_a,
+            Some(json!({ "email": email, "role": "agent" })),
+        )
+        .await;
+    w.db.admin()
+        .await
+        .execute(
+            "update org_invites set expires_at = now() - interval '1 minute'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let reply = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            invitee,
+            Some(json!({ "invite_token": token(&expired) })),
+        )
+        .await;
+    assert_eq!(reply.status, 422);
+    assert_eq!(reply.body["error"], "invite_expired");
+
+    let fresh = w
+        .admin_call(
+            Method::POST,
+            &path,
+            w.t.admin_a,
+            Some(json!({ "email": email, "role": "agent" })),
+        )
+        .await;
+    let used_by_other = Uuid::new_v4();
+    w.db.admin()
+        .await
+        .execute("insert into profiles (id) values ($1)", &[&used_by_other])
+        .await
+        .unwrap();
+    w.db.admin()
+        .await
+        .execute(
+            "update org_invites set accepted_at = now(), accepted_by = $1 where expires_at > now()",
+            &[&used_by_other],
+        )
+        .await
+        .unwrap();
+    let reply = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            invitee,
+            Some(json!({ "invite_token": token(&fresh) })),
+        )
+        .await;
+    assert_eq!(reply.status, 409);
+    assert_eq!(reply.body["error"], "invite_used");
+    let member: i64 =
+        w.db.admin()
+            .await
+            .query_one(
+                "select count(*) from org_users where user_id = $1",
+                &[&invitee],
+            )
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(member, 0);
+}
