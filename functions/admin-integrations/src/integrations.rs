@@ -172,30 +172,27 @@ pub async fn save(
         .current()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let keyring = secrets
-        .keyring()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let provider = body.provider.as_str();
-    let plaintext = Zeroizing::new(
-        json!({ "api_key": body.credentials.api_key.as_str(), "user_key": body.credentials.user_key.as_str() })
-            .to_string(),
+    let vault = vault::Vault::new(
+        secrets
+            .keyring()
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
     );
-    let sealed = seal(keyring, org, provider, plaintext.as_bytes())?;
-    let sealed_token = match &token {
-        Some(token) => {
-            let text = Zeroizing::new(
-                serde_json::to_string(token).map_err(|e| ApiError::Internal(e.to_string()))?,
-            );
-            Some(seal(
-                keyring,
-                org,
-                &token_binding(provider),
-                text.as_bytes(),
-            )?)
-        }
-        None => None,
-    };
-    let key_id = keyring.active_key_id().as_str().to_owned();
+    let provider = body.provider.as_str();
+    let internal = |e: vault::VaultError| ApiError::Internal(e.to_string());
+    let sealed = vault
+        .seal_credentials(
+            org,
+            provider,
+            &body.credentials.api_key,
+            &body.credentials.user_key,
+        )
+        .map_err(internal)?;
+    let sealed_token = token
+        .as_ref()
+        .map(|t| vault.seal_token(org, provider, t))
+        .transpose()
+        .map_err(internal)?;
+    let key_id = vault.active_key_id().to_owned();
     let hint: String = {
         let chars: Vec<char> = body.credentials.api_key.chars().collect();
         chars[chars.len().saturating_sub(4)..].iter().collect()
@@ -233,25 +230,6 @@ pub async fn save(
         StatusCode::OK
     };
     Ok((status, Json(json!({ "integration": view }))))
-}
-
-/// Tokens are sealed under their own binding so a token ciphertext can never be passed off as the
-/// credentials of the same org.
-fn token_binding(provider: &str) -> String {
-    format!("{provider}/token")
-}
-
-fn seal(
-    keyring: &crypto::Keyring,
-    org: OrgId,
-    provider: &str,
-    plaintext: &[u8],
-) -> Result<String, ApiError> {
-    let binding = crypto::Binding::new(&org.to_string(), provider)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    keyring
-        .seal(plaintext, binding.as_bytes())
-        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 async fn verify_credentials(

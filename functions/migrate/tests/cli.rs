@@ -57,3 +57,115 @@ fn fails_clearly_without_database_url() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("DATABASE_URL is not set"));
 }
+
+const K3: &str = "MzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzM="; // 32 × '3'
+
+fn reseal(database_url: &str, keyring: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .arg("reseal-credentials")
+        .env("DATABASE_URL", database_url)
+        .env("INTEGRATIONS_KEYS", keyring)
+        .env_remove("APP_SECRET_ARN")
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .output()
+        .unwrap()
+}
+
+fn last_json(out: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap()
+}
+
+#[tokio::test]
+async fn reseal_credentials_moves_every_row_to_the_active_key() {
+    let db = TestDb::new().await;
+    let tenants = test_harness::fixtures::Tenants::seed(&db.admin().await).await;
+    let old = crypto::Keyring::from_json(test_harness::identity::KEYRING).unwrap();
+    let vault = vault::Vault::new(&old);
+    let admin = db.admin().await;
+    for org in [tenants.org_a, tenants.org_b] {
+        let id = domain::OrgId::new(org);
+        let creds = vault
+            .seal_credentials(
+                id,
+                "mightycall",
+                "api-key-of-some-org",
+                "user-key-of-some-org",
+            )
+            .unwrap();
+        admin
+            .execute(
+                "update org_integrations set credentials_ciphertext = $2, credentials_key_id = 'k1' where org_id = $1",
+                &[&org, &creds],
+            )
+            .await
+            .unwrap();
+    }
+    let before: Vec<String> = admin
+        .query(
+            "select credentials_ciphertext from org_integrations order by id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+
+    // A keyring that no longer holds k1 cannot open the rows: it fails and changes nothing.
+    let without_k1 = format!(r#"{{"active":"k3","keys":{{"k3":"{K3}"}}}}"#);
+    let out = reseal(&db.app_url(), &without_k1);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot re-encrypt integration"), "{stderr}");
+    let unchanged: Vec<String> = admin
+        .query(
+            "select credentials_ciphertext from org_integrations order by id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(unchanged, before);
+
+    let rotated = test_harness::identity::KEYRING
+        .replace(r#""active":"k1""#, r#""active":"k3""#)
+        .replace(r#""k2":"#, &format!(r#""k3":"{K3}","k2":"#));
+    let out = reseal(&db.app_url(), &rotated);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        last_json(&out),
+        serde_json::json!({ "resealed": 2, "unchanged": 0 })
+    );
+
+    let only_k3 = crypto::Keyring::from_json(&without_k1).unwrap();
+    for row in admin
+        .query(
+            "select org_id, credentials_ciphertext, credentials_key_id from org_integrations",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        assert_eq!(row.get::<_, String>(2), "k3");
+        let opened = vault::Vault::new(&only_k3)
+            .open_credentials(
+                domain::OrgId::new(row.get(0)),
+                "mightycall",
+                &row.get::<_, String>(1),
+            )
+            .unwrap();
+        assert_eq!(format!("{:?}", opened.api_key), "ApiKey([redacted])");
+    }
+    let again = reseal(&db.app_url(), &rotated);
+    assert_eq!(
+        last_json(&again),
+        serde_json::json!({ "resealed": 0, "unchanged": 2 })
+    );
+}
