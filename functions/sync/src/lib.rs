@@ -1,3 +1,9 @@
-//! The `sync` function: starting MightyCall syncs and following their jobs.
+//! The `sync` function: starts MightyCall syncs for an organisation (org admins and managers, or
+//! platform admins) and shows their jobs to the org's members.
 
+mod jobs;
 pub mod routes;
+mod state;
+mod trigger;
+
+pub use state::SyncState;

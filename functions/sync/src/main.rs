@@ -1,5 +1,6 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     web::init_process();
-    web::serve_lambda(sync::routes::router()).await
+    let state = sync::SyncState::from_env().await?;
+    web::serve_lambda(sync::routes::router(state)).await
 }

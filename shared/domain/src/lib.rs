@@ -5,11 +5,13 @@ mod email;
 mod ids;
 mod invite_token;
 mod roles;
+mod sync;
 
 pub use email::Email;
 pub use ids::{OrgId, UserId};
 pub use invite_token::InviteToken;
 pub use roles::{GlobalRole, OrgRole};
+pub use sync::{JobStatus, Resource, SyncTrigger};
 
 /// A value from outside did not parse; the message says what was expected, never echoes secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -228,3 +228,50 @@ pub async fn replace_sealed(
         .await?;
     Ok(())
 }
+
+/// What the sync engine needs of an org's integration (service path).
+pub struct SealedIntegration {
+    pub credentials_ciphertext: String,
+    pub token_cache_ciphertext: Option<String>,
+    pub host: Option<String>,
+    pub enabled: bool,
+}
+
+pub async fn load_sealed(
+    tx: &Tx,
+    org: OrgId,
+    provider: &str,
+) -> Result<Option<SealedIntegration>, StoreError> {
+    let row = tx
+        .client()
+        .query_opt(
+            "select credentials_ciphertext, token_cache_ciphertext, metadata ->> 'host', enabled
+             from org_integrations where org_id = $1 and provider = $2",
+            &[&org.as_uuid(), &provider],
+        )
+        .await?;
+    Ok(row.map(|r| SealedIntegration {
+        credentials_ciphertext: r.get(0),
+        token_cache_ciphertext: r.get(1),
+        host: r.get(2),
+        enabled: r.get(3),
+    }))
+}
+
+/// Keeps the MightyCall token a sync obtained, so the next run does not spend a request on one.
+pub async fn save_token(
+    tx: &Tx,
+    org: OrgId,
+    provider: &str,
+    sealed: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.client()
+        .execute(
+            "update org_integrations set token_cache_ciphertext = $3, token_expires_at = $4
+             where org_id = $1 and provider = $2",
+            &[&org.as_uuid(), &provider, &sealed, &expires_at],
+        )
+        .await?;
+    Ok(())
+}

@@ -12,6 +12,8 @@ mod migrate;
 pub mod orgs;
 mod pool;
 pub mod profiles;
+pub mod sync_jobs;
+pub mod sync_rows;
 mod tx;
 
 pub use config::DbConfig;

@@ -1,0 +1,124 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ParseError;
+
+/// Something a sync copies from MightyCall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    PhoneNumbers,
+    Calls,
+    Recordings,
+    Sms,
+    Voicemails,
+    Contacts,
+}
+
+impl Resource {
+    /// The order `all` runs them in: recordings are derived from synced calls, so calls come first.
+    pub const ALL: [Resource; 6] = [
+        Self::PhoneNumbers,
+        Self::Calls,
+        Self::Recordings,
+        Self::Sms,
+        Self::Voicemails,
+        Self::Contacts,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::PhoneNumbers => "phone_numbers",
+            Self::Calls => "calls",
+            Self::Recordings => "recordings",
+            Self::Sms => "sms",
+            Self::Voicemails => "voicemails",
+            Self::Contacts => "contacts",
+        }
+    }
+}
+
+impl FromStr for Resource {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| ParseError(format!("unknown sync resource {s:?}")))
+    }
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What started a sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncTrigger {
+    User,
+    Schedule,
+    Service,
+    Webhook,
+}
+
+impl SyncTrigger {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Schedule => "schedule",
+            Self::Service => "service",
+            Self::Webhook => "webhook",
+        }
+    }
+}
+
+/// A sync job's state: queued → running → succeeded | failed | partial (a paused job is queued
+/// again with its progress kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Partial,
+}
+
+impl JobStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Partial => "partial",
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        matches!(self, Self::Queued | Self::Running)
+    }
+}
+
+impl FromStr for JobStatus {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "queued" => Ok(Self::Queued),
+            "running" => Ok(Self::Running),
+            "succeeded" => Ok(Self::Succeeded),
+            "failed" => Ok(Self::Failed),
+            "partial" => Ok(Self::Partial),
+            _ => Err(ParseError(
+                "status must be one of queued, running, succeeded, failed, partial".into(),
+            )),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+use chrono::Utc;
+use domain::{JobStatus, OrgId};
+use mightycall::{
+    BaseUrl, CachedToken, ClientConfig, MightyCallClient, MightyCallHost, RequestBudget,
+};
+use store::Db;
+
+use crate::SyncSettings;
+use crate::failure::Stop;
+
+const PROVIDER: &str = "mightycall";
+
+/// A MightyCall client for one org, and what the run must persist afterwards.
+pub(crate) struct OrgClient {
+    pub client: MightyCallClient,
+    /// The token the run started with; a different one at the end is saved (sealed).
+    pub initial_token: Option<CachedToken>,
+    /// Whether these are the org's own credentials (only then is a token cached on its row).
+    pub own_credentials: bool,
+}
+
+/// Opens the org's sealed credentials and cached token; where the org has none and the deployment
+/// allows it, the platform's account. Data fetched with these credentials is written to `org` only.
+pub(crate) async fn for_org(
+    db: &Db,
+    secrets: &settings::AppSecrets,
+    settings: &SyncSettings,
+    org: OrgId,
+) -> Result<OrgClient, Stop> {
+    let tx = db.as_service().await?;
+    let sealed = store::integrations::load_sealed(&tx, org, PROVIDER).await?;
+    let used = store::sync_jobs::requests_used(&tx, org, Utc::now().date_naive()).await?;
+    drop(tx);
+    let budget = RequestBudget::new(settings.daily_budget, used);
+    let (credentials, host, token, own) = match sealed {
+        Some(sealed) => {
+            let keyring = secrets
+                .keyring()
+                .map_err(|e| Stop::Engine(crate::EngineError::Config(e.to_string())))?;
+            let vault = vault::Vault::new(keyring);
+            let credentials = vault
+                .open_credentials(org, PROVIDER, &sealed.credentials_ciphertext)
+                .map_err(|_| end("credentials_unreadable", "the stored credentials cannot be opened; an org admin must save them again"))?;
+            // A token that no longer opens (e.g. after a key was removed) just costs a new one.
+            let token = sealed
+                .token_cache_ciphertext
+                .as_deref()
+                .and_then(|t| vault.open_token(org, PROVIDER, t).ok());
+            let host = match sealed.host.as_deref() {
+                Some("ccapi") => MightyCallHost::Ccapi,
+                _ => MightyCallHost::Api,
+            };
+            (credentials, host, token, true)
+        }
+        None => match (
+            settings.allow_platform_credentials,
+            secrets.platform_mightycall(),
+        ) {
+            (true, Some(platform)) => (platform.clone(), MightyCallHost::Api, None, false),
+            _ => {
+                return Err(end(
+                    "no_credentials",
+                    "this organisation has no MightyCall integration",
+                ));
+            }
+        },
+    };
+    let base = BaseUrl::resolve(host, settings.base_override.as_deref())
+        .map_err(|e| Stop::Engine(crate::EngineError::Config(e.to_string())))?;
+    let mut config = ClientConfig::new(credentials, base);
+    config.budget = Some(budget);
+    config.timeouts = settings.timeouts;
+    config.retry = settings.retry;
+    let client = MightyCallClient::new(config, token.clone())
+        .map_err(|e| Stop::Engine(crate::EngineError::Config(e.to_string())))?;
+    Ok(OrgClient {
+        client,
+        initial_token: token,
+        own_credentials: own,
+    })
+}
+
+fn end(code: &'static str, message: &str) -> Stop {
+    Stop::End {
+        status: JobStatus::Failed,
+        code,
+        message: message.to_owned(),
+    }
+}
+
+/// Saves a token the run obtained so the next run does not spend a request on one.
+pub(crate) async fn persist_token(
+    db: &Db,
+    secrets: &settings::AppSecrets,
+    org: OrgId,
+    org_client: &OrgClient,
+) -> Result<(), Stop> {
+    let Some(token) = org_client.client.token_snapshot() else {
+        return Ok(());
+    };
+    let unchanged = org_client
+        .initial_token
+        .as_ref()
+        .is_some_and(|t| t.expires_at() == token.expires_at());
+    if unchanged || !org_client.own_credentials {
+        return Ok(());
+    }
+    let Ok(keyring) = secrets.keyring() else {
+        return Ok(());
+    };
+    let Ok(sealed) = vault::Vault::new(keyring).seal_token(org, PROVIDER, &token) else {
+        return Ok(());
+    };
+    let tx = db.as_service().await?;
+    store::integrations::save_token(&tx, org, PROVIDER, &sealed, token.expires_at()).await?;
+    tx.commit().await?;
+    Ok(())
+}

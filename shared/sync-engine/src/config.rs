@@ -1,0 +1,85 @@
+use chrono::TimeDelta;
+
+use crate::EngineError;
+
+/// Tunables of every sync, from the environment (documented in the README).
+#[derive(Clone, Debug)]
+pub struct SyncSettings {
+    /// Re-read this much before the watermark: offset paging over a window that still receives
+    /// rows can shift rows between pages, and late updates land slightly in the past.
+    pub overlap: TimeDelta,
+    /// Windows end this long before now, so a closed window no longer changes while paged.
+    pub settle: TimeDelta,
+    /// How far back a first sync reaches.
+    pub backfill: TimeDelta,
+    /// Windows are fetched in chunks of this size; the watermark advances per chunk. One closed
+    /// window pages with the fewest requests (every chunk ends on a partial page), so the default
+    /// covers the whole default backfill.
+    pub chunk: TimeDelta,
+    /// A run pauses when less than this is left before its deadline.
+    pub deadline_margin: std::time::Duration,
+    /// Requests per org per UTC day; below MightyCall's 2,500 per api key to leave headroom.
+    pub daily_budget: u32,
+    /// Orgs without credentials of their own may use the platform's MightyCall account.
+    pub allow_platform_credentials: bool,
+    /// `MIGHTYCALL_BASE_URL`, for the fake and proxies.
+    pub base_override: Option<String>,
+    pub timeouts: mightycall::Timeouts,
+    pub retry: mightycall::RetryPolicy,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        Self {
+            overlap: TimeDelta::minutes(10),
+            settle: TimeDelta::minutes(2),
+            backfill: TimeDelta::days(30),
+            chunk: TimeDelta::days(31),
+            deadline_margin: std::time::Duration::from_secs(20),
+            daily_budget: 2_400,
+            allow_platform_credentials: false,
+            base_override: None,
+            timeouts: mightycall::Timeouts::default(),
+            retry: mightycall::RetryPolicy::default(),
+        }
+    }
+}
+
+impl SyncSettings {
+    /// `SYNC_BACKFILL_DAYS`, `SYNC_CHUNK_DAYS`, `SYNC_OVERLAP_MINUTES`, `SYNC_SETTLE_MINUTES`,
+    /// `MIGHTYCALL_DAILY_REQUEST_BUDGET`, `ALLOW_PLATFORM_MIGHTYCALL`, `MIGHTYCALL_BASE_URL`.
+    pub fn from_env() -> Result<Self, EngineError> {
+        let mut s = Self::default();
+        if let Some(days) = number("SYNC_BACKFILL_DAYS", 1, 730)? {
+            s.backfill = TimeDelta::days(days);
+        }
+        if let Some(days) = number("SYNC_CHUNK_DAYS", 1, 366)? {
+            s.chunk = TimeDelta::days(days);
+        }
+        if let Some(minutes) = number("SYNC_OVERLAP_MINUTES", 0, 1440)? {
+            s.overlap = TimeDelta::minutes(minutes);
+        }
+        if let Some(minutes) = number("SYNC_SETTLE_MINUTES", 0, 60)? {
+            s.settle = TimeDelta::minutes(minutes);
+        }
+        if let Some(budget) = number("MIGHTYCALL_DAILY_REQUEST_BUDGET", 10, 2_500)? {
+            s.daily_budget = u32::try_from(budget).unwrap_or(2_400);
+        }
+        s.allow_platform_credentials = settings::env_flag("ALLOW_PLATFORM_MIGHTYCALL", false)
+            .map_err(|e| EngineError::Config(e.to_string()))?;
+        s.base_override = settings::env_optional(mightycall::config::BASE_URL_ENV);
+        Ok(s)
+    }
+}
+
+fn number(name: &str, min: i64, max: i64) -> Result<Option<i64>, EngineError> {
+    match settings::env_optional(name) {
+        None => Ok(None),
+        Some(v) => match v.trim().parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(EngineError::Config(format!(
+                "{name} must be a whole number from {min} to {max}"
+            ))),
+        },
+    }
+}

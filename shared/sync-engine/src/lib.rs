@@ -1,0 +1,19 @@
+//! The sync engine: runs one `integration_sync_jobs` row to an honest end. Per resource it opens the
+//! org's sealed credentials (or the platform's, where allowed), reuses the cached token, fetches
+//! pages over a closed time window from the watermark, upserts each page in one statement and
+//! records the page, its requests and the resume point in the same transaction. It pauses at a page
+//! boundary before the Lambda deadline and stops before the daily MightyCall budget is spent.
+
+mod client;
+mod config;
+mod dispatch;
+mod failure;
+mod mapping;
+mod resources;
+mod run;
+mod window;
+
+pub use config::SyncSettings;
+pub use dispatch::{Dispatcher, SYNC_REQUESTED, SyncRequested};
+pub use failure::EngineError;
+pub use run::{Engine, RunOutcome};

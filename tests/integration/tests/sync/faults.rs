@@ -1,0 +1,218 @@
+//! Every injected fault ends in a correct final state after at most one re-run, and the job tells
+//! the truth about what happened.
+
+use std::time::Duration;
+
+use domain::{JobStatus, Resource};
+use mightycall::{RetryPolicy, Timeouts};
+use mightycall_fake::{FakeConfig, Fault, FaultRule};
+
+use crate::support::{World, succeeded};
+
+fn config() -> FakeConfig {
+    FakeConfig {
+        calls: 2500,
+        messages: 30,
+        ..FakeConfig::default()
+    }
+}
+
+/// Fast retries and timeouts so the faults cost milliseconds, not seconds.
+async fn world() -> World {
+    World::with(config(), |s| {
+        s.retry = RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+            max_retry_after: Duration::from_secs(2),
+        };
+        s.timeouts = Timeouts {
+            connect: Duration::from_secs(2),
+            request: Duration::from_millis(400),
+        };
+    })
+    .await
+}
+
+async fn expect_all_calls(w: &World) {
+    let mut expected: Vec<String> = w
+        .fake
+        .account(&w.api_key(0))
+        .unwrap()
+        .calls
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(w.ids("calls", w.t.org_a).await, expected);
+}
+
+#[tokio::test]
+async fn rate_limits_server_errors_and_slow_answers_are_retried_within_the_run() {
+    let w = world().await;
+    w.fake.push_fault(
+        FaultRule::once(Fault::RateLimited {
+            retry_after: Duration::from_secs(1),
+        })
+        .on_path("/calls"),
+    );
+    w.fake.push_fault(
+        FaultRule::once(Fault::ServerError { status: 503 })
+            .on_path("/calls")
+            .after(1)
+            .times(2),
+    );
+    w.fake.push_fault(
+        FaultRule::once(Fault::Slow {
+            delay: Duration::from_secs(1),
+        })
+        .on_path("/calls")
+        .after(2),
+    );
+    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    succeeded(&job);
+    expect_all_calls(&w).await;
+    assert_eq!(
+        job.api_requests as usize,
+        w.fake.requests(&w.api_key(0)),
+        "retries are counted too"
+    );
+    assert!(
+        job.api_requests >= 4 + 4,
+        "token, 3 pages and 4 retried attempts: {}",
+        job.api_requests
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_page_fails_the_job_and_one_rerun_completes_it() {
+    let w = world().await;
+    w.fake.push_fault(
+        FaultRule::once(Fault::MalformedJson)
+            .on_path("/calls")
+            .after(1),
+    );
+    let failed = w.sync(w.t.org_a, Resource::Calls).await;
+    assert_eq!(failed.status, JobStatus::Failed);
+    assert_eq!(
+        failed.error_code.as_deref(),
+        Some("mightycall_decode_error")
+    );
+    assert_eq!(failed.pages, 1, "the page before the bad one was kept");
+    let message = failed.error_message.unwrap_or_default();
+    assert!(!message.contains(&w.api_key(0)), "{message}");
+
+    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    expect_all_calls(&w).await;
+}
+
+#[tokio::test]
+async fn a_token_expiring_mid_sync_is_renewed_once() {
+    let w = world().await;
+    w.fake.push_fault(
+        FaultRule::once(Fault::ExpireToken)
+            .on_path("/calls")
+            .after(1),
+    );
+    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    succeeded(&job);
+    expect_all_calls(&w).await;
+    assert_eq!(
+        w.fake.token_grants(&w.api_key(0)).len(),
+        2,
+        "the first token and one renewal"
+    );
+}
+
+#[tokio::test]
+async fn the_daily_budget_stops_a_sync_before_it_is_spent_and_the_next_day_finishes() {
+    let w = World::with(config(), |s| s.daily_budget = 3).await;
+    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    assert_eq!(job.status, JobStatus::Partial);
+    assert_eq!(job.error_code.as_deref(), Some("quota_exhausted"));
+    assert_eq!(
+        w.fake.requests(&w.api_key(0)),
+        3,
+        "never more than the budget"
+    );
+    assert_eq!(job.api_requests, 3);
+    assert_eq!(
+        w.ids("calls", w.t.org_a).await.len(),
+        2000,
+        "two pages saved"
+    );
+
+    // The next day the budget is fresh: one more run completes the window.
+    w.db.admin()
+        .await
+        .execute("update mightycall_request_usage set day = day - 1", &[])
+        .await
+        .unwrap();
+    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    expect_all_calls(&w).await;
+}
+
+#[tokio::test]
+async fn mightycalls_own_quota_ends_the_job_truthfully() {
+    let w = world().await;
+    w.fake.set_quota(Some(2));
+    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    assert_eq!(job.status, JobStatus::Partial, "{:?}", job.error_message);
+    assert_eq!(job.error_code.as_deref(), Some("rate_limited"));
+    assert_eq!(job.pages, 1);
+    w.fake.set_quota(None);
+    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    expect_all_calls(&w).await;
+}
+
+#[tokio::test]
+async fn duplicates_across_pages_and_calls_arriving_during_paging_leave_exact_rows() {
+    let w = world().await;
+    w.fake.set_duplicate_rows(true);
+    w.fake.set_new_calls_per_page(3);
+    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    succeeded(&job);
+    w.fake.set_duplicate_rows(false);
+    w.fake.set_new_calls_per_page(0);
+    // Calls that arrived during paging are after the closed window; the next run picks them up.
+    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    expect_all_calls(&w).await;
+}
+
+#[tokio::test]
+async fn a_run_killed_mid_sync_resumes_from_its_last_saved_page() {
+    let w = World::with(config(), |s| {
+        s.timeouts = Timeouts {
+            connect: Duration::from_secs(2),
+            request: Duration::from_secs(30),
+        };
+    })
+    .await;
+    let job = w.queue(w.t.org_a, Resource::Calls).await;
+    // The second page hangs; the process "dies" (the run is dropped with its connection) meanwhile.
+    w.fake.push_fault(
+        FaultRule::once(Fault::Slow {
+            delay: Duration::from_secs(5),
+        })
+        .on_path("/calls")
+        .after(1),
+    );
+    let run = w
+        .engine
+        .run(job.id, std::time::Instant::now() + Duration::from_secs(600));
+    assert!(
+        tokio::time::timeout(Duration::from_millis(1500), run)
+            .await
+            .is_err(),
+        "the run was still going"
+    );
+    let interrupted = w.job(job.id).await;
+    assert_eq!(interrupted.status, JobStatus::Running);
+    assert_eq!(interrupted.pages, 1);
+    w.fake.clear_faults();
+
+    let done = w.run(job.id).await;
+    succeeded(&done);
+    assert_eq!(done.pages, 3, "the saved page is not fetched again");
+    expect_all_calls(&w).await;
+}

@@ -1,0 +1,10 @@
+//! The sync engine end to end against the fake MightyCall and a real database, and the `sync`
+//! function's routes.
+
+// Test helpers fail the test by panicking, like the assertions they serve.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod engine;
+mod faults;
+mod routes;
+mod support;

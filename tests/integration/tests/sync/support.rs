@@ -1,0 +1,186 @@
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use chrono::TimeDelta;
+use domain::{JobStatus, OrgId, Resource, SyncTrigger};
+use mightycall_fake::{FakeConfig, FakeHandle, FakeMightyCall};
+use serde_json::json;
+use store::sync_jobs::{self, Job, NewJob};
+use sync_engine::{Dispatcher, Engine, RunOutcome, SyncSettings};
+use test_harness::TestDb;
+use test_harness::fixtures::Tenants;
+use test_harness::identity;
+use uuid::Uuid;
+
+pub struct World {
+    pub db: TestDb,
+    pub t: Tenants,
+    pub fake: FakeHandle,
+    pub engine: Engine,
+    pub core: web::Core,
+}
+
+pub fn settings(fake: &FakeHandle) -> SyncSettings {
+    SyncSettings {
+        base_override: Some(fake.base_url()),
+        // The fake's data ends "now": a closed window up to now sees all of it.
+        settle: TimeDelta::zero(),
+        ..SyncSettings::default()
+    }
+}
+
+impl World {
+    pub async fn new(config: FakeConfig) -> Self {
+        Self::with(config, |_| {}).await
+    }
+
+    /// Org A is connected to fake account 0, org B to account 1.
+    pub async fn with(config: FakeConfig, tune: impl FnOnce(&mut SyncSettings)) -> Self {
+        let db = TestDb::new().await;
+        let t = Tenants::seed(&db.admin().await).await;
+        // Start from nothing synced: the fixtures' sample rows and watermarks would skew every count.
+        db.admin()
+            .await
+            .batch_execute(
+                "truncate integration_sync_jobs, sync_state, calls, mightycall_recordings, mightycall_voicemails,
+                   mightycall_sms_messages, mightycall_contacts, phone_numbers",
+            )
+            .await
+            .unwrap();
+        let core = identity::core(&db, json!({})).await;
+        let fake = FakeMightyCall::start(config).await.unwrap();
+        let mut s = settings(&fake);
+        tune(&mut s);
+        let engine = Engine::new(db.store(), Arc::clone(&core.auth.secrets), s);
+        let w = Self {
+            db,
+            t,
+            fake,
+            engine,
+            core,
+        };
+        w.connect(w.t.org_a, 0).await;
+        w.connect(w.t.org_b, 1).await;
+        w
+    }
+
+    /// Stores fake account `account`'s credentials as `org`'s integration, sealed as the admin
+    /// function would.
+    pub async fn connect(&self, org: Uuid, account: usize) {
+        let keys = &self.fake.accounts()[account];
+        let keyring = crypto_keyring();
+        let sealed = vault::Vault::new(&keyring)
+            .seal_credentials(OrgId::new(org), "mightycall", &keys.api_key, &keys.user_key)
+            .unwrap();
+        self.db
+            .admin()
+            .await
+            .execute(
+                "insert into org_integrations (org_id, provider, credentials_ciphertext, credentials_key_id, metadata)
+                 values ($1, 'mightycall', $2, 'k1', '{\"host\":\"api\"}')
+                 on conflict (org_id, provider) do update set credentials_ciphertext = excluded.credentials_ciphertext,
+                   token_cache_ciphertext = null",
+                &[&org, &sealed],
+            )
+            .await
+            .unwrap();
+    }
+
+    pub fn api_key(&self, account: usize) -> String {
+        self.fake.accounts()[account].api_key.clone()
+    }
+
+    pub async fn queue(&self, org: Uuid, resource: Resource) -> Job {
+        let tx = self.db.store().as_service().await.unwrap();
+        let (job, _) = sync_jobs::queue_job(
+            &tx,
+            &NewJob {
+                org: OrgId::new(org),
+                resource,
+                trigger: SyncTrigger::Schedule,
+                requested_by: None,
+                window: None,
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        job
+    }
+
+    /// Runs a job like the worker does (re-dispatching while it pauses) and returns its final row.
+    pub async fn run(&self, job: Uuid) -> Job {
+        for _ in 0..100 {
+            match self
+                .engine
+                .run(job, Instant::now() + Duration::from_secs(600))
+                .await
+                .unwrap()
+            {
+                RunOutcome::Paused => continue,
+                RunOutcome::Finished(_) => return self.job(job).await,
+            }
+        }
+        panic!("job {job} never finished");
+    }
+
+    pub async fn sync(&self, org: Uuid, resource: Resource) -> Job {
+        let job = self.queue(org, resource).await;
+        self.run(job.id).await
+    }
+
+    pub async fn job(&self, id: Uuid) -> Job {
+        let tx = self.db.store().as_service().await.unwrap();
+        sync_jobs::get_job(&tx, id).await.unwrap().unwrap()
+    }
+
+    /// `external_id`s of `table` for `org`, sorted.
+    pub async fn ids(&self, table: &str, org: Uuid) -> Vec<String> {
+        let sql = format!("select external_id from {table} where org_id = $1 order by 1");
+        self.db
+            .admin()
+            .await
+            .query(&sql, &[&org])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    }
+
+    pub fn router(&self) -> Router {
+        sync::routes::router(sync::SyncState {
+            core: self.core.clone(),
+            dispatcher: Arc::new(Dispatcher::Inline(self.engine.clone())),
+            max_range_days: 92,
+        })
+    }
+
+    /// Waits (bounded) until the job reached a final status.
+    pub async fn finished(&self, id: Uuid) -> Job {
+        for _ in 0..400 {
+            let job = self.job(id).await;
+            if !job.status.is_active() {
+                return job;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("job {id} did not finish in time");
+    }
+}
+
+pub fn crypto_keyring() -> crypto::Keyring {
+    crypto::Keyring::from_json(identity::KEYRING).unwrap()
+}
+
+pub fn succeeded(job: &Job) {
+    assert_eq!(
+        job.status,
+        JobStatus::Succeeded,
+        "job ended {:?}: {:?} {:?}",
+        job.status,
+        job.error_code,
+        job.error_message
+    );
+}
