@@ -1,3 +1,12 @@
-//! The `data` function: synced MightyCall data, reports and dashboard metrics for members of an organisation.
+//! The `data` function: synced MightyCall data, reports and dashboard metrics for members of an
+//! organisation (any role) and for platform admins.
 
+mod csv;
+mod cursor;
+mod dashboard;
+mod guard;
+mod lists;
+mod params;
+mod reply;
+mod reports;
 pub mod routes;

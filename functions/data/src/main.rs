@@ -1,5 +1,6 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     web::init_process();
-    web::serve_lambda(data::routes::router()).await
+    let core = web::Core::from_env().await?;
+    web::serve_lambda(data::routes::router(core)).await
 }

@@ -4,12 +4,14 @@
 mod email;
 mod ids;
 mod invite_token;
+mod query;
 mod roles;
 mod sync;
 
 pub use email::Email;
 pub use ids::{OrgId, UserId};
 pub use invite_token::InviteToken;
+pub use query::{DateRange, PageLimit};
 pub use roles::{GlobalRole, OrgRole};
 pub use sync::{JobStatus, Resource, SyncTrigger};
 

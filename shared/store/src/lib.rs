@@ -10,10 +10,13 @@ pub mod invites;
 pub mod members;
 mod migrate;
 pub mod orgs;
+pub mod page;
 mod pool;
 pub mod profiles;
+pub mod reports;
 pub mod sync_jobs;
 pub mod sync_rows;
+pub mod synced;
 mod tx;
 
 pub use config::DbConfig;

@@ -49,6 +49,45 @@ pub fn sign(claims: &Value, secret: &str) -> String {
     }
 }
 
+/// Tokens for `user` that must all be refused with 401, each with what is wrong with it.
+pub fn bad_tokens(user: Uuid) -> Vec<(&'static str, String)> {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    let with = |patch: Value| {
+        let mut c = claims(user, "a@example.test");
+        if let (Some(c), Some(patch)) = (c.as_object_mut(), patch.as_object()) {
+            c.extend(patch.clone());
+        }
+        sign(&c, JWT_SECRET)
+    };
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims(user, "a@example.test").to_string());
+    vec![
+        (
+            "expired",
+            with(json!({ "exp": 1_000_000_000, "iat": 999_999_000 })),
+        ),
+        ("wrong audience", with(json!({ "aud": "somebody-else" }))),
+        (
+            "wrong issuer",
+            with(json!({ "iss": "https://evil.example/auth/v1" })),
+        ),
+        ("service role", with(json!({ "role": "service_role" }))),
+        ("anon role", with(json!({ "role": "anon" }))),
+        ("sub not a uuid", with(json!({ "sub": "admin" }))),
+        ("alg none", format!("{header}.{payload}.")),
+        (
+            "other secret",
+            sign(
+                &claims(user, "a@example.test"),
+                "another-secret-that-is-long-enough-0000",
+            ),
+        ),
+        ("garbage", "not.a.jwt".into()),
+    ]
+}
+
 /// A valid access token for `user`.
 pub fn token(user: Uuid, email: &str) -> String {
     sign(&claims(user, email), JWT_SECRET)

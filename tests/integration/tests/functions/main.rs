@@ -21,7 +21,7 @@ async fn http_functions() -> Vec<(&'static str, Router)> {
     };
     vec![
         ("user", user::routes::router(core)),
-        ("data", data::routes::router()),
+        ("data", data::routes::router(core.clone())),
         ("sync", sync::routes::router()),
         (
             "admin-integrations",

@@ -2,48 +2,11 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use test_harness::http::send;
-use test_harness::identity::{JWT_SECRET, claims, sign};
+use test_harness::identity::bad_tokens;
 
 use crate::support::{World, admin_routes};
-
-fn bad_tokens(user: uuid::Uuid) -> Vec<(&'static str, String)> {
-    let with = |patch: Value| {
-        let mut c = claims(user, "a@example.test");
-        for (k, v) in patch.as_object().unwrap() {
-            c[k] = v.clone();
-        }
-        sign(&c, JWT_SECRET)
-    };
-    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims(user, "a@example.test").to_string());
-    vec![
-        (
-            "expired",
-            with(json!({ "exp": 1_000_000_000, "iat": 999_999_000 })),
-        ),
-        ("wrong audience", with(json!({ "aud": "somebody-else" }))),
-        (
-            "wrong issuer",
-            with(json!({ "iss": "https://evil.example/auth/v1" })),
-        ),
-        ("service role", with(json!({ "role": "service_role" }))),
-        ("anon role", with(json!({ "role": "anon" }))),
-        ("sub not a uuid", with(json!({ "sub": "admin" }))),
-        ("alg none", format!("{header}.{payload}.")),
-        (
-            "other secret",
-            sign(
-                &claims(user, "a@example.test"),
-                "another-secret-that-is-long-enough-0000",
-            ),
-        ),
-        ("garbage", "not.a.jwt".into()),
-    ]
-}
 
 async fn refused(
     router: &axum::Router,

@@ -1,0 +1,136 @@
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+
+use crate::ParseError;
+
+/// How many rows one page may hold: 1 to 500, 100 when the client does not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageLimit(u16);
+
+impl PageLimit {
+    pub const MAX: u16 = 500;
+    pub const DEFAULT: PageLimit = PageLimit(100);
+
+    pub fn parse(raw: Option<&str>) -> Result<Self, ParseError> {
+        let Some(raw) = raw else {
+            return Ok(Self::DEFAULT);
+        };
+        raw.parse::<u16>()
+            .ok()
+            .filter(|n| (1..=Self::MAX).contains(n))
+            .map(Self)
+            .ok_or_else(|| {
+                ParseError(format!(
+                    "limit must be a whole number from 1 to {}",
+                    Self::MAX
+                ))
+            })
+    }
+
+    pub fn get(self) -> i64 {
+        i64::from(self.0)
+    }
+}
+
+/// Whole UTC days, both ends included: at most 366 of them, never backwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+impl DateRange {
+    pub const MAX_DAYS: u64 = 366;
+    /// Without dates a range is the 30 days up to and including `today`.
+    pub const DEFAULT_DAYS: u64 = 30;
+
+    /// `YYYY-MM-DD` dates from a query string; a missing end is `today`, a missing start the 30 days
+    /// before the end.
+    pub fn parse(
+        start: Option<&str>,
+        end: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Self, ParseError> {
+        // chrono alone would also take `2026-1-1`; the API promises exactly YYYY-MM-DD.
+        let date = |raw: &str, name: &str| {
+            Some(raw)
+                .filter(|r| r.len() == 10)
+                .and_then(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok())
+                .ok_or_else(|| ParseError(format!("{name} must be a date as YYYY-MM-DD")))
+        };
+        let end = end
+            .map(|e| date(e, "endDate"))
+            .transpose()?
+            .unwrap_or(today);
+        let start = match start {
+            Some(s) => date(s, "startDate")?,
+            None => end
+                .checked_sub_days(Days::new(Self::DEFAULT_DAYS - 1))
+                .unwrap_or(NaiveDate::MIN),
+        };
+        Self::new(start, end)
+    }
+
+    pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, ParseError> {
+        if end < start {
+            return Err(ParseError("endDate must not be before startDate".into()));
+        }
+        if (end - start).num_days() >= Self::MAX_DAYS as i64 {
+            return Err(ParseError(format!(
+                "a date range covers at most {} days",
+                Self::MAX_DAYS
+            )));
+        }
+        Ok(Self { start, end })
+    }
+
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    pub fn end(&self) -> NaiveDate {
+        self.end
+    }
+
+    /// The half-open instant window `[start 00:00 UTC, day after end 00:00 UTC)`.
+    pub fn window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+        let after = self.end.succ_opt().unwrap_or(self.end);
+        (midnight(self.start), midnight(after))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn limits_default_to_100_and_stay_within_1_to_500() {
+        assert_eq!(PageLimit::parse(None).unwrap().get(), 100);
+        assert_eq!(PageLimit::parse(Some("1")).unwrap().get(), 1);
+        assert_eq!(PageLimit::parse(Some("500")).unwrap().get(), 500);
+        for bad in ["0", "501", "-1", "ten", "", "1.5", "99999999999"] {
+            assert!(PageLimit::parse(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranges_default_to_the_last_30_days_and_refuse_backwards_or_long_ones() {
+        let today = day("2026-03-31");
+        let r = DateRange::parse(None, None, today).unwrap();
+        assert_eq!((r.start(), r.end()), (day("2026-03-02"), today));
+        let r = DateRange::parse(Some("2026-01-01"), Some("2026-01-01"), today).unwrap();
+        assert_eq!(r.window().1 - r.window().0, chrono::Duration::days(1));
+        assert!(DateRange::parse(Some("2025-01-01"), Some("2026-01-01"), today).is_ok());
+        assert!(DateRange::parse(Some("2025-01-01"), Some("2026-01-02"), today).is_err());
+        assert!(DateRange::parse(Some("2026-01-02"), Some("2026-01-01"), today).is_err());
+        for bad in ["2026-13-01", "01/02/2026", "2026-1-1", "2026-01-1x", ""] {
+            assert!(DateRange::parse(Some(bad), None, today).is_err(), "{bad}");
+        }
+    }
+}

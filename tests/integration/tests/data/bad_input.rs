@@ -1,0 +1,100 @@
+//! Malformed queries get a 4xx JSON error with a request id, never a 500.
+
+use crate::support::World;
+
+#[tokio::test]
+async fn malformed_queries_are_400_json() {
+    let w = World::new().await;
+    let org = w.t.org_a;
+    let reports = format!("/api/mightycall/reports?orgId={org}");
+    let calls_cursor = w
+        .get(
+            &format!("{reports}&type=calls&startDate=2026-01-01&endDate=2026-01-31&limit=1"),
+            w.t.agent_a,
+        )
+        .await
+        .body["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cases: Vec<(String, &str)> = vec![
+        (
+            "/api/mightycall/reports?orgId=not-a-uuid".into(),
+            "invalid_org_id",
+        ),
+        ("/api/mightycall/reports?orgId=".into(), "invalid_org_id"),
+        (format!("{reports}&type=weekly"), "invalid_query"),
+        (format!("{reports}&type="), "invalid_query"),
+        (format!("{reports}&direction=sideways"), "invalid_query"),
+        (format!("{reports}&status=answered"), "invalid_query"),
+        (format!("{reports}&format=xml"), "invalid_query"),
+        (format!("{reports}&unknown=1"), "invalid_query"),
+        (format!("{reports}&orgId={org}"), "invalid_query"),
+        (format!("{reports}&limit=0"), "invalid_limit"),
+        (format!("{reports}&limit=501"), "invalid_limit"),
+        (format!("{reports}&limit=abc"), "invalid_limit"),
+        (format!("{reports}&limit=-1"), "invalid_limit"),
+        (
+            format!("{reports}&startDate=2026-02-30"),
+            "invalid_date_range",
+        ),
+        (
+            format!("{reports}&startDate=01/02/2026"),
+            "invalid_date_range",
+        ),
+        (
+            format!("{reports}&startDate=2026-01-31&endDate=2026-01-01"),
+            "invalid_date_range",
+        ),
+        (
+            format!("{reports}&startDate=2025-01-01&endDate=2026-01-02"),
+            "invalid_date_range",
+        ),
+        (
+            format!("{reports}&endDate=+999999-01-01"),
+            "invalid_date_range",
+        ),
+        (format!("{reports}&cursor=%%%"), "invalid_cursor"),
+        (format!("{reports}&cursor=bm9wZQ"), "invalid_cursor"),
+        // A cursor of one report type is refused by another.
+        (
+            format!("{reports}&type=daily&cursor={calls_cursor}"),
+            "invalid_cursor",
+        ),
+        (format!("{reports}&q={}", "x".repeat(101)), "invalid_q"),
+        (format!("{reports}&q=%00"), "invalid_q"),
+        (
+            format!("/api/mightycall/phone-numbers?orgId={org}&limit=5"),
+            "invalid_query",
+        ),
+        (
+            format!("/api/mightycall/voicemails?orgId={org}&format=csv"),
+            "invalid_query",
+        ),
+        (
+            format!("/api/mightycall/contacts?orgId={org}&cursor={calls_cursor}"),
+            "invalid_cursor",
+        ),
+        (
+            format!("/api/dashboard/metrics?orgId={org}&type=daily"),
+            "invalid_query",
+        ),
+        (
+            format!("/api/sms/messages?orgId={org}&startDate=2026-1-1"),
+            "invalid_date_range",
+        ),
+    ];
+    for (path, code) in cases {
+        let reply = w.get(&path, w.t.agent_a).await;
+        assert_eq!(reply.status, 400, "{path}: {:?}", reply.body);
+        assert_eq!(reply.body["error"], code, "{path}: {:?}", reply.body);
+        assert!(reply.body["request_id"].is_string(), "{path}");
+    }
+    // The limits themselves are fine.
+    for limit in [1, 500] {
+        let reply = w
+            .get(&format!("{reports}&limit={limit}"), w.t.agent_a)
+            .await;
+        assert_eq!(reply.status, 200, "{limit}: {:?}", reply.body);
+    }
+}

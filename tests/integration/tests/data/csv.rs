@@ -1,0 +1,98 @@
+//! `format=csv` or `Accept: text/csv` on reports, recordings and messages: a header row, one line
+//! per row of the JSON page, the next cursor in `x-next-cursor`.
+
+use crate::support::{RANGE, World};
+
+#[tokio::test]
+async fn reports_recordings_and_messages_come_as_csv() {
+    let w = World::new().await;
+    let org = w.t.org_a;
+    let base = format!("/api/mightycall/reports?orgId={org}&{RANGE}&limit=3");
+    let (status, headers, body) = w
+        .get_raw(&format!("{base}&format=csv"), w.t.agent_a, None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    let lines: Vec<&str> = body.split_terminator("\r\n").collect();
+    assert_eq!(lines.len(), 4, "{body}");
+    assert!(
+        lines[0].starts_with("id,external_id,started_at,direction,status,duration_ms"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(",A-call-300,2026-01-30T19:35:00Z,incoming,connected,300017,"),
+        "{}",
+        lines[1]
+    );
+    let cursor = headers["x-next-cursor"].to_str().unwrap();
+    // The cursor continues exactly where the JSON page would.
+    let json = w.get(&base, w.t.agent_a).await;
+    assert_eq!(json.body["next_cursor"], cursor);
+
+    let (_, headers, body) = w
+        .get_raw(
+            &format!("/api/mightycall/reports?orgId={org}&{RANGE}&type=agents"),
+            w.t.agent_a,
+            Some("text/csv"),
+        )
+        .await;
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert!(body.starts_with("agent_extension,total,answered,missed,voicemail,answer_rate,talk_time_ms,avg_talk_time_ms\r\n"), "{body}");
+    assert_eq!(body.split_terminator("\r\n").count(), 6);
+
+    // Empty pages still name their columns; texts with commas and quotes are quoted.
+    let (_, _, body) = w
+        .get_raw(&format!("/api/mightycall/reports?orgId={org}&type=daily&startDate=2026-01-01&endDate=2026-01-01&status=missed&format=csv&q=nobody"), w.t.agent_a, None)
+        .await;
+    assert_eq!(
+        body,
+        "day,total,answered,missed,voicemail,answer_rate,talk_time_ms,avg_talk_time_ms\r\n2026-01-01,0,0,0,0,,0,\r\n"
+    );
+    let (_, _, body) = w
+        .get_raw(
+            &format!(
+                "/api/sms/messages?orgId={org}&startDate=2025-01-01&endDate=2025-01-02&format=csv"
+            ),
+            w.t.agent_a,
+            None,
+        )
+        .await;
+    assert_eq!(
+        body,
+        "id,external_id,sent_at,direction,client_number,business_number,agent_extension,agent_name,body,delivery_status,attachments\r\n"
+    );
+    let (_, _, body) = w
+        .get_raw(
+            &format!("/api/sms/messages?orgId={org}&{RANGE}&format=csv&limit=1"),
+            w.t.agent_a,
+            None,
+        )
+        .await;
+    assert!(body.contains(",\"A text, \"\"quoted\"\" "), "{body}");
+    let (_, headers, body) = w
+        .get_raw(
+            &format!("/api/mightycall/recordings?orgId={org}&{RANGE}"),
+            w.t.agent_a,
+            Some("text/csv"),
+        )
+        .await;
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(body.split_terminator("\r\n").count(), 26);
+
+    // Errors stay JSON.
+    let (status, headers, _) = w
+        .get_raw(
+            &format!("/api/mightycall/reports?orgId={}&format=csv", w.t.org_b),
+            w.t.agent_a,
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+}

@@ -1,0 +1,15 @@
+//! The `data` function end to end: real router, real database with RLS and the call rollups, real
+//! token verification, secrets from the AWS emulator. Expected figures are computed independently
+//! with plain GROUP BY queries over `calls` through the admin connection.
+
+// Test helpers fail the test by panicking, like the assertions they serve.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod access;
+mod bad_input;
+mod csv;
+mod events;
+mod lists;
+mod reports;
+mod rollups;
+mod support;
