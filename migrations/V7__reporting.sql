@@ -27,7 +27,10 @@ create table public.call_rollups (
   calls     bigint not null,
   -- Sum of duration_ms over connected calls: talk time is only ever reported for answered calls.
   talk_ms   bigint not null,
-  primary key (org_id, grain, day, key, direction, status)
+  -- The counts ride along in the key's index so a report is an index-only scan of one org, grain
+  -- and date range (rows of many orgs interleave on heap pages; measured 2.8 ms → 0.7 ms for an
+  -- agents month of 1,320 rows). The price: count updates are never HOT.
+  primary key (org_id, grain, day, key, direction, status) include (calls, talk_ms)
 );
 -- Rows whose count fell to zero are removed right after each change; this index is almost always
 -- empty, so finding them costs nothing.
