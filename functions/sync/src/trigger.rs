@@ -75,12 +75,11 @@ fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
+type Window = (DateTime<Utc>, DateTime<Utc>);
+
 /// An explicit re-sync range: whole UTC days from `startDate` through `endDate` (default today),
 /// ending no later than now.
-fn window(
-    req: &SyncRequest,
-    max_days: i64,
-) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>, ApiError> {
+fn window(req: &SyncRequest, max_days: i64) -> Result<Option<Window>, ApiError> {
     let today = Utc::now().date_naive();
     let (start, end) = match (&req.start_date, &req.end_date) {
         (None, None) => return Ok(None),

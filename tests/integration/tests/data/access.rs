@@ -126,11 +126,14 @@ async fn rls_alone_returns_nothing_of_another_org() {
     assert_eq!(listed::<ContactRow>(&tx, org_a).await, 10);
 }
 
+/// What is tried: a label, the Authorization header, and an extra header.
+type Attempt = (&'static str, Option<String>, Option<(&'static str, String)>);
+
 #[tokio::test]
 async fn every_route_refuses_bad_tokens_with_401() {
     let w = World::new().await;
     for (path, _) in routes(w.t.org_a) {
-        let mut attempts: Vec<(&str, Option<String>, Option<(&str, String)>)> = vec![
+        let mut attempts: Vec<Attempt> = vec![
             ("no token", None, None),
             (
                 "identity header",

@@ -10,6 +10,19 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+fn sync_state(core: &web::Core) -> sync::SyncState {
+    let engine = sync_engine::Engine::new(
+        core.db.clone(),
+        std::sync::Arc::clone(&core.auth.secrets),
+        sync_engine::SyncSettings::default(),
+    );
+    sync::SyncState {
+        core: core.clone(),
+        dispatcher: std::sync::Arc::new(sync_engine::Dispatcher::Inline(engine)),
+        max_range_days: 92,
+    }
+}
+
 /// Every HTTP function's router; those with state get it over a fresh test database.
 async fn http_functions() -> Vec<(&'static str, Router)> {
     let db = test_harness::TestDb::new().await;
@@ -20,9 +33,9 @@ async fn http_functions() -> Vec<(&'static str, Router)> {
         require_mfa_for_admin: false,
     };
     vec![
-        ("user", user::routes::router(core)),
+        ("user", user::routes::router(core.clone())),
         ("data", data::routes::router(core.clone())),
-        ("sync", sync::routes::router()),
+        ("sync", sync::routes::router(sync_state(&core))),
         (
             "admin-integrations",
             admin_integrations::routes::router(admin),
