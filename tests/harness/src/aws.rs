@@ -30,17 +30,29 @@ impl AwsEmulator {
         &self.endpoint
     }
 
-    /// A real Secrets Manager client pointed at the emulator with throw-away credentials.
+    /// Real SDK clients pointed at the emulator with throw-away credentials.
     pub fn secrets_manager(&self) -> aws_sdk_secretsmanager::Client {
-        let config = aws_sdk_secretsmanager::Config::builder()
-            .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
-            .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
+        aws_sdk_secretsmanager::Client::new(&self.config())
+    }
+
+    pub fn eventbridge(&self) -> aws_sdk_eventbridge::Client {
+        aws_sdk_eventbridge::Client::new(&self.config())
+    }
+
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.config())
+    }
+
+    fn config(&self) -> aws_config::SdkConfig {
+        use aws_sdk_sqs::config::{Credentials, SharedCredentialsProvider};
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new(
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
                 "testing", "testing", None, None, "emulator",
-            ))
-            .build();
-        aws_sdk_secretsmanager::Client::from_conf(config)
+            )))
+            .build()
     }
 }
 
@@ -99,12 +111,14 @@ fn moto_server() -> Result<PathBuf, String> {
     Ok(server)
 }
 
+/// The target directory holding this binary (tests live in `<target>/<profile>/deps`, programs
+/// in `<target>/<profile>`): cargo marks it with a `CACHEDIR.TAG`.
 fn target_dir() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     exe.ancestors()
-        .nth(3)
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
         .map(Path::to_path_buf)
-        .ok_or_else(|| "the test binary is not inside a target directory".into())
+        .ok_or_else(|| "the binary is not inside a cargo target directory".into())
 }
 
 fn run(command: &mut Command, what: &str) -> Result<(), String> {

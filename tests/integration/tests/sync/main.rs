@@ -4,6 +4,7 @@
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod dispatch;
 mod engine;
 mod faults;
 mod routes;
