@@ -68,10 +68,9 @@ pub async fn upsert_calls(tx: &Tx, org: OrgId, rows: &[CallRow]) -> Result<u64, 
         recording_url,
         recording_file_name
     );
-    Ok(tx
-        .client()
+    Ok(tx.client()
         .execute(
-            "insert into calls as t (org_id, external_id, started_at, direction, status, duration_ms, business_number,
+            &tx.prepare_cached("insert into calls as t (org_id, external_id, started_at, direction, status, duration_ms, business_number,
                caller_number, caller_name, caller_extension, called_number, called_name, agent_extension,
                recording_url, recording_file_name)
              select $1, * from unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int8[], $7::text[],
@@ -91,7 +90,7 @@ pub async fn upsert_calls(tx: &Tx, org: OrgId, rows: &[CallRow]) -> Result<u64, 
                    (excluded.started_at, excluded.direction, excluded.status, excluded.duration_ms,
                     excluded.business_number, excluded.caller_number, excluded.caller_name, excluded.caller_extension,
                     excluded.called_number, excluded.called_name, excluded.agent_extension, excluded.recording_url,
-                    excluded.recording_file_name)",
+                    excluded.recording_file_name)").await?,
             &[
                 &org.as_uuid(), &ids, &started, &direction, &status, &duration, &business, &caller_number,
                 &caller_name, &caller_ext, &called_number, &called_name, &agent, &rec_url, &rec_file,
@@ -128,10 +127,9 @@ pub async fn upsert_sms(tx: &Tx, org: OrgId, rows: &[SmsRow]) -> Result<u64, Sto
         delivery_status,
         attachments
     );
-    Ok(tx
-        .client()
+    Ok(tx.client()
         .execute(
-            "insert into mightycall_sms_messages as t (org_id, external_id, sent_at, direction, client_number,
+            &tx.prepare_cached("insert into mightycall_sms_messages as t (org_id, external_id, sent_at, direction, client_number,
                business_number, agent_extension, agent_name, body, delivery_status, attachments)
              select $1, * from unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
                $8::text[], $9::text[], $10::text[], $11::jsonb[])
@@ -145,7 +143,7 @@ pub async fn upsert_sms(tx: &Tx, org: OrgId, rows: &[SmsRow]) -> Result<u64, Sto
                is distinct from
                    (excluded.sent_at, excluded.direction, excluded.client_number, excluded.business_number,
                     excluded.agent_extension, excluded.agent_name, excluded.body, excluded.delivery_status,
-                    excluded.attachments)",
+                    excluded.attachments)").await?,
             &[&org.as_uuid(), &ids, &sent, &direction, &client, &business, &agent_ext, &agent_name, &body, &status, &attachments],
         )
         .await?)
@@ -181,10 +179,9 @@ pub async fn upsert_voicemails(
         recording_url,
         file_name
     );
-    Ok(tx
-        .client()
+    Ok(tx.client()
         .execute(
-            "insert into mightycall_voicemails as t (org_id, external_id, received_at, from_number, to_number,
+            &tx.prepare_cached("insert into mightycall_voicemails as t (org_id, external_id, received_at, from_number, to_number,
                assigned_to, duration_ms, status, recording_url, file_name)
              select $1, * from unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int8[],
                $8::text[], $9::text[], $10::text[])
@@ -196,7 +193,7 @@ pub async fn upsert_voicemails(
                     t.recording_url, t.file_name)
                is distinct from
                    (excluded.received_at, excluded.from_number, excluded.to_number, excluded.assigned_to,
-                    excluded.duration_ms, excluded.status, excluded.recording_url, excluded.file_name)",
+                    excluded.duration_ms, excluded.status, excluded.recording_url, excluded.file_name)").await?,
             &[&org.as_uuid(), &ids, &received, &from, &to, &assigned, &duration, &status, &url, &file],
         )
         .await?)
@@ -231,10 +228,9 @@ pub async fn upsert_contacts(tx: &Tx, org: OrgId, rows: &[ContactRow]) -> Result
         source_updated_at,
         deleted
     );
-    Ok(tx
-        .client()
+    Ok(tx.client()
         .execute(
-            "insert into mightycall_contacts as t (org_id, external_id, etag, first_name, last_name, phones, emails, tags,
+            &tx.prepare_cached("insert into mightycall_contacts as t (org_id, external_id, etag, first_name, last_name, phones, emails, tags,
                source_created_at, source_updated_at, deleted_at)
              select $1, u.id, u.etag, u.first_name, u.last_name,
                array(select jsonb_array_elements_text(u.phones)), array(select jsonb_array_elements_text(u.emails)),
@@ -253,7 +249,7 @@ pub async fn upsert_contacts(tx: &Tx, org: OrgId, rows: &[ContactRow]) -> Result
                     t.source_updated_at, t.deleted_at is null)
                is distinct from
                    (excluded.etag, excluded.first_name, excluded.last_name, excluded.phones, excluded.emails,
-                    excluded.tags, excluded.source_created_at, excluded.source_updated_at, excluded.deleted_at is null)",
+                    excluded.tags, excluded.source_created_at, excluded.source_updated_at, excluded.deleted_at is null)").await?,
             &[&org.as_uuid(), &ids, &etag, &first, &last, &phones, &emails, &tags, &created, &updated, &deleted],
         )
         .await?)
@@ -316,10 +312,9 @@ pub async fn replace_phone_numbers(
         may_call,
         deleted_at
     );
-    let upserted = tx
-        .client()
+    let upserted = tx.client()
         .execute(
-            "insert into phone_numbers as t (org_id, external_id, number, label, description, is_enabled, is_primary,
+            &tx.prepare_cached("insert into phone_numbers as t (org_id, external_id, number, label, description, is_enabled, is_primary,
                is_toll_free, is_international, sms_mode, is_mms_enabled, call_recording_mode, may_text, may_call,
                deleted_at)
              select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[],
@@ -340,7 +335,7 @@ pub async fn replace_phone_numbers(
                is distinct from
                    (excluded.number, excluded.label, excluded.description, excluded.is_enabled, excluded.is_primary,
                     excluded.is_toll_free, excluded.is_international, excluded.sms_mode, excluded.is_mms_enabled,
-                    excluded.call_recording_mode, excluded.may_text, excluded.may_call, excluded.deleted_at is null)",
+                    excluded.call_recording_mode, excluded.may_text, excluded.may_call, excluded.deleted_at is null)").await?,
             &[
                 &org.as_uuid(), &ids, &number, &label, &description, &enabled, &primary, &toll_free, &international,
                 &sms, &mms, &recording, &text, &call, &deleted,
@@ -350,8 +345,11 @@ pub async fn replace_phone_numbers(
     let vanished = tx
         .client()
         .execute(
-            "update phone_numbers set deleted_at = now()
+            &tx.prepare_cached(
+                "update phone_numbers set deleted_at = now()
              where org_id = $1 and deleted_at is null and external_id <> all($2::text[])",
+            )
+            .await?,
             &[&org.as_uuid(), &ids],
         )
         .await?;
@@ -366,10 +364,9 @@ pub async fn derive_recordings(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    Ok(tx
-        .client()
+    Ok(tx.client()
         .execute(
-            "insert into mightycall_recordings as t (org_id, external_id, call_external_id, recorded_at, duration_ms,
+            &tx.prepare_cached("insert into mightycall_recordings as t (org_id, external_id, call_external_id, recorded_at, duration_ms,
                direction, business_number, caller_number, called_number, agent_extension, url, file_name)
              select c.org_id, c.external_id, c.external_id, c.started_at, c.duration_ms, c.direction,
                c.business_number, c.caller_number, c.called_number, c.agent_extension, c.recording_url,
@@ -386,7 +383,7 @@ pub async fn derive_recordings(
                is distinct from
                    (excluded.recorded_at, excluded.duration_ms, excluded.direction, excluded.business_number,
                     excluded.caller_number, excluded.called_number, excluded.agent_extension, excluded.url,
-                    excluded.file_name)",
+                    excluded.file_name)").await?,
             &[&org.as_uuid(), &from, &to],
         )
         .await?)

@@ -25,6 +25,15 @@ impl Tx {
         }
     }
 
+    /// A prepared statement kept on this pooled connection, so a statement run once per page is
+    /// parsed and planned once per connection instead of every time.
+    pub async fn prepare_cached(&self, sql: &str) -> Result<tokio_postgres::Statement, StoreError> {
+        match &self.conn {
+            Some(conn) => Ok(conn.prepare_cached(sql).await?),
+            None => unreachable!("transaction used after it ended"),
+        }
+    }
+
     pub async fn commit(mut self) -> Result<(), StoreError> {
         if let Some(conn) = self.conn.take() {
             conn.batch_execute("commit").await?;

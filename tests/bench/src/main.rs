@@ -19,6 +19,11 @@ async fn main() {
         .unwrap_or(100_000usize);
     println!("# VictorySync benchmark ({calls} calls)");
     let world = sync_run::World::new(calls).await;
+    // `--reports-only` skips the sync measurements (to iterate on report queries).
+    if std::env::args().any(|a| a == "--reports-only") {
+        print_latencies(reports::measure(&world).await);
+        return;
+    }
     let sync = world.full_sync().await;
     println!(
         "sync: {} rows in {:.2} s, {} requests",
@@ -73,7 +78,10 @@ async fn main() {
     );
     println!("| re-sync: MightyCall requests | {} |", resync.requests);
 
-    let latencies = reports::measure(&world).await;
+    print_latencies(reports::measure(&world).await);
+}
+
+fn print_latencies(latencies: Vec<reports::Latency>) {
     println!();
     println!(
         "| query (org with 10,000 calls in a 1,000,000-row table) | p50 RLS ms | p99 RLS ms | p50 service_role ms | p99 service_role ms | RLS ÷ service (p50) |"

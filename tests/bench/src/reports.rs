@@ -33,11 +33,17 @@ async fn fill(world: &World) {
                     '+1212555' || lpad((g % 20)::text, 4, '0'),
                     (100 + g % 40)::text,
                     '+1646555' || lpad((g % 9973)::text, 4, '0')
-             from organizations o, generate_series(1, 10000) g;
-             vacuum analyze calls; vacuum analyze call_rollups;",
+             from organizations o, generate_series(1, 10000) g;",
         )
         .await
         .unwrap();
+    // VACUUM cannot share a statement batch (an implicit transaction) with anything else.
+    for table in ["calls", "call_rollups"] {
+        admin
+            .batch_execute(&format!("vacuum analyze {table}"))
+            .await
+            .unwrap();
+    }
     let total: i64 = admin
         .query_one("select count(*) from calls", &[])
         .await

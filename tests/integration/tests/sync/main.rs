@@ -6,6 +6,7 @@
 
 mod dispatch;
 mod engine;
+mod events;
 mod faults;
 mod routes;
 mod support;
