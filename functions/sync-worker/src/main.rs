@@ -4,8 +4,11 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     web::init_process();
-    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
-        sync_worker::handle(event.payload)
+    let worker = sync_worker::Worker::from_env().await?;
+    let worker = &worker;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let deadline = sync_worker::deadline_of(&event.context);
+        worker.handle(event.payload, deadline).await
     }))
     .await
 }

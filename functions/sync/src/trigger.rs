@@ -203,12 +203,18 @@ pub async fn start(
     tx.commit().await?;
 
     // Only new jobs are dispatched: an active one is already on its way and must not run twice.
-    let created: Vec<uuid::Uuid> = jobs
+    // One ordered set per org, so its resources run one after another.
+    let sets: Vec<Vec<uuid::Uuid>> = orgs
         .iter()
-        .filter(|(_, new)| *new)
-        .map(|(j, _)| j.id)
+        .map(|org| {
+            jobs.iter()
+                .filter(|(j, new)| *new && j.org_id == *org)
+                .map(|(j, _)| j.id)
+                .collect()
+        })
         .collect();
-    if let Err(e) = state.dispatcher.dispatch(&created).await {
+    let created: Vec<uuid::Uuid> = sets.iter().flatten().copied().collect();
+    if let Err(e) = state.dispatcher.dispatch(&sets).await {
         tracing::error!(error = %e, "sync dispatch failed");
         let tx = state.core.db.as_service().await?;
         for id in &created {

@@ -14,6 +14,7 @@ pub mod page;
 mod pool;
 pub mod profiles;
 pub mod reports;
+pub mod schedule;
 pub mod sync_jobs;
 pub mod sync_rows;
 pub mod synced;

@@ -14,6 +14,6 @@ mod run;
 mod window;
 
 pub use config::SyncSettings;
-pub use dispatch::{Dispatcher, SYNC_REQUESTED, SyncRequested};
+pub use dispatch::{Dispatcher, EventSink, SYNC_REQUESTED, SYNC_SOURCE, SyncRequested, publish};
 pub use failure::EngineError;
 pub use run::{Engine, RunOutcome};

@@ -1,5 +1,6 @@
 //! What every function shares, driven through the Lambda request path with the sample events in
 //! `events/`: the health route, JSON errors for unknown routes, methods and oversized bodies.
+//! (The sync worker's events are tested with the worker, in the sync tests.)
 
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -139,17 +140,4 @@ async fn without_api_gateway_a_request_id_is_generated() {
         uuid::Uuid::parse_str(id).is_ok(),
         "generated id is a UUID: {id}"
     );
-}
-
-#[test]
-fn the_sync_worker_answers_its_health_event_and_refuses_unknown_events() {
-    let health: Value =
-        serde_json::from_str(include_str!("../../../../events/sync-worker/health.json")).unwrap();
-    let answer = sync_worker::handle(health).unwrap();
-    assert_eq!(answer["status"], "ok");
-    assert_eq!(answer["function"], "sync-worker");
-
-    let unknown = serde_json::json!({"detail-type": "Something Else", "detail": {}});
-    let err = sync_worker::handle(unknown).unwrap_err();
-    assert!(err.to_string().contains("Something Else"), "{err}");
 }

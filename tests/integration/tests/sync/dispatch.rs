@@ -2,95 +2,87 @@
 //! `SyncRequested` event on the bus, read back through a rule whose target is an SQS queue.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::sync::Mutex;
 
-use serde_json::Value;
-use sync_engine::{Dispatcher, SYNC_REQUESTED};
+use sync_engine::{Dispatcher, EngineError, EventSink, publish};
 use test_harness::AwsEmulator;
 use uuid::Uuid;
 
+use crate::support::Bus;
+
 #[tokio::test]
 async fn every_job_is_published_once_in_batches_of_ten() {
-    let aws = AwsEmulator::get();
-    let (events, sqs) = (aws.eventbridge(), aws.sqs());
-    let name = format!("victorysync-test-{}", Uuid::new_v4().simple());
-    events.create_event_bus().name(&name).send().await.unwrap();
-    let queue = sqs.create_queue().queue_name(&name).send().await.unwrap();
-    let queue_url = queue.queue_url().unwrap().to_owned();
-    let attributes = sqs
-        .get_queue_attributes()
-        .queue_url(&queue_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap();
-    let queue_arn =
-        attributes.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone();
-    events
-        .put_rule()
-        .name(&name)
-        .event_bus_name(&name)
-        .event_pattern(serde_json::json!({ "detail-type": [SYNC_REQUESTED] }).to_string())
-        .send()
-        .await
-        .unwrap();
-    events
-        .put_targets()
-        .rule(&name)
-        .event_bus_name(&name)
-        .targets(
-            aws_sdk_eventbridge::types::Target::builder()
-                .id("queue")
-                .arn(&queue_arn)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let bus = Bus::new().await;
+    // 23 orgs' job sets (three jobs each, in order): three PutEvents batches.
+    let sets: Vec<Vec<Uuid>> = (0..23)
+        .map(|_| (0..3).map(|_| Uuid::new_v4()).collect())
+        .collect();
+    bus.dispatcher().dispatch(&sets).await.unwrap();
 
-    let jobs: Vec<Uuid> = (0..23).map(|_| Uuid::new_v4()).collect();
-    let dispatcher = Dispatcher::EventBridge {
-        client: events.clone(),
-        bus: name.clone(),
-    };
-    dispatcher.dispatch(&jobs).await.unwrap();
-
-    let mut seen = Vec::new();
-    for _ in 0..50 {
-        let received = sqs
-            .receive_message()
-            .queue_url(&queue_url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .unwrap();
-        for message in received.messages() {
-            let event: Value = serde_json::from_str(message.body().unwrap()).unwrap();
-            assert_eq!(event["detail-type"], SYNC_REQUESTED);
-            assert_eq!(event["source"], "victorysync.sync");
-            seen.push(
-                event["detail"]["job_id"]
-                    .as_str()
-                    .unwrap()
-                    .parse::<Uuid>()
-                    .unwrap(),
-            );
-        }
-        if seen.len() >= jobs.len() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(seen.len(), jobs.len(), "one event per job, no duplicates");
-    let seen: BTreeSet<Uuid> = seen.into_iter().collect();
-    assert_eq!(seen, jobs.into_iter().collect::<BTreeSet<_>>());
+    let seen: Vec<Vec<Uuid>> = bus
+        .receive(sets.len())
+        .await
+        .into_iter()
+        .map(|d| d.job_ids)
+        .collect();
+    assert_eq!(seen.len(), sets.len(), "one event per set, no duplicates");
+    let seen: BTreeSet<Vec<Uuid>> = seen.into_iter().collect();
+    assert_eq!(
+        seen,
+        sets.into_iter().collect::<BTreeSet<_>>(),
+        "each set arrives whole and in order"
+    );
 
     let missing_bus = Dispatcher::EventBridge {
-        client: events,
-        bus: format!("{name}-missing"),
+        client: AwsEmulator::get().eventbridge(),
+        bus: format!("{}-missing", bus.name),
     };
-    let err = missing_bus.dispatch(&[Uuid::new_v4()]).await.unwrap_err();
+    let err = missing_bus
+        .dispatch(&[vec![Uuid::new_v4()]])
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("could not dispatch"), "{err}");
+}
+
+/// An in-memory sink that refuses every entry whose text is in `flaky` the first time it sees it,
+/// like EventBridge's partial failures (FailedEntryCount > 0 inside a 200).
+#[derive(Default)]
+struct FlakySink {
+    flaky: Vec<String>,
+    calls: Mutex<Vec<Vec<String>>>,
+}
+
+impl EventSink for FlakySink {
+    async fn put(&self, details: &[String]) -> Result<Vec<bool>, EngineError> {
+        let mut calls = self.calls.lock().unwrap();
+        let seen_before: Vec<String> = calls.iter().flatten().cloned().collect();
+        calls.push(details.to_vec());
+        Ok(details
+            .iter()
+            .map(|d| !self.flaky.contains(d) || seen_before.contains(d))
+            .collect())
+    }
+}
+
+#[tokio::test]
+async fn batches_of_ten_and_only_failed_entries_are_retried() {
+    let details: Vec<String> = (0..23).map(|i| format!("event-{i}")).collect();
+    let sink = FlakySink {
+        flaky: vec!["event-3".into(), "event-7".into(), "event-21".into()],
+        ..FlakySink::default()
+    };
+    publish(&sink, &details).await.unwrap();
+    let calls = sink.calls.lock().unwrap().clone();
+    let sizes: Vec<usize> = calls.iter().map(Vec::len).collect();
+    assert_eq!(
+        sizes,
+        vec![10, 2, 10, 3, 1],
+        "three batches, each followed by a retry of its failures"
+    );
+    assert_eq!(calls[1], vec!["event-3".to_owned(), "event-7".to_owned()]);
+    assert_eq!(calls[4], vec!["event-21".to_owned()]);
+    let mut published: Vec<String> = calls.iter().flatten().cloned().collect();
+    published.sort();
+    published.dedup();
+    assert_eq!(published.len(), 23);
 }

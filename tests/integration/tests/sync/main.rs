@@ -10,3 +10,4 @@ mod events;
 mod faults;
 mod routes;
 mod support;
+mod worker;

@@ -1,0 +1,97 @@
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use sync_engine::{Dispatcher, Engine, RunOutcome, SyncSettings};
+use web::StartupError;
+
+use crate::event::WorkerEvent;
+use crate::{WorkerError, fan_out};
+
+/// What the worker builds once per cold start.
+pub struct Worker {
+    pub engine: Engine,
+    /// Where fan-out and continuations are published (EventBridge in AWS, inline locally).
+    pub dispatcher: Dispatcher,
+}
+
+/// The Lambda context's deadline as an `Instant` (the context gives wall-clock milliseconds).
+pub fn deadline_of(context: &lambda_runtime::Context) -> Instant {
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or_default();
+    Instant::now() + Duration::from_millis(context.deadline.saturating_sub(now_ms))
+}
+
+impl Worker {
+    /// `DATABASE_*`, secrets (`APP_SECRET_ARN` or environment), `SYNC_*`, and `SYNC_DISPATCH` /
+    /// `SYNC_EVENT_BUS` as for the sync function.
+    pub async fn from_env() -> Result<Self, StartupError> {
+        let db = store::Db::connect(&store::DbConfig::from_env()?)?;
+        let secrets = Arc::new(settings::Secrets::from_env().await?);
+        secrets.current().await?.keyring()?;
+        let settings = SyncSettings::from_env().map_err(|e| StartupError::Config(e.to_string()))?;
+        let engine = Engine::new(db, secrets, settings);
+        let dispatcher = match settings::env_optional("SYNC_DISPATCH").as_deref() {
+            Some("eventbridge") => {
+                let bus = settings::env_optional("SYNC_EVENT_BUS").ok_or_else(|| {
+                    StartupError::Config(
+                        "SYNC_EVENT_BUS is required with SYNC_DISPATCH=eventbridge".into(),
+                    )
+                })?;
+                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                Dispatcher::EventBridge {
+                    client: aws_sdk_eventbridge::Client::new(&config),
+                    bus,
+                }
+            }
+            Some("inline") | None => Dispatcher::Inline(engine.clone()),
+            Some(_) => {
+                return Err(StartupError::Config(
+                    "SYNC_DISPATCH must be eventbridge or inline".into(),
+                ));
+            }
+        };
+        Ok(Self { engine, dispatcher })
+    }
+
+    pub async fn handle(&self, event: Value, deadline: Instant) -> Result<Value, WorkerError> {
+        match WorkerEvent::parse(event)? {
+            WorkerEvent::Health => Ok(json!({
+                "status": "ok",
+                "function": "sync-worker",
+                "version": env!("CARGO_PKG_VERSION"),
+            })),
+            WorkerEvent::FanOut => {
+                let sets = fan_out::queue_due(self.engine.db()).await?;
+                self.dispatcher.dispatch(&sets).await?;
+                let jobs: usize = sets.iter().map(Vec::len).sum();
+                tracing::info!(orgs = sets.len(), jobs, "scheduled syncs dispatched");
+                Ok(json!({ "orgs": sets.len(), "jobs": jobs }))
+            }
+            WorkerEvent::Run(request) => self.run(&request.job_ids, deadline).await,
+        }
+    }
+
+    /// Runs the jobs in order. When one pauses before the deadline, it and the rest go back on
+    /// the bus as a continuation, so a backfill longer than one invocation carries on.
+    async fn run(&self, jobs: &[uuid::Uuid], deadline: Instant) -> Result<Value, WorkerError> {
+        let mut finished = Vec::new();
+        for (i, &job) in jobs.iter().enumerate() {
+            match self.engine.run(job, deadline).await? {
+                RunOutcome::Finished(status) => {
+                    finished.push(json!({ "job_id": job, "status": status }))
+                }
+                RunOutcome::Paused => {
+                    let rest = jobs[i..].to_vec();
+                    self.dispatcher
+                        .dispatch(std::slice::from_ref(&rest))
+                        .await?;
+                    return Ok(json!({ "finished": finished, "continued": rest }));
+                }
+            }
+        }
+        Ok(json!({ "finished": finished, "continued": [] }))
+    }
+}

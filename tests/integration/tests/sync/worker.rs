@@ -1,0 +1,152 @@
+//! The sync worker: scheduled fan-out to due organisations and `SyncRequested` runs with
+//! continuation, against the AWS emulator's EventBridge and the fake MightyCall.
+
+use std::time::{Duration, Instant};
+
+use domain::{JobStatus, Resource};
+use mightycall_fake::FakeConfig;
+use serde_json::json;
+use sync_worker::Worker;
+
+use crate::support::{Bus, World};
+
+fn worker(w: &World, bus: &Bus) -> Worker {
+    Worker {
+        engine: w.engine.clone(),
+        dispatcher: bus.dispatcher(),
+    }
+}
+
+fn far() -> Instant {
+    Instant::now() + Duration::from_secs(600)
+}
+
+#[tokio::test]
+async fn a_tick_queues_every_resource_of_each_due_org_and_publishes_one_event_per_org() {
+    let w = World::new(FakeConfig::default()).await;
+    let bus = Bus::new().await;
+    let worker = worker(&w, &bus);
+    let admin = w.db.admin().await;
+    admin
+        .execute(
+            "update org_integrations set enabled = false where org_id = $1",
+            &[&w.t.org_b],
+        )
+        .await
+        .unwrap();
+
+    let tick = json!({ "version": "0", "detail-type": "Scheduled Event", "source": "aws.events", "detail": {} });
+    let answer = worker.handle(tick.clone(), far()).await.unwrap();
+    assert_eq!(
+        answer,
+        json!({ "orgs": 1, "jobs": 6 }),
+        "only org A is enabled and due"
+    );
+    let events = bus.receive(1).await;
+    assert_eq!(events.len(), 1);
+    let mut resources = Vec::new();
+    for id in &events[0].job_ids {
+        let job = w.job(*id).await;
+        assert_eq!(job.org_id.as_uuid(), w.t.org_a);
+        assert_eq!(job.trigger, domain::SyncTrigger::Schedule);
+        resources.push(job.resource);
+    }
+    assert_eq!(resources, Resource::ALL.to_vec(), "calls before recordings");
+
+    let again = worker.handle(tick.clone(), far()).await.unwrap();
+    assert_eq!(
+        again,
+        json!({ "orgs": 0, "jobs": 0 }),
+        "not due again before its interval"
+    );
+
+    admin
+        .execute(
+            "update org_integrations set enabled = true where org_id = $1",
+            &[&w.t.org_b],
+        )
+        .await
+        .unwrap();
+    admin
+        .execute(
+            "update org_integrations set last_scheduled_at = now() - interval '61 minutes' where org_id = $1",
+            &[&w.t.org_a],
+        )
+        .await
+        .unwrap();
+    let third = worker
+        .handle(json!({ "action": "fan_out" }), far())
+        .await
+        .unwrap();
+    assert_eq!(
+        third["orgs"], 2,
+        "A's interval passed and B is enabled: {third}"
+    );
+    assert_eq!(
+        third["jobs"], 6,
+        "A's jobs are still queued from the first tick; only B's are new"
+    );
+}
+
+#[tokio::test]
+async fn sync_requested_runs_jobs_in_order_and_continues_past_the_deadline() {
+    let w = World::new(FakeConfig::default()).await;
+    let bus = Bus::new().await;
+    let worker = worker(&w, &bus);
+    let calls = w.queue(w.t.org_a, Resource::Calls).await;
+    let recordings = w.queue(w.t.org_a, Resource::Recordings).await;
+    let event = json!({
+        "detail-type": "SyncRequested",
+        "source": "victorysync.sync",
+        "detail": { "job_ids": [calls.id, recordings.id] },
+    });
+
+    // An invocation with no time left stops before the first page and hands everything on.
+    let answer = worker.handle(event, Instant::now()).await.unwrap();
+    assert_eq!(answer["continued"], json!([calls.id, recordings.id]));
+    let continuation = bus.receive(1).await;
+    assert_eq!(continuation[0].job_ids, vec![calls.id, recordings.id]);
+    assert_eq!(w.job(calls.id).await.status, JobStatus::Queued);
+
+    let event =
+        json!({ "detail-type": "SyncRequested", "detail": { "job_ids": continuation[0].job_ids } });
+    let answer = worker.handle(event, far()).await.unwrap();
+    assert_eq!(answer["continued"], json!([]));
+    assert_eq!(w.job(calls.id).await.status, JobStatus::Succeeded);
+    assert_eq!(w.job(recordings.id).await.status, JobStatus::Succeeded);
+    let recorded = w
+        .fake
+        .account(&w.api_key(0))
+        .unwrap()
+        .calls
+        .iter()
+        .filter(|c| c.recorded)
+        .count();
+    assert_eq!(
+        w.ids("mightycall_recordings", w.t.org_a).await.len(),
+        recorded,
+        "recordings ran after calls"
+    );
+}
+
+#[tokio::test]
+async fn health_answers_and_unknown_events_fail_the_invocation() {
+    let w = World::new(FakeConfig::default()).await;
+    let bus = Bus::new().await;
+    let worker = worker(&w, &bus);
+    let health: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../events/sync-worker/health.json")).unwrap();
+    let answer = worker.handle(health, far()).await.unwrap();
+    assert_eq!(answer["status"], "ok");
+    for event in [
+        json!({ "detail-type": "Something Else", "detail": {} }),
+        json!({ "detail-type": "SyncRequested", "detail": { "job_id": "x" } }),
+        json!({ "hello": "world" }),
+    ] {
+        let err = worker.handle(event.clone(), far()).await.unwrap_err();
+        assert!(
+            err.to_string().starts_with("unsupported event"),
+            "{event}: {err}"
+        );
+    }
+}
