@@ -7,5 +7,6 @@ mod integrations;
 mod members;
 pub mod routes;
 mod state;
+mod webhook_token;
 
 pub use state::AdminState;

@@ -1,7 +1,7 @@
 use axum::Router;
 use axum::routing::{get, patch, post};
 
-use crate::{AdminState, audit_log, integrations, members};
+use crate::{AdminState, audit_log, integrations, members, webhook_token};
 
 pub fn router(state: AdminState) -> Router {
     let routes = Router::new()
@@ -12,6 +12,10 @@ pub fn router(state: AdminState) -> Router {
         .route(
             "/api/admin/orgs/{org_id}/integrations/{provider}",
             patch(integrations::update).delete(integrations::remove),
+        )
+        .route(
+            "/api/admin/orgs/{org_id}/integrations/mightycall/webhook-token",
+            post(webhook_token::generate),
         )
         .route("/api/admin/orgs/{org_id}/members", get(members::list))
         .route(

@@ -1,3 +1,12 @@
-//! The `trigger` function: service-key and webhook entry points that start syncs from outside.
+//! The `trigger` function: the entry points that start syncs from outside. `POST /api/trigger` for
+//! systems holding a service key (stands in for the old Edge Function), and
+//! `POST /api/webhooks/mightycall/{orgId}/{token}` for MightyCall's call notifications.
 
+mod body;
+mod caller;
 pub mod routes;
+mod service;
+mod state;
+mod webhook;
+
+pub use state::TriggerState;

@@ -3,16 +3,18 @@
 
 mod email;
 mod ids;
-mod invite_token;
 mod query;
+mod resync;
 mod roles;
+mod secret_token;
 mod sync;
 
 pub use email::Email;
 pub use ids::{OrgId, UserId};
-pub use invite_token::InviteToken;
 pub use query::{DateRange, PageLimit};
+pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};
 pub use roles::{GlobalRole, OrgRole};
+pub use secret_token::{InviteToken, WebhookToken};
 pub use sync::{JobStatus, Resource, SyncTrigger};
 
 /// A value from outside did not parse; the message says what was expected, never echoes secrets.

@@ -46,6 +46,12 @@ impl ApiKey {
     pub(crate) fn expose(&self) -> &str {
         self.0.expose()
     }
+
+    /// Constant-time comparison with a key someone presented (e.g. a webhook's `ApiKey`), so the
+    /// answer's timing does not reveal how much of a guess matched.
+    pub fn matches(&self, candidate: &str) -> bool {
+        subtle::ConstantTimeEq::ct_eq(self.expose().as_bytes(), candidate.as_bytes()).into()
+    }
 }
 
 impl fmt::Debug for ApiKey {

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -22,6 +24,18 @@ impl ServiceKey {
     /// Constant-time comparison, so response timing does not reveal how much of a guess matched.
     pub fn matches(&self, candidate: &str) -> bool {
         self.0.as_bytes().ct_eq(candidate.as_bytes()).into()
+    }
+
+    /// Whether `mac` is the HMAC-SHA256 of the concatenated `message` parts under this key, compared
+    /// in constant time: for callers that sign requests instead of sending the key.
+    pub fn verifies_hmac_sha256(&self, message: &[&[u8]], mac: &[u8]) -> bool {
+        let Ok(mut hmac) = Hmac::<Sha256>::new_from_slice(self.0.as_bytes()) else {
+            return false;
+        };
+        for part in message {
+            hmac.update(part);
+        }
+        hmac.verify_slice(mac).is_ok()
     }
 }
 

@@ -18,7 +18,9 @@ pub mod schedule;
 pub mod sync_jobs;
 pub mod sync_rows;
 pub mod synced;
+pub mod trigger_replay;
 mod tx;
+pub mod webhooks;
 
 pub use config::DbConfig;
 pub use error::StoreError;

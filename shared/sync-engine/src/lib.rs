@@ -11,9 +11,13 @@ mod failure;
 mod mapping;
 mod resources;
 mod run;
+mod single_call;
+mod start;
 mod window;
 
 pub use config::SyncSettings;
 pub use dispatch::{Dispatcher, EventSink, SYNC_REQUESTED, SYNC_SOURCE, SyncRequested, publish};
 pub use failure::EngineError;
 pub use run::{Engine, RunOutcome};
+pub use single_call::FetchCallError;
+pub use start::{StartRequest, Started, SyncWiring, dispatch_new, queue_jobs, started_body};

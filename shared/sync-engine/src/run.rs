@@ -26,8 +26,8 @@ pub enum RunOutcome {
 #[derive(Clone)]
 pub struct Engine {
     db: Db,
-    secrets: Arc<settings::Secrets>,
-    settings: SyncSettings,
+    pub(crate) secrets: Arc<settings::Secrets>,
+    pub(crate) settings: SyncSettings,
 }
 
 impl Engine {

@@ -92,6 +92,23 @@ impl From<store::StoreError> for ApiError {
     }
 }
 
+/// Secrets that cannot be loaded or lack a value at request time; the message names the setting,
+/// never its value, and goes to the log only.
+impl From<settings::SettingsError> for ApiError {
+    fn from(err: settings::SettingsError) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+impl From<domain::WindowError> for ApiError {
+    fn from(err: domain::WindowError) -> Self {
+        Self::BadRequest {
+            code: err.code(),
+            message: err.to_string(),
+        }
+    }
+}
+
 /// What an error response carries until [`render_errors`] turns it into JSON with the request id.
 #[derive(Clone, Debug)]
 struct ErrorMark {

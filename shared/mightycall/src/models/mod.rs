@@ -10,6 +10,7 @@ mod phone_number;
 mod profile;
 mod team;
 mod voicemail;
+mod webhook;
 
 pub use call::{Call, CalledParticipant, Participant, RecordFile};
 pub use contact::{Contact, ContactChannel};
@@ -25,6 +26,7 @@ pub use phone_number::{PhoneNumber, PhoneNumbers};
 pub use profile::Profile;
 pub use team::{Team, TeamMember, TeamUnit};
 pub use voicemail::Voicemail;
+pub use webhook::{CALL_COMPLETED_EVENTS, WebhookBody, WebhookEvent};
 
 /// Records that can be de-duplicated across page boundaries (offset paging over a live window
 /// can shift a row onto the next page).

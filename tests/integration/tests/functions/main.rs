@@ -41,7 +41,19 @@ async fn http_functions() -> Vec<(&'static str, Router)> {
             "admin-integrations",
             admin_integrations::routes::router(admin),
         ),
-        ("trigger", trigger::routes::router()),
+        (
+            "trigger",
+            trigger::routes::router(trigger::TriggerState {
+                core: core.clone(),
+                dispatcher: std::sync::Arc::clone(&sync_state(&core).dispatcher),
+                engine: sync_engine::Engine::new(
+                    core.db.clone(),
+                    std::sync::Arc::clone(&core.auth.secrets),
+                    sync_engine::SyncSettings::default(),
+                ),
+                max_range_days: 92,
+            }),
+        ),
     ]
 }
 

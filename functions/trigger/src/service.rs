@@ -1,0 +1,150 @@
+//! `POST /api/trigger`: a service starts a sync for one org. Not a relay: only the sync actions
+//! below are accepted. Every request is audited, accepted or refused, without the key.
+
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, StatusCode};
+use bytes::Bytes;
+use chrono::Utc;
+use domain::{OrgId, ResyncWindow, SyncKind, SyncTrigger};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::audit::{self, Actor, AuditEvent};
+use sync_engine::StartRequest;
+use web::{ApiError, RequestId};
+
+use crate::TriggerState;
+use crate::caller::{self, Caller};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct TriggerRequest {
+    org_id: OrgId,
+    action: String,
+    start_date: Option<String>,
+    end_date: Option<String>,
+}
+
+/// `sync-<kind>`, with the kinds of `POST /api/mightycall/sync/{kind}`.
+fn parse_action(action: &str) -> Result<SyncKind, ApiError> {
+    action
+        .strip_prefix("sync-")
+        .and_then(|kind| kind.parse().ok())
+        .ok_or_else(|| ApiError::BadRequest {
+            code: "unknown_action",
+            message: "action must be one of sync-phone-numbers, sync-reports, sync-recordings, \
+                      sync-sms, sync-voicemails, sync-contacts, sync-all"
+                .into(),
+        })
+}
+
+pub async fn trigger(
+    State(state): State<TriggerState>,
+    Extension(request_id): Extension<RequestId>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let result = accept(&state, &request_id, &headers, &body).await;
+    if let Err(refused) = &result {
+        audit_refusal(&state, &request_id, refused).await;
+    }
+    result
+}
+
+async fn accept(
+    state: &TriggerState,
+    request_id: &RequestId,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let secrets = state.core.auth.secrets.current().await?;
+    let caller = caller::identify(
+        &state.core.db,
+        secrets.service_keys(),
+        headers,
+        body,
+        Utc::now(),
+    )
+    .await?
+    .map_err(caller::Refusal::into_error)?;
+    let request: TriggerRequest = crate::body::parse(body)?;
+    let kind = parse_action(&request.action)?;
+    let window = domain::resync_window(
+        request.start_date.as_deref(),
+        request.end_date.as_deref(),
+        state.max_range_days,
+        Utc::now(),
+    )?;
+    let org = request.org_id;
+    // A service acts as service_role: there is no user whose RLS could apply.
+    let tx = state.core.db.as_service().await?;
+    if store::orgs::get_org(&tx, org).await?.is_none() {
+        return Err(ApiError::NotFound("organization"));
+    }
+    let resources = kind.resources();
+    let jobs = sync_engine::queue_jobs(
+        &tx,
+        &StartRequest {
+            orgs: &[org],
+            resources: &resources,
+            trigger: SyncTrigger::Service,
+            requested_by: None,
+            window,
+        },
+    )
+    .await?;
+    audit::record(
+        &tx,
+        &AuditEvent {
+            org: Some(org),
+            actor: Actor::Service,
+            action: "trigger.accepted",
+            target: Some(&request.action),
+            details: accepted_details(caller, &resources, window),
+            request_id: Some(request_id.as_str()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    sync_engine::dispatch_new(&state.core.db, &state.dispatcher, &jobs)
+        .await
+        .map_err(|_| ApiError::Unavailable("the sync service"))?;
+    Ok((StatusCode::ACCEPTED, Json(sync_engine::started_body(&jobs))))
+}
+
+fn accepted_details(
+    caller: Caller,
+    resources: &[domain::Resource],
+    window: Option<ResyncWindow>,
+) -> Value {
+    json!({
+        "auth": caller.method(),
+        "key_index": caller.key_index(),
+        "resources": resources,
+        "window": window,
+    })
+}
+
+/// Records a refused request (bad key, bad input, unknown org…) under no org: an unauthenticated
+/// body must not decide which org's trail it lands in. Never the key, never the body.
+async fn audit_refusal(state: &TriggerState, request_id: &RequestId, refused: &ApiError) {
+    let recorded = async {
+        let tx = state.core.db.as_service().await?;
+        audit::record(
+            &tx,
+            &AuditEvent {
+                org: None,
+                actor: Actor::Service,
+                action: "trigger.rejected",
+                target: None,
+                details: json!({ "reason": refused.code(), "status": refused.status().as_u16() }),
+                request_id: Some(request_id.as_str()),
+            },
+        )
+        .await?;
+        tx.commit().await
+    };
+    if let Err(e) = recorded.await {
+        tracing::warn!(error = %e, "could not audit a refused trigger request");
+    }
+}

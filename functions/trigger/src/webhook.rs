@@ -1,0 +1,155 @@
+//! `POST /api/webhooks/mightycall/{orgId}/{token}`: MightyCall's call notifications. They are
+//! unsigned, so the URL carries a per-org secret (stored as SHA-256, compared in constant time) and
+//! the payload's `ApiKey` must be the org's own MightyCall api key. Events are kept once per Guid;
+//! a whole-call `…Completed` event fetches that call (one request, counted against the org's
+//! budget) unless a newer completion of the same call was already acted on (delivery order is
+//! undefined). MightyCall only needs a 2xx: an event is stored and answered 202 even when the
+//! fetch fails, and stays unprocessed for the next sync to cover.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use bytes::Bytes;
+use domain::{OrgId, WebhookToken};
+use mightycall::models::{CALL_COMPLETED_EVENTS, WebhookEvent};
+use serde_json::{Value, json};
+use store::webhooks::{self, NewEvent};
+use subtle::ConstantTimeEq;
+use web::ApiError;
+
+use crate::TriggerState;
+
+const PROVIDER: &str = "mightycall";
+
+/// One answer for a malformed org id, an unknown org, an org without a webhook token and a wrong
+/// token, so the URL cannot be probed piece by piece.
+fn not_this_webhook() -> ApiError {
+    ApiError::Unauthenticated("invalid_webhook_token")
+}
+
+fn bad(code: &'static str, message: &str) -> ApiError {
+    ApiError::BadRequest {
+        code,
+        message: message.to_owned(),
+    }
+}
+
+pub async fn receive(
+    State(state): State<TriggerState>,
+    Path((org, token)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let org: OrgId = org.parse().map_err(|_| not_this_webhook())?;
+    let token = WebhookToken::parse(&token).map_err(|_| not_this_webhook())?;
+    let tx = state.core.db.as_service().await?;
+    let target = webhooks::target(&tx, org, PROVIDER)
+        .await?
+        .ok_or_else(not_this_webhook)?;
+    let expected = target.token_hash.ok_or_else(not_this_webhook)?;
+    if !bool::from(token.hash().as_slice().ct_eq(&expected)) {
+        return Err(not_this_webhook());
+    }
+
+    let mut payload: Value = crate::body::parse(&body)?;
+    let event: WebhookEvent = crate::body::parse(&body)?;
+    let occurred_at = event.occurred_at().ok_or_else(|| {
+        bad(
+            "invalid_timestamp",
+            "Timestamp must be an ISO 8601 UTC time",
+        )
+    })?;
+    let call_id = event.body.id.as_deref().filter(|id| !id.is_empty());
+    let too_long = |s: &str| s.is_empty() || s.chars().count() > 100;
+    if too_long(&event.guid) || too_long(&event.event_type) || call_id.is_some_and(too_long) {
+        return Err(bad(
+            "invalid_body",
+            "Guid and EventType must be 1-100 characters, Body.Id at most 100",
+        ));
+    }
+    check_api_key(&state, org, &target.credentials_ciphertext, &event.api_key).await?;
+
+    // The api key is a credential: it is checked above and never stored in clear.
+    if let Some(fields) = payload.as_object_mut() {
+        fields.remove("ApiKey");
+    }
+    let Some(id) = webhooks::insert_event(
+        &tx,
+        &NewEvent {
+            org,
+            provider: PROVIDER,
+            guid: &event.guid,
+            event_type: &event.event_type,
+            call_id,
+            occurred_at: Some(occurred_at),
+            payload: &payload,
+        },
+    )
+    .await?
+    else {
+        return Ok((StatusCode::OK, Json(json!({ "status": "duplicate" }))));
+    };
+    let fetch = match call_id.filter(|_| event.completes_call()) {
+        Some(call) => {
+            !webhooks::superseded(&tx, org, call, &CALL_COMPLETED_EVENTS, occurred_at).await?
+        }
+        None => false,
+    };
+    if !fetch {
+        // Nothing to do for this state of the call (a leg's event, or an older completion).
+        webhooks::mark_processed(&tx, id).await?;
+    }
+    tx.commit().await?;
+
+    let fetched = match call_id.filter(|_| fetch) {
+        Some(call) => fetch_call(&state, org, id, call).await?,
+        None => false,
+    };
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "status": "accepted", "event_id": id, "call_fetched": fetched })),
+    ))
+}
+
+/// 422 when the payload names another MightyCall account: the URL token proved the sender knows
+/// this org's webhook address, so saying why is safe and tells the admin what is misconfigured.
+async fn check_api_key(
+    state: &TriggerState,
+    org: OrgId,
+    sealed: &str,
+    presented: &str,
+) -> Result<(), ApiError> {
+    let secrets = state.core.auth.secrets.current().await?;
+    let keyring = secrets.keyring()?;
+    let credentials = vault::Vault::new(keyring)
+        .open_credentials(org, PROVIDER, sealed)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if credentials.api_key.matches(presented) {
+        Ok(())
+    } else {
+        Err(ApiError::Unprocessable {
+            code: "api_key_mismatch",
+            message: "ApiKey is not this organisation's MightyCall api key".into(),
+        })
+    }
+}
+
+/// Fetches the ended call; `false` (event left unprocessed) when MightyCall could not deliver it.
+async fn fetch_call(
+    state: &TriggerState,
+    org: OrgId,
+    event: uuid::Uuid,
+    call: &str,
+) -> Result<bool, ApiError> {
+    match state.engine.fetch_call(org, call).await {
+        Ok(()) => {
+            let tx = state.core.db.as_service().await?;
+            webhooks::mark_processed(&tx, event).await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, %event, "webhook call fetch failed; left for the next sync");
+            Ok(false)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Inbound MightyCall webhooks (service path): the org's webhook token hash and the events,
+//! de-duplicated by their Guid.
+
+use chrono::{DateTime, Utc};
+use domain::OrgId;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{StoreError, Tx};
+
+/// What the receiver needs of the org's integration: the token hash to check the URL against and
+/// the sealed credentials to check the payload's `ApiKey` against.
+pub struct WebhookTarget {
+    pub token_hash: Option<Vec<u8>>,
+    pub credentials_ciphertext: String,
+}
+
+pub async fn target(
+    tx: &Tx,
+    org: OrgId,
+    provider: &str,
+) -> Result<Option<WebhookTarget>, StoreError> {
+    let row = tx
+        .client()
+        .query_opt(
+            "select webhook_token_hash, credentials_ciphertext from org_integrations
+             where org_id = $1 and provider = $2",
+            &[&org.as_uuid(), &provider],
+        )
+        .await?;
+    Ok(row.map(|r| WebhookTarget {
+        token_hash: r.get(0),
+        credentials_ciphertext: r.get(1),
+    }))
+}
+
+/// Sets (or replaces) the org's webhook token hash; `false` when the org has no such integration.
+/// Runs in an org admin's RLS transaction (V8 grants them this one column).
+pub async fn set_token_hash(
+    tx: &Tx,
+    org: OrgId,
+    provider: &str,
+    hash: &[u8; 32],
+) -> Result<bool, StoreError> {
+    let changed = tx
+        .client()
+        .execute(
+            "update org_integrations set webhook_token_hash = $3 where org_id = $1 and provider = $2",
+            &[&org.as_uuid(), &provider, &hash.as_slice()],
+        )
+        .await?;
+    Ok(changed > 0)
+}
+
+/// One received event.
+pub struct NewEvent<'a> {
+    pub org: OrgId,
+    pub provider: &'a str,
+    pub guid: &'a str,
+    pub event_type: &'a str,
+    pub call_id: Option<&'a str>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub payload: &'a Value,
+}
+
+/// Stores the event; `None` when its Guid was already stored for the org (a redelivery).
+pub async fn insert_event(tx: &Tx, e: &NewEvent<'_>) -> Result<Option<Uuid>, StoreError> {
+    let row = tx
+        .client()
+        .query_opt(
+            "insert into webhook_events (org_id, provider, event_guid, event_type, call_id, occurred_at, payload)
+             values ($1, $2, $3, $4, $5, $6, $7)
+             on conflict (org_id, provider, event_guid) do nothing returning id",
+            &[
+                &e.org.as_uuid(),
+                &e.provider,
+                &e.guid,
+                &e.event_type,
+                &e.call_id,
+                &e.occurred_at,
+                e.payload,
+            ],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// Whether a processed event of the same kind (`event_types`) for the same call is at least as
+/// recent as `occurred_at`: then the call's newest state has already been acted on.
+pub async fn superseded(
+    tx: &Tx,
+    org: OrgId,
+    call_id: &str,
+    event_types: &[&str],
+    occurred_at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let row = tx
+        .client()
+        .query_one(
+            "select exists (select 1 from webhook_events
+               where org_id = $1 and call_id = $2 and event_type = any($3)
+                 and processed_at is not null and occurred_at >= $4)",
+            &[&org.as_uuid(), &call_id, &event_types, &occurred_at],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+pub async fn mark_processed(tx: &Tx, id: Uuid) -> Result<(), StoreError> {
+    tx.client()
+        .execute(
+            "update webhook_events set processed_at = now() where id = $1",
+            &[&id],
+        )
+        .await?;
+    Ok(())
+}

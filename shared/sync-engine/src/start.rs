@@ -1,0 +1,147 @@
+//! Starting syncs, whoever asks (a user, a service, the schedule): queue one job per (org,
+//! resource) — or get the active one back — then dispatch only the new ones, one ordered set per
+//! org. Shared so every trigger behaves, and answers, the same way.
+
+use std::sync::Arc;
+
+use domain::{JobStatus, OrgId, Resource, ResyncWindow, SyncTrigger, UserId};
+use serde_json::{Value, json};
+use store::sync_jobs::{self, Job, NewJob};
+use store::{Db, StoreError, Tx};
+use uuid::Uuid;
+
+use crate::{Dispatcher, Engine, EngineError, SyncSettings};
+
+/// What one trigger asks for.
+pub struct StartRequest<'a> {
+    pub orgs: &'a [OrgId],
+    pub resources: &'a [Resource],
+    pub trigger: SyncTrigger,
+    pub requested_by: Option<UserId>,
+    pub window: Option<ResyncWindow>,
+}
+
+/// A queued job and whether this trigger created it (`false`: the org's active job).
+pub type Started = (Job, bool);
+
+/// Queues the jobs inside `tx` (the caller commits, with its audit record).
+pub async fn queue_jobs(tx: &Tx, req: &StartRequest<'_>) -> Result<Vec<Started>, StoreError> {
+    let mut jobs = Vec::new();
+    for &org in req.orgs {
+        for &resource in req.resources {
+            let new = NewJob {
+                org,
+                resource,
+                trigger: req.trigger,
+                requested_by: req.requested_by,
+                window: req.window,
+            };
+            jobs.push(sync_jobs::queue_job(tx, &new).await?);
+        }
+    }
+    Ok(jobs)
+}
+
+/// Dispatches the new jobs (an active one is already on its way and must not run twice), one
+/// ordered set per org so its resources run one after another. When dispatch fails the new jobs
+/// are marked failed, so none stays queued forever, and the error is returned.
+pub async fn dispatch_new(
+    db: &Db,
+    dispatcher: &Dispatcher,
+    jobs: &[Started],
+) -> Result<(), EngineError> {
+    let mut sets: Vec<(OrgId, Vec<Uuid>)> = Vec::new();
+    for (job, _) in jobs.iter().filter(|(_, new)| *new) {
+        match sets.iter_mut().find(|(org, _)| *org == job.org_id) {
+            Some((_, set)) => set.push(job.id),
+            None => sets.push((job.org_id, vec![job.id])),
+        }
+    }
+    let sets: Vec<Vec<Uuid>> = sets.into_iter().map(|(_, set)| set).collect();
+    let Err(e) = dispatcher.dispatch(&sets).await else {
+        return Ok(());
+    };
+    tracing::error!(error = %e, "sync dispatch failed");
+    let tx = db.as_service().await?;
+    for id in sets.iter().flatten() {
+        sync_jobs::finish_job(
+            &tx,
+            *id,
+            JobStatus::Failed,
+            Some((
+                "dispatch_failed",
+                "the sync could not be started; try again",
+            )),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Err(e)
+}
+
+/// The 202 body: `{"job_id","status","created","job"}` for one job, `{"jobs":[…]}` for several.
+pub fn started_body(jobs: &[Started]) -> Value {
+    let view = |(job, created): &Started| json!({ "job_id": job.id, "status": job.status, "created": created, "job": job });
+    match jobs {
+        [single] => view(single),
+        many => json!({ "jobs": many.iter().map(view).collect::<Vec<_>>() }),
+    }
+}
+
+/// What a function that starts syncs builds once per cold start.
+#[derive(Clone)]
+pub struct SyncWiring {
+    /// Runs syncs (or single fetches) in this process; needs the keyring.
+    pub engine: Engine,
+    pub dispatcher: Arc<Dispatcher>,
+    /// `SYNC_MAX_RANGE_DAYS`: the longest explicit re-sync range a request may ask for.
+    pub max_range_days: i64,
+}
+
+impl SyncWiring {
+    /// `SYNC_DISPATCH` = `eventbridge` (with `SYNC_EVENT_BUS`) in AWS, `inline` locally, plus the
+    /// engine's own settings (`SyncSettings::from_env`) and `SYNC_MAX_RANGE_DAYS` (default 92).
+    pub async fn from_env(db: Db, secrets: Arc<settings::Secrets>) -> Result<Self, EngineError> {
+        let config = |m: &str| EngineError::Config(m.to_owned());
+        let sync_settings = SyncSettings::from_env()?;
+        let engine = Engine::new(db, Arc::clone(&secrets), sync_settings);
+        let dispatcher = match settings::env_optional("SYNC_DISPATCH").as_deref() {
+            Some("eventbridge") => {
+                let bus = settings::env_optional("SYNC_EVENT_BUS").ok_or_else(|| {
+                    config("SYNC_EVENT_BUS is required with SYNC_DISPATCH=eventbridge")
+                })?;
+                let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                Dispatcher::EventBridge {
+                    client: aws_sdk_eventbridge::Client::new(&aws),
+                    bus,
+                }
+            }
+            Some("inline") | None => {
+                // This process runs the syncs itself, so it needs the keyring to open credentials.
+                let loaded = secrets
+                    .current()
+                    .await
+                    .map_err(|e| EngineError::Config(e.to_string()))?;
+                loaded
+                    .keyring()
+                    .map_err(|e| EngineError::Config(e.to_string()))?;
+                Dispatcher::Inline(engine.clone())
+            }
+            Some(_) => return Err(config("SYNC_DISPATCH must be eventbridge or inline")),
+        };
+        let max_range_days = match settings::env_optional("SYNC_MAX_RANGE_DAYS") {
+            None => 92,
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (1..=366).contains(d))
+                .ok_or_else(|| config("SYNC_MAX_RANGE_DAYS must be from 1 to 366"))?,
+        };
+        Ok(Self {
+            engine,
+            dispatcher: Arc::new(dispatcher),
+            max_range_days,
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! `x-signature: t=<unix>,v1=<hex hmac-sha256 of "t.body">` in place of the key.
+
+use serde_json::json;
+
+use crate::support::{KEY_1, KEY_2, World, job_ids, sign};
+
+#[tokio::test]
+async fn signed_requests_pass_once_within_five_minutes() {
+    let w = World::new().await;
+    let body = json!({ "orgId": w.s.t.org_a, "action": "sync-contacts" }).to_string();
+    let now = chrono::Utc::now().timestamp();
+    let signature = sign(KEY_2, now, &body);
+    let ok = w
+        .trigger(&[("x-signature", signature.clone())], &body)
+        .await;
+    assert_eq!(ok.status, 202, "{:?}", ok.body);
+    w.s.finished(job_ids(&ok.body)[0]).await;
+    let replayed = w.trigger(&[("x-signature", signature)], &body).await;
+    assert_eq!(
+        (replayed.status, replayed.body["error"].as_str()),
+        (401, Some("signature_replayed"))
+    );
+
+    let skewed = sign(KEY_1, now - 240, &body);
+    let ok = w.trigger(&[("x-signature", skewed)], &body).await;
+    assert_eq!(
+        ok.status, 202,
+        "4 minutes of clock skew pass: {:?}",
+        ok.body
+    );
+    w.s.finished(job_ids(&ok.body)[0]).await;
+
+    let other_body = json!({ "orgId": w.s.t.org_b, "action": "sync-contacts" }).to_string();
+    let refused = [
+        (sign(KEY_1, now - 330, &body), "signature_expired"),
+        (sign(KEY_1, now + 330, &body), "signature_expired"),
+        (sign(KEY_1, now, &other_body), "invalid_signature"),
+        (
+            sign("not-a-configured-key-0123456789abcdef", now, &body),
+            "invalid_signature",
+        ),
+        (format!("t={now}"), "invalid_signature_header"),
+        (format!("t={now},v1=zz"), "invalid_signature_header"),
+        ("garbage".to_owned(), "invalid_signature_header"),
+    ];
+    let before = w.jobs().await;
+    for (header, code) in refused {
+        let reply = w.trigger(&[("x-signature", header.clone())], &body).await;
+        assert_eq!(
+            (reply.status, reply.body["error"].as_str()),
+            (401, Some(code)),
+            "{header}"
+        );
+    }
+    assert_eq!(w.jobs().await, before);
+    let audit = w.service_audit().await;
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|(a, _)| a == "trigger.accepted")
+            .count(),
+        2
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|(_, d)| d["auth"] == "signature" && d["key_index"] == 1)
+    );
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|(a, _)| a == "trigger.rejected")
+            .count(),
+        8
+    );
+}

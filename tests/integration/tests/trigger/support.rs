@@ -1,0 +1,182 @@
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request};
+use mightycall_fake::FakeConfig;
+use serde_json::{Value, json};
+use sync_engine::Dispatcher;
+use test_harness::http::{Reply, call, send};
+use test_harness::identity;
+use uuid::Uuid;
+
+/// The sync tests' world (orgs A and B connected to fake accounts 0 and 1, an engine on the fake).
+#[allow(dead_code)]
+#[path = "../sync/support.rs"]
+mod sync_world;
+
+pub use sync_world::{World as SyncWorld, succeeded};
+
+/// Two keys valid at once, as during a rotation.
+pub const KEY_1: &str = "svc-key-one-0123456789abcdef0123456789";
+pub const KEY_2: &str = "svc-key-two-0123456789abcdef0123456789";
+
+pub struct World {
+    pub s: SyncWorld,
+    pub router: Router,
+    pub admin: Router,
+}
+
+impl World {
+    pub async fn new() -> Self {
+        Self::with(FakeConfig::default()).await
+    }
+
+    pub async fn with(config: FakeConfig) -> Self {
+        let s = SyncWorld::new(config).await;
+        let core = identity::core(
+            &s.db,
+            json!({ "SERVICE_KEYS": format!("{KEY_1}, {KEY_2}") }),
+        )
+        .await;
+        let router = trigger::routes::router(trigger::TriggerState {
+            core: core.clone(),
+            dispatcher: Arc::new(Dispatcher::Inline(s.engine.clone())),
+            engine: s.engine.clone(),
+            max_range_days: 92,
+        });
+        let admin = admin_integrations::routes::router(admin_integrations::AdminState {
+            core,
+            mightycall_base_override: Some(s.fake.base_url()),
+            require_mfa_for_admin: false,
+        });
+        Self { s, router, admin }
+    }
+
+    /// `POST /api/trigger` with the given headers and raw body.
+    pub async fn trigger(&self, headers: &[(&str, String)], body: &str) -> Reply {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/trigger")
+            .header("content-type", "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        send(&self.router, request.body(Body::from(body.to_owned()))).await
+    }
+
+    pub async fn with_key(&self, key: &str, body: &Value) -> Reply {
+        self.trigger(&[("x-service-key", key.to_owned())], &body.to_string())
+            .await
+    }
+
+    /// A new webhook token for `org`, issued through the admin route by `admin`.
+    pub async fn webhook_token(&self, org: Uuid, admin: Uuid) -> String {
+        let reply = self.generate_token(org, admin).await;
+        assert_eq!(reply.status, 201, "{:?}", reply.body);
+        reply.body["webhook_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn generate_token(&self, org: Uuid, user: Uuid) -> Reply {
+        call(
+            &self.admin,
+            Method::POST,
+            &format!("/api/admin/orgs/{org}/integrations/mightycall/webhook-token"),
+            Some(&identity::token(user, "x@example.test")),
+            None,
+        )
+        .await
+    }
+
+    pub async fn webhook(&self, org: impl std::fmt::Display, token: &str, body: &Value) -> Reply {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/webhooks/mightycall/{org}/{token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()));
+        send(&self.router, request).await
+    }
+
+    /// `select count(*)` of `sql` with the given parameters, read past RLS.
+    pub async fn count(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> i64 {
+        self.s
+            .db
+            .admin()
+            .await
+            .query_one(sql, params)
+            .await
+            .unwrap()
+            .get(0)
+    }
+
+    pub async fn jobs(&self) -> i64 {
+        self.count("select count(*) from integration_sync_jobs", &[])
+            .await
+    }
+
+    /// Requests counted against `org`'s MightyCall budget today.
+    pub async fn budget_used(&self, org: Uuid) -> i64 {
+        self.count(
+            "select coalesce(sum(requests), 0)::bigint from mightycall_request_usage where org_id = $1",
+            &[&org],
+        )
+        .await
+    }
+
+    /// Audit actions of the `service` actor, oldest first, with their details.
+    pub async fn service_audit(&self) -> Vec<(String, Value)> {
+        self.s
+            .db
+            .admin()
+            .await
+            .query(
+                "select action, details from audit_log where actor_kind = 'service' order by id",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    }
+}
+
+/// A MightyCall webhook payload for call `call` signed by nobody, as MightyCall sends it.
+pub fn event(api_key: &str, call: &str, kind: &str, extension: Option<&str>, at: &str) -> Value {
+    json!({
+        "Body": { "From": "+15559371200", "To": "+15550347567", "Id": call, "Extension": extension },
+        "Guid": Uuid::new_v4().to_string(),
+        "ApiKey": api_key,
+        "Timestamp": at,
+        "EventType": kind,
+    })
+}
+
+/// Job ids of a 202 body (one job or several).
+pub fn job_ids(body: &Value) -> Vec<Uuid> {
+    match body["jobs"].as_array() {
+        Some(jobs) => jobs
+            .iter()
+            .map(|j| j["job_id"].as_str().unwrap().parse().unwrap())
+            .collect(),
+        None => vec![body["job_id"].as_str().unwrap().parse().unwrap()],
+    }
+}
+
+/// The `x-signature` header a signing client sends: `t=<unix>,v1=<hex hmac-sha256 of "t.body">`.
+pub fn sign(key: &str, time: i64, body: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(format!("{time}.{body}").as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("t={time},v1={hex}")
+}
