@@ -1,0 +1,209 @@
+//! Demo data: two organisations, each with an org admin, a manager and an agent, plus a platform
+//! admin; each org connected to its own fake MightyCall account and synced once.
+
+use std::time::{Duration, Instant};
+
+use domain::OrgId;
+use mightycall_fake::{FakeConfig, FakeHandle, FakeMightyCall};
+use test_harness::fixtures::Tenants;
+use test_harness::{TestDb, identity};
+
+pub struct Demo {
+    db: TestDb,
+    t: Tenants,
+    fake: FakeHandle,
+    service_key: String,
+}
+
+impl Demo {
+    pub async fn start() -> Self {
+        let db = TestDb::new().await;
+        let t = Tenants::seed(&db.admin().await).await;
+        let fake = FakeMightyCall::start(FakeConfig {
+            calls: 400,
+            days: 14,
+            ..FakeConfig::default()
+        })
+        .await
+        .expect("the fake MightyCall starts");
+        let keyring =
+            crypto::Keyring::from_json(identity::KEYRING).expect("the demo keyring is valid");
+        let vault = vault::Vault::new(&keyring);
+        let admin = db.admin().await;
+        // The fixtures' placeholder rows make way for what the sync will bring.
+        admin
+            .batch_execute(
+                "truncate integration_sync_jobs, sync_state, calls, mightycall_recordings, mightycall_voicemails,
+                   mightycall_sms_messages, mightycall_contacts, phone_numbers;
+                 update organizations set name = 'Acme Calls' where name = 'Org A';
+                 update organizations set name = 'Globex Support' where name = 'Org B';",
+            )
+            .await
+            .expect("demo data resets");
+        for (org, account) in [(t.org_a, 0), (t.org_b, 1)] {
+            let keys = &fake.accounts()[account];
+            let sealed = vault
+                .seal_credentials(OrgId::new(org), "mightycall", &keys.api_key, &keys.user_key)
+                .expect("sealing works");
+            admin
+                .execute(
+                    "update org_integrations set credentials_ciphertext = $2, credentials_key_id = 'k1',
+                       api_key_hint = right($3, 4), token_cache_ciphertext = null,
+                       metadata = '{\"host\":\"api\",\"label\":\"Demo account\"}' where org_id = $1",
+                    &[&org, &sealed, &keys.api_key],
+                )
+                .await
+                .expect("the demo integration is saved");
+        }
+        let service_key = uuid::Uuid::new_v4().simple().to_string();
+        Self {
+            db,
+            t,
+            fake,
+            service_key,
+        }
+    }
+
+    /// Every resource of both orgs, started through the running stack the way an org admin would
+    /// (POST /api/mightycall/sync/all) and followed until the jobs end.
+    pub async fn initial_sync(&self, base: &str) {
+        let http = reqwest::Client::new();
+        // The first request builds the functions: wait for them.
+        let deadline = Instant::now() + Duration::from_secs(900);
+        while http
+            .get(format!("{base}/api/health"))
+            .send()
+            .await
+            .map(|r| r.status().is_success())
+            .ok()
+            != Some(true)
+        {
+            if Instant::now() > deadline {
+                panic!("the functions did not come up within 15 minutes");
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
+        for (org, admin) in [
+            (self.t.org_a, self.t.admin_a),
+            (self.t.org_b, self.t.admin_b),
+        ] {
+            let token = identity::token(admin, &format!("{admin}@example.test"));
+            let started: serde_json::Value = http
+                .post(format!("{base}/api/mightycall/sync/all"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({ "orgId": org }))
+                .send()
+                .await
+                .expect("the sync function answers")
+                .json()
+                .await
+                .expect("a JSON answer");
+            let jobs: Vec<String> = started["jobs"]
+                .as_array()
+                .map(|jobs| {
+                    jobs.iter()
+                        .filter_map(|j| j["job_id"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for job in jobs {
+                loop {
+                    let answer: serde_json::Value = http
+                        .get(format!("{base}/api/mightycall/sync/jobs/{job}"))
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .expect("the sync function answers")
+                        .json()
+                        .await
+                        .expect("a JSON answer");
+                    let status = answer["job"]["status"]
+                        .as_str()
+                        .unwrap_or("queued")
+                        .to_owned();
+                    if !["queued", "running"].contains(&status.as_str())
+                        || Instant::now() > deadline
+                    {
+                        println!(
+                            "  {} {}: {status}",
+                            answer["job"]["resource"].as_str().unwrap_or("?"),
+                            org
+                        );
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        }
+    }
+
+    /// What every function reads from its environment in this local stack.
+    pub fn function_env(&self) -> Vec<(String, String)> {
+        [
+            ("DATABASE_URL", self.db.app_url()),
+            ("SUPABASE_JWT_SECRET", identity::JWT_SECRET.to_owned()),
+            ("INTEGRATIONS_KEYS", identity::KEYRING.to_owned()),
+            ("SERVICE_KEYS", self.service_key.clone()),
+            ("MIGHTYCALL_BASE_URL", self.fake.base_url()),
+            ("SYNC_DISPATCH", "inline".to_owned()),
+            // No RUST_LOG: the functions log at info by default, and cargo-lambda would read it too.
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+
+    pub fn print_instructions(&self, port: u16) {
+        let base = format!("http://127.0.0.1:{port}");
+        let users = [
+            ("PLATFORM_ADMIN", self.t.platform_admin),
+            ("ACME_ADMIN", self.t.admin_a),
+            ("ACME_MANAGER", self.t.manager_a),
+            ("ACME_AGENT", self.t.agent_a),
+            ("GLOBEX_ADMIN", self.t.admin_b),
+        ];
+        println!("\nVictorySync is running on {base} (functions build on their first request).");
+        println!("Demo tokens (valid for an hour; restart to get new ones):\n");
+        for (name, user) in users {
+            println!(
+                "export {name}={}",
+                identity::token(user, &format!("{user}@example.test"))
+            );
+        }
+        let (a, b) = (self.t.org_a, self.t.org_b);
+        println!("export ACME={a} GLOBEX={b}\n");
+        println!("curl -s {base}/api/health");
+        println!("curl -s {base}/api/user/orgs -H \"Authorization: Bearer $ACME_AGENT\"");
+        println!(
+            "curl -s \"{base}/api/mightycall/reports?orgId=$ACME&type=daily\" -H \"Authorization: Bearer $ACME_AGENT\""
+        );
+        println!(
+            "curl -s \"{base}/api/mightycall/reports?orgId=$ACME&type=calls&limit=5\" -H \"Authorization: Bearer $ACME_MANAGER\""
+        );
+        println!(
+            "curl -s \"{base}/api/sms/messages?orgId=$ACME&format=csv\" -H \"Authorization: Bearer $ACME_AGENT\""
+        );
+        println!(
+            "curl -s {base}/api/admin/orgs/$ACME/integrations -H \"Authorization: Bearer $ACME_ADMIN\""
+        );
+        println!(
+            "curl -s -X POST {base}/api/mightycall/sync/reports -H \"Authorization: Bearer $ACME_MANAGER\" -H 'content-type: application/json' -d \"{{\\\"orgId\\\":\\\"$ACME\\\"}}\""
+        );
+        println!(
+            "curl -s \"{base}/api/mightycall/sync/jobs?orgId=$ACME\" -H \"Authorization: Bearer $ACME_AGENT\""
+        );
+        println!(
+            "curl -s \"{base}/api/mightycall/reports?orgId=$GLOBEX\" -H \"Authorization: Bearer $ACME_ADMIN\"   # another org: 404"
+        );
+        println!(
+            "\nService key for POST /api/trigger (x-service-key): {}",
+            self.service_key
+        );
+        println!(
+            "Fake MightyCall: {} (accounts: {})",
+            self.fake.base_url(),
+            self.fake.accounts().len()
+        );
+        println!("Ctrl-C stops everything.");
+    }
+}

@@ -1,0 +1,102 @@
+//! Production paths → the function that serves them, in front of `cargo lambda watch` (which
+//! serves each function under `/lambda-url/<function>/…`).
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// Longest prefix first, as API Gateway matches routes.
+const ROUTES: &[(&str, &str)] = &[
+    ("/api/mightycall/sync/", "sync"),
+    ("/api/mightycall/", "data"),
+    ("/api/sms/", "data"),
+    ("/api/dashboard/", "data"),
+    ("/api/admin/", "admin-integrations"),
+    ("/api/user/", "user"),
+    ("/api/trigger", "trigger"),
+    ("/api/webhooks/", "trigger"),
+    ("/api/health", "user"),
+];
+
+pub fn function_for(path: &str) -> Option<&'static str> {
+    ROUTES
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map(|(_, f)| *f)
+}
+
+pub async fn serve(port: u16, watch_port: u16) {
+    let app = Router::new().fallback(forward).with_state(watch_port);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("port 9000 is free");
+    axum::serve(listener, app).await.expect("the router runs");
+}
+
+async fn forward(State(watch_port): State<u16>, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    let Some(function) = function_for(&path) else {
+        return (StatusCode::NOT_FOUND, "no function serves this path").into_response();
+    };
+    let query = request
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let url = format!("http://127.0.0.1:{watch_port}/lambda-url/{function}{path}{query}");
+    let method = request.method().clone();
+    let headers: HeaderMap = request.headers().clone();
+    let Ok(body) = to_bytes(request.into_body(), 1024 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response();
+    };
+    let client = reqwest::Client::new();
+    let mut upstream = client.request(method, url).body(body);
+    for (name, value) in &headers {
+        if name != "host" {
+            upstream = upstream.header(name, value);
+        }
+    }
+    match upstream.send().await {
+        Ok(answer) => {
+            let mut response = Response::builder().status(answer.status());
+            for (name, value) in answer.headers() {
+                response = response.header(name, value);
+            }
+            let bytes = answer.bytes().await.unwrap_or_default();
+            response
+                .body(Body::from(bytes))
+                .unwrap_or_else(|_| StatusCode::BAD_GATEWAY.into_response())
+        }
+        Err(e) => (
+            StatusCode::BAD_GATEWAY,
+            format!("cargo lambda watch is not answering yet: {e}"),
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::function_for;
+
+    #[test]
+    fn production_paths_reach_their_function() {
+        for (path, function) in [
+            ("/api/health", Some("user")),
+            ("/api/user/orgs", Some("user")),
+            ("/api/mightycall/sync/reports", Some("sync")),
+            ("/api/mightycall/sync/jobs/abc", Some("sync")),
+            ("/api/mightycall/reports", Some("data")),
+            ("/api/sms/messages", Some("data")),
+            ("/api/dashboard/metrics", Some("data")),
+            ("/api/admin/orgs/x/members", Some("admin-integrations")),
+            ("/api/trigger", Some("trigger")),
+            ("/api/webhooks/mightycall/o/t", Some("trigger")),
+            ("/elsewhere", None),
+        ] {
+            assert_eq!(function_for(path), function, "{path}");
+        }
+    }
+}
