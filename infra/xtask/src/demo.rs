@@ -153,6 +153,63 @@ impl Demo {
         .collect()
     }
 
+    /// Copies of `events/` with the demo's token, org, member, keys and dates filled in, ready for
+    /// `cargo lambda invoke <function> --data-file …` against this stack. Samples that name things
+    /// only a running system has (a job id, a webhook token, a signature) keep their placeholders.
+    pub fn write_demo_events(&self, out: &std::path::Path) -> std::io::Result<usize> {
+        let keys = &self.fake.accounts()[0];
+        let today = chrono::Utc::now().date_naive();
+        let replacements = [
+            (
+                "DEMO_TOKEN".to_owned(),
+                identity::token(self.t.admin_a, &format!("{}@example.test", self.t.admin_a)),
+            ),
+            (
+                "11111111-1111-4111-8111-111111111111".to_owned(),
+                self.t.org_a.to_string(),
+            ),
+            (
+                "22222222-2222-4222-8222-222222222222".to_owned(),
+                self.t.agent_a.to_string(),
+            ),
+            ("DEMO_API_KEY".to_owned(), keys.api_key.clone()),
+            ("DEMO_USER_KEY".to_owned(), keys.user_key.clone()),
+            ("DEMO_SERVICE_KEY".to_owned(), self.service_key.clone()),
+            (
+                "DEMO_START".to_owned(),
+                (today - chrono::Days::new(2)).to_string(),
+            ),
+            ("DEMO_END".to_owned(), today.to_string()),
+        ];
+        let mut written = 0;
+        for dir in std::fs::read_dir("events")?
+            .flatten()
+            .filter(|d| d.path().is_dir())
+        {
+            let target = out.join(dir.file_name());
+            std::fs::create_dir_all(&target)?;
+            for file in std::fs::read_dir(dir.path())?.flatten() {
+                let mut text = std::fs::read_to_string(file.path())?;
+                for (placeholder, value) in &replacements {
+                    text = text.replace(placeholder, value);
+                }
+                // The body's length changed with the values; API Gateway sends the real one.
+                let text = match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(mut event) => {
+                        if let Some(len) = event["body"].as_str().map(str::len) {
+                            event["headers"]["content-length"] = len.to_string().into();
+                        }
+                        serde_json::to_string_pretty(&event).unwrap_or(text)
+                    }
+                    Err(_) => text,
+                };
+                std::fs::write(target.join(file.file_name()), text)?;
+                written += 1;
+            }
+        }
+        Ok(written)
+    }
+
     pub fn print_instructions(&self, port: u16) {
         let base = format!("http://127.0.0.1:{port}");
         let users = [

@@ -33,6 +33,15 @@ async fn dev() {
     demo.initial_sync(&format!("http://127.0.0.1:{ROUTER_PORT}"))
         .await;
     demo.print_instructions(ROUTER_PORT);
+    let events = std::path::Path::new("target/demo-events");
+    match demo.write_demo_events(events) {
+        Ok(n) => println!(
+            "{n} sample events with demo values are in {}; e.g.\n  cargo lambda invoke --invoke-address 127.0.0.1 --invoke-port {WATCH_PORT} user --data-file {}/user/get-orgs.json",
+            events.display(),
+            events.display()
+        ),
+        Err(e) => println!("could not write the demo events: {e}"),
+    }
     tokio::select! {
         _ = tokio::signal::ctrl_c() => println!("\nstopping…"),
         status = watch.wait() => println!("cargo lambda watch stopped: {status:?}"),
