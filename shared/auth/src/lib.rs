@@ -2,7 +2,7 @@
 //!
 //! HS256 tokens are checked with the project's JWT secret, ES256/RS256 tokens with the project's
 //! JWKS (cached, refreshed on an unknown `kid`, fail closed). Only the verified claims identify the
-//! caller; identity headers such as `x-user-id` are never read. Whether a user is a platform admin
+//! caller; identity headers (a user id sent by the client) are never read. Whether a user is a platform admin
 //! is decided by the database, never by token metadata.
 //!
 //! The crate reads no environment variables: the caller's config loader builds an [`AuthConfig`]

@@ -14,7 +14,7 @@ pub struct AuthContext {
 }
 
 /// The caller, verified from `Authorization: Bearer …` and nothing else: identity headers such as
-/// `x-user-id` are ignored on purpose.
+/// a client-sent user id are ignored on purpose.
 pub struct CurrentUser(pub auth::VerifiedUser);
 
 impl<S> FromRequestParts<S> for CurrentUser

@@ -34,7 +34,11 @@ pub(crate) async fn assign_request_id(mut request: Request, next: Next) -> Respo
         "request",
         request_id = %id.as_str(),
         method = %request.method(),
-        path = %request.uri().path(),
+        // The route template, not the raw path: a path can carry a secret (a webhook token).
+        route = %request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map_or("unmatched", |p| p.as_str()),
     );
     let mut response = tracing::Instrument::instrument(next.run(request), span).await;
     if let Ok(value) = HeaderValue::from_str(id.as_str()) {

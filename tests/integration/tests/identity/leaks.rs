@@ -1,46 +1,14 @@
 //! No credential, token or key appears in logs or responses, whatever the outcome of the request.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use axum::http::Method;
 use serde_json::json;
 use test_harness::identity::{JWT_SECRET, KEYRING};
 
 use crate::support::World;
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Every log line of this test process at TRACE level, ours and every library's.
-fn logs() -> &'static Capture {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        let capture = Capture::default();
-        let writer = capture.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .json()
-            .init();
-        capture
-    })
-}
-
 #[tokio::test]
 async fn secrets_never_reach_logs_or_responses() {
-    let capture = logs();
+    let capture = test_harness::logs::capture();
     let w = World::new().await;
     let keys = w.fake.accounts()[0].clone();
     let mut responses = Vec::new();
@@ -120,7 +88,7 @@ async fn secrets_never_reach_logs_or_responses() {
         w.token(w.t.admin_a),
         access_token,
     ];
-    let text = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
+    let text = capture.text();
     assert!(
         text.contains("request"),
         "the capture sees this process's logs"
