@@ -14,7 +14,6 @@ use mightycall_fake::{
     AccountKeys, FakeConfig, FakeHandle, FakeMightyCall, Fault, FaultRule, JournalEnvelope,
 };
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn fast_retry() -> RetryPolicy {
@@ -707,28 +706,11 @@ async fn team_profile_and_ping() {
     assert_eq!(team.vmboxes.len(), 1);
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn secrets_never_appear_in_debug_output_errors_or_logs() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // A process-wide subscriber: a thread-local one misses events whose callsites other tests
+    // (on other threads, with no subscriber) registered first.
+    let capture = test_harness::logs::capture();
 
     let fake = fake().await;
     let keys = &fake.accounts()[0];
@@ -747,7 +729,7 @@ async fn secrets_never_appear_in_debug_output_errors_or_logs() {
     };
     let err = self::client(&fake, &wrong).profile().await.unwrap_err();
     text.push_str(&format!("{err:?} {err}"));
-    text.push_str(&String::from_utf8(capture.0.lock().unwrap().clone()).unwrap());
+    text.push_str(&capture.text());
 
     let persisted = serde_json::to_value(&token).unwrap();
     let access = persisted["access_token"].as_str().unwrap();

@@ -195,7 +195,7 @@ impl Generator {
             .filter(|p| p.deleted_at.is_none())
             .map(|p| p.number.clone())
             .collect();
-        let calls = (0..config.calls)
+        let calls: Vec<FakeCall> = (0..config.calls)
             .map(|_| {
                 let at = self.between(start, end);
                 self.call(at, &active)
@@ -240,6 +240,8 @@ impl Generator {
                 }
             })
             .collect();
+        let mut calls = calls;
+        calls.sort_by(newest_first);
         FakeAccount {
             api_key,
             user_key,
@@ -304,4 +306,10 @@ pub(crate) fn generate(config: &FakeConfig) -> Vec<FakeAccount> {
     (0..config.accounts.max(1))
         .map(|i| Generator::new(config.seed, i).account(config))
         .collect()
+}
+
+/// The order `/calls` and `/voicemails` page in (MightyCall does not document one). Accounts keep
+/// their calls in this order so a page request does not sort the whole account again.
+pub(crate) fn newest_first(a: &FakeCall, b: &FakeCall) -> std::cmp::Ordering {
+    b.at.cmp(&a.at).then(a.id.cmp(&b.id))
 }

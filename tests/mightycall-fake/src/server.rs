@@ -365,10 +365,10 @@ fn select<'a>(
     page: &OffsetPage,
     duplicate_rows: bool,
 ) -> (Vec<&'a FakeCall>, usize) {
-    let mut rows: Vec<&FakeCall> = calls
+    // `calls` come newest first (accounts keep that order), so no sort per request.
+    let rows: Vec<&FakeCall> = calls
         .filter(|c| page.start.is_none_or(|s| c.at >= s) && page.end.is_none_or(|e| c.at < e))
         .collect();
-    rows.sort_by(|a, b| b.at.cmp(&a.at).then(a.id.cmp(&b.id)));
     let total = rows.len();
     let from = if duplicate_rows && page.skip > 0 {
         page.skip - 1
@@ -425,7 +425,9 @@ pub(crate) fn add_call(
     } else {
         call
     };
-    state.account_mut(api_key)?.calls.push(call.clone());
+    let calls = &mut state.account_mut(api_key)?.calls;
+    let at = calls.partition_point(|c| crate::dataset::newest_first(c, &call).is_lt());
+    calls.insert(at, call.clone());
     Some(call)
 }
 
