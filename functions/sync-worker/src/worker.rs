@@ -2,7 +2,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use sync_engine::{Dispatcher, Engine, RunOutcome, SyncSettings};
+use sync_engine::{Dispatcher, Engine, RunOutcome};
 use web::StartupError;
 
 use crate::event::WorkerEvent;
@@ -30,30 +30,15 @@ impl Worker {
     pub async fn from_env() -> Result<Self, StartupError> {
         let db = store::Db::connect(&store::DbConfig::from_env()?)?;
         let secrets = Arc::new(settings::Secrets::from_env().await?);
+        // The worker always runs syncs itself, whatever it dispatches to.
         secrets.current().await?.keyring()?;
-        let settings = SyncSettings::from_env().map_err(|e| StartupError::Config(e.to_string()))?;
-        let engine = Engine::new(db, secrets, settings);
-        let dispatcher = match settings::env_optional("SYNC_DISPATCH").as_deref() {
-            Some("eventbridge") => {
-                let bus = settings::env_optional("SYNC_EVENT_BUS").ok_or_else(|| {
-                    StartupError::Config(
-                        "SYNC_EVENT_BUS is required with SYNC_DISPATCH=eventbridge".into(),
-                    )
-                })?;
-                let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-                Dispatcher::EventBridge {
-                    client: aws_sdk_eventbridge::Client::new(&config),
-                    bus,
-                }
-            }
-            Some("inline") | None => Dispatcher::Inline(engine.clone()),
-            Some(_) => {
-                return Err(StartupError::Config(
-                    "SYNC_DISPATCH must be eventbridge or inline".into(),
-                ));
-            }
-        };
-        Ok(Self { engine, dispatcher })
+        let wiring = sync_engine::SyncWiring::from_env(db, secrets)
+            .await
+            .map_err(|e| StartupError::Config(e.to_string()))?;
+        Ok(Self {
+            engine: wiring.engine,
+            dispatcher: wiring.dispatcher.as_ref().clone(),
+        })
     }
 
     pub async fn handle(&self, event: Value, deadline: Instant) -> Result<Value, WorkerError> {
