@@ -1,33 +1,23 @@
 use domain::{Resource, SyncTrigger};
 use store::Db;
-use store::sync_jobs::{NewJob, queue_job};
-use uuid::Uuid;
+use sync_engine::{StartRequest, Started, queue_jobs};
 
 use crate::WorkerError;
 
-/// Claims the due organisations and queues every resource for each; returns, per organisation,
-/// the jobs that were created (an org's already active job is left to the run it belongs to).
-pub(crate) async fn queue_due(db: &Db) -> Result<Vec<Vec<Uuid>>, WorkerError> {
+/// Claims the due organisations and queues every resource for each, the way any other trigger
+/// does; returns how many orgs were due and their jobs (an org's already active job comes back
+/// as not new and is left to the run it belongs to).
+pub(crate) async fn queue_due(db: &Db) -> Result<(usize, Vec<Started>), WorkerError> {
     let tx = db.as_service().await?;
     let orgs = store::schedule::claim_due_orgs(&tx).await?;
-    let mut sets = Vec::with_capacity(orgs.len());
-    for org in orgs {
-        let mut created = Vec::new();
-        for resource in Resource::ALL {
-            let new = NewJob {
-                org,
-                resource,
-                trigger: SyncTrigger::Schedule,
-                requested_by: None,
-                window: None,
-            };
-            let (job, is_new) = queue_job(&tx, &new).await?;
-            if is_new {
-                created.push(job.id);
-            }
-        }
-        sets.push(created);
-    }
+    let request = StartRequest {
+        orgs: &orgs,
+        resources: &Resource::ALL,
+        trigger: SyncTrigger::Schedule,
+        requested_by: None,
+        window: None,
+    };
+    let jobs = queue_jobs(&tx, &request).await?;
     tx.commit().await?;
-    Ok(sets)
+    Ok((orgs.len(), jobs))
 }

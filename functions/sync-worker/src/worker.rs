@@ -49,11 +49,13 @@ impl Worker {
                 "version": env!("CARGO_PKG_VERSION"),
             })),
             WorkerEvent::FanOut => {
-                let sets = fan_out::queue_due(self.engine.db()).await?;
-                self.dispatcher.dispatch(&sets).await?;
-                let jobs: usize = sets.iter().map(Vec::len).sum();
-                tracing::info!(orgs = sets.len(), jobs, "scheduled syncs dispatched");
-                Ok(json!({ "orgs": sets.len(), "jobs": jobs }))
+                let (orgs, jobs) = fan_out::queue_due(self.engine.db()).await?;
+                // Shared with the other triggers: new jobs only, one set per org, and jobs whose
+                // dispatch failed are marked failed instead of blocking the org's next sync.
+                sync_engine::dispatch_new(self.engine.db(), &self.dispatcher, &jobs).await?;
+                let created = jobs.iter().filter(|(_, new)| *new).count();
+                tracing::info!(orgs, jobs = created, "scheduled syncs dispatched");
+                Ok(json!({ "orgs": orgs, "jobs": created }))
             }
             WorkerEvent::Run(request) => self.run(&request.job_ids, deadline).await,
         }
