@@ -2,7 +2,7 @@
 //! virtualenv under the target directory on first use and started once per test process on a free
 //! loopback port. Tests reach it with the real AWS SDK clients.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -95,7 +95,7 @@ fn moto_server() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("MOTO_SERVER").map(PathBuf::from) {
         return Ok(path);
     }
-    let venv = target_dir()?.join("aws-emulator-venv");
+    let venv = crate::layout::target_dir()?.join("aws-emulator-venv");
     let server = venv.join("bin/moto_server");
     if server.is_file() {
         return Ok(server);
@@ -109,16 +109,6 @@ fn moto_server() -> Result<PathBuf, String> {
         "pip install moto[server]",
     )?;
     Ok(server)
-}
-
-/// The target directory holding this binary (tests live in `<target>/<profile>/deps`, programs
-/// in `<target>/<profile>`): cargo marks it with a `CACHEDIR.TAG`.
-fn target_dir() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    exe.ancestors()
-        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
-        .map(Path::to_path_buf)
-        .ok_or_else(|| "the binary is not inside a cargo target directory".into())
 }
 
 fn run(command: &mut Command, what: &str) -> Result<(), String> {

@@ -151,12 +151,7 @@ fn unprivileged_user() -> Result<RunAs, String> {
 /// `<target>/<profile>/test-postgres`, or the temp dir when running as root and the target
 /// directory is not reachable by the cluster's unprivileged owner.
 fn cluster_base(run_as: Option<RunAs>) -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot locate the test binary: {e}"))?;
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("the test binary is not inside a target directory")?;
-    let under_target = profile_dir.join("test-postgres");
+    let under_target = crate::layout::profile_dir()?.join("test-postgres");
     let reachable = |path: &Path| {
         path.ancestors().skip(1).all(|p| {
             fs::metadata(p)

@@ -11,6 +11,7 @@ mod database;
 pub mod fixtures;
 pub mod http;
 pub mod identity;
+mod layout;
 pub mod logs;
 mod server;
 mod watchdog;
