@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use bytes::Bytes;
-use chrono::Utc;
 use domain::{OrgId, ResyncWindow, SyncKind, SyncTrigger};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -63,7 +62,7 @@ async fn accept(
         secrets.service_keys(),
         headers,
         body,
-        Utc::now(),
+        (state.clock)(),
     )
     .await?
     .map_err(caller::Refusal::into_error)?;
@@ -73,7 +72,7 @@ async fn accept(
         request.start_date.as_deref(),
         request.end_date.as_deref(),
         state.max_range_days,
-        Utc::now(),
+        (state.clock)(),
     )?;
     let org = request.org_id;
     // A service acts as service_role: there is no user whose RLS could apply.

@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use sync_engine::{Dispatcher, Engine, SyncWiring};
 use web::{Core, StartupError};
 
@@ -12,6 +14,9 @@ pub struct TriggerState {
     pub engine: Engine,
     /// `SYNC_MAX_RANGE_DAYS`, as in the `sync` function.
     pub max_range_days: i64,
+    /// This function's clock (`Utc::now`), for the days of a re-sync window. Tests set it apart
+    /// from the database's, whose clock alone judges signatures.
+    pub clock: fn() -> DateTime<Utc>,
 }
 
 impl TriggerState {
@@ -27,6 +32,7 @@ impl TriggerState {
             dispatcher: wiring.dispatcher,
             engine: wiring.engine,
             max_range_days: wiring.max_range_days,
+            clock: Utc::now,
         })
     }
 }

@@ -52,6 +52,7 @@ async fn http_functions() -> Vec<(&'static str, Router)> {
                     sync_engine::SyncSettings::default(),
                 ),
                 max_range_days: 92,
+                clock: chrono::Utc::now,
             }),
         ),
     ]

@@ -29,10 +29,11 @@ async fn both_keys_of_a_rotation_start_a_service_sync_and_are_audited() {
 }
 
 #[tokio::test]
-async fn missing_or_wrong_keys_are_401_audited_and_queue_nothing() {
+async fn missing_or_wrong_keys_are_401_logged_and_write_nothing() {
+    let capture = test_harness::logs::capture();
     let w = World::new().await;
     let body = json!({ "orgId": w.s.t.org_a, "action": "sync-all" }).to_string();
-    let before = w.jobs().await;
+    let (jobs_before, audit_before) = (w.jobs().await, w.audit_rows().await);
     let wrong = [
         vec![],
         vec![("x-service-key", String::new())],
@@ -45,20 +46,34 @@ async fn missing_or_wrong_keys_are_401_audited_and_queue_nothing() {
         vec![("authorization", format!("Bearer {KEY_1}"))],
         vec![("x-user-id", w.s.t.admin_a.to_string())],
     ];
-    for headers in &wrong {
-        let reply = w.trigger(headers, &body).await;
-        assert_eq!(reply.status, 401, "{headers:?}: {:?}", reply.body);
-        assert!(reply.body["error"].is_string() && reply.body["request_id"].is_string());
-        assert!(!reply.body.to_string().contains(KEY_1));
+    let mut refused = Vec::new();
+    // Several rounds: an outsider's request count must not show up as rows.
+    for _ in 0..3 {
+        for headers in &wrong {
+            let reply = w.trigger(headers, &body).await;
+            assert_eq!(reply.status, 401, "{headers:?}: {:?}", reply.body);
+            assert!(!reply.body.to_string().contains(KEY_1));
+            refused.push((
+                reply.body["request_id"].as_str().unwrap().to_owned(),
+                reply.body["error"].as_str().unwrap().to_owned(),
+            ));
+        }
     }
-    assert_eq!(w.jobs().await, before, "no job was queued");
-    let audit = w.service_audit().await;
-    assert_eq!(audit.len(), wrong.len());
-    assert!(audit.iter().all(|(a, d)| a == "trigger.rejected"
-        && d["status"] == 401
-        && !d.to_string().contains(KEY_1)));
-    assert_eq!(audit[0].1["reason"], "missing_service_key");
-    assert_eq!(audit[2].1["reason"], "invalid_service_key");
+    assert_eq!(w.jobs().await, jobs_before, "no job was queued");
+    assert_eq!(
+        w.audit_rows().await,
+        audit_before,
+        "{} refusals wrote no audit row",
+        refused.len()
+    );
+    assert_eq!(refused[0].1, "missing_service_key");
+    assert_eq!(refused[2].1, "invalid_service_key");
+    let logs = capture.text();
+    let logged = crate::support::logged_refusals(&logs);
+    for refusal in &refused {
+        assert!(logged.contains(refusal), "{refusal:?} is logged");
+    }
+    assert!(!logs.contains(KEY_1), "the key is not logged");
 }
 
 #[tokio::test]
@@ -129,6 +144,11 @@ async fn bad_input_is_a_4xx_json_error_and_queues_nothing() {
         (json!({ "orgId": org, "action": "sync-sms", "startDate": "01/02/2026" }).to_string(), 400, "invalid_date"),
         (json!({ "orgId": org, "action": "sync-sms", "startDate": "2020-01-01" }).to_string(), 400, "range_too_long"),
         (json!({ "orgId": org, "action": "sync-sms", "startDate": "2999-01-01", "endDate": "2999-01-02" }).to_string(), 400, "invalid_range"),
+        (json!({ "orgId": org, "action": "sync-sms", "startDate": "-5000-1-01", "endDate": "-5000-1-02" }).to_string(), 400, "invalid_date"),
+        (json!({ "orgId": org, "action": "sync-sms", "startDate": "1999-12-31", "endDate": "2000-01-01" }).to_string(), 400, "invalid_date"),
+        (json!({ "orgId": org, "action": "sync-sms", "startDate": "+2026-1-01" }).to_string(), 400, "invalid_date"),
+        (json!({ "orgId": org, "action": "sync-sms", "startDate": "2026-01-01\u{0}" }).to_string(), 400, "invalid_date"),
+        (json!({ "orgId": org, "action": "sync-sms\u{0}" }).to_string(), 400, "unknown_action"),
         ("{not json".to_owned(), 400, "invalid_json"),
         (json!({ "orgId": Uuid::new_v4(), "action": "sync-all" }).to_string(), 404, "not_found"),
     ];
@@ -143,7 +163,13 @@ async fn bad_input_is_a_4xx_json_error_and_queues_nothing() {
         );
     }
     assert_eq!(w.jobs().await, before, "no job was queued");
+    // The caller holds a key: its refusals are audited, with which key.
     let audit = w.service_audit().await;
     assert_eq!(audit.len(), cases.len(), "every refusal is audited");
-    assert!(audit.iter().all(|(a, _)| a == "trigger.rejected"));
+    assert!(
+        audit
+            .iter()
+            .all(|(a, d)| a == "trigger.rejected" && d["key_index"] == 0 && d["status"] != 500),
+        "{audit:?}"
+    );
 }

@@ -1,5 +1,6 @@
 //! `x-signature: t=<unix>,v1=<hex hmac-sha256 of "t.body">` in place of the key.
 
+use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
 use crate::support::{KEY_1, KEY_2, World, job_ids, sign};
@@ -66,11 +67,71 @@ async fn signed_requests_pass_once_within_five_minutes() {
             .iter()
             .any(|(_, d)| d["auth"] == "signature" && d["key_index"] == 1)
     );
-    assert_eq!(
-        audit
-            .iter()
-            .filter(|(a, _)| a == "trigger.rejected")
-            .count(),
-        8
+    assert!(
+        audit.iter().all(|(a, _)| a == "trigger.accepted"),
+        "refused signatures write no audit row"
     );
+    assert_eq!(
+        w.count("select count(*) from trigger_replay", &[]).await,
+        2,
+        "only accepted signatures are remembered"
+    );
+}
+
+/// The database's clock in whole unix seconds.
+async fn database_now(w: &World) -> i64 {
+    w.count("select floor(extract(epoch from now()))::bigint", &[])
+        .await
+}
+
+#[tokio::test]
+async fn signatures_are_judged_by_the_database_clock_alone() {
+    // This function's clock ten minutes ahead of the database's: it must not matter.
+    let w = World::new()
+        .await
+        .with_clock(|| Utc::now() + TimeDelta::minutes(10));
+    let org = w.s.t.org_a;
+    let now = database_now(&w).await;
+    let cases = [
+        ("sync-contacts", -295, 202, None),
+        ("sync-sms", 295, 202, None),
+        ("sync-voicemails", -305, 401, Some("signature_expired")),
+        ("sync-recordings", 305, 401, Some("signature_expired")),
+    ];
+    for (action, offset, status, code) in cases {
+        let body = json!({ "orgId": org, "action": action }).to_string();
+        let reply = w
+            .trigger(&[("x-signature", sign(KEY_1, now + offset, &body))], &body)
+            .await;
+        assert_eq!(
+            (reply.status, reply.body["error"].as_str()),
+            (status, code),
+            "{offset}s from the database's clock: {:?}",
+            reply.body
+        );
+        if status == 202 {
+            w.s.finished(job_ids(&reply.body)[0]).await;
+        }
+    }
+
+    // This function's clock behind the database's: a signature accepted near the end of its
+    // window stays refused after the database forgot it.
+    let w = w.with_clock(|| Utc::now() - TimeDelta::seconds(290));
+    let body = json!({ "orgId": org, "action": "sync-phone-numbers" }).to_string();
+    let signature = sign(KEY_1, database_now(&w).await - 297, &body);
+    let ok = w
+        .trigger(&[("x-signature", signature.clone())], &body)
+        .await;
+    assert_eq!(ok.status, 202, "{:?}", ok.body);
+    w.s.finished(job_ids(&ok.body)[0]).await;
+    let jobs = w.jobs().await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let replayed = w.trigger(&[("x-signature", signature)], &body).await;
+    assert_eq!(
+        (replayed.status, replayed.body["error"].as_str()),
+        (401, Some("signature_expired")),
+        "{:?}",
+        replayed.body
+    );
+    assert_eq!(w.jobs().await, jobs, "the replay queued nothing");
 }

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request};
+use chrono::{DateTime, Utc};
 use mightycall_fake::FakeConfig;
 use serde_json::{Value, json};
 use sync_engine::Dispatcher;
@@ -25,6 +26,7 @@ pub struct World {
     pub s: SyncWorld,
     pub router: Router,
     pub admin: Router,
+    core: web::Core,
 }
 
 impl World {
@@ -39,18 +41,24 @@ impl World {
             json!({ "SERVICE_KEYS": format!("{KEY_1}, {KEY_2}") }),
         )
         .await;
-        let router = trigger::routes::router(trigger::TriggerState {
-            core: core.clone(),
-            dispatcher: Arc::new(Dispatcher::Inline(s.engine.clone())),
-            engine: s.engine.clone(),
-            max_range_days: 92,
-        });
+        let router = trigger_router(&s, &core, Utc::now);
         let admin = admin_integrations::routes::router(admin_integrations::AdminState {
-            core,
+            core: core.clone(),
             mightycall_base_override: Some(s.fake.base_url()),
             require_mfa_for_admin: false,
         });
-        Self { s, router, admin }
+        Self {
+            s,
+            router,
+            admin,
+            core,
+        }
+    }
+
+    /// The same world with the trigger function's clock replaced (e.g. skewed from the database's).
+    pub fn with_clock(mut self, clock: fn() -> DateTime<Utc>) -> Self {
+        self.router = trigger_router(&self.s, &self.core, clock);
+        self
     }
 
     /// `POST /api/trigger` with the given headers and raw body.
@@ -118,6 +126,19 @@ impl World {
             .await
     }
 
+    /// Every row of `audit_log`, as the service role sees them.
+    pub async fn audit_rows(&self) -> i64 {
+        let tx = self.core.db.as_service().await.unwrap();
+        let rows = tx
+            .client()
+            .query_one("select count(*) from audit_log", &[])
+            .await
+            .unwrap()
+            .get(0);
+        tx.commit().await.unwrap();
+        rows
+    }
+
     /// Requests counted against `org`'s MightyCall budget today.
     pub async fn budget_used(&self, org: Uuid) -> i64 {
         self.count(
@@ -145,6 +166,16 @@ impl World {
     }
 }
 
+fn trigger_router(s: &SyncWorld, core: &web::Core, clock: fn() -> DateTime<Utc>) -> Router {
+    trigger::routes::router(trigger::TriggerState {
+        core: core.clone(),
+        dispatcher: Arc::new(Dispatcher::Inline(s.engine.clone())),
+        engine: s.engine.clone(),
+        max_range_days: 92,
+        clock,
+    })
+}
+
 /// A MightyCall webhook payload for call `call` signed by nobody, as MightyCall sends it.
 pub fn event(api_key: &str, call: &str, kind: &str, extension: Option<&str>, at: &str) -> Value {
     json!({
@@ -154,6 +185,26 @@ pub fn event(api_key: &str, call: &str, kind: &str, extension: Option<&str>, at:
         "Timestamp": at,
         "EventType": kind,
     })
+}
+
+/// `(request id, reason)` of every refused trigger request in the captured JSON logs.
+pub fn logged_refusals(logs: &str) -> Vec<(String, String)> {
+    logs.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|l| l["fields"]["message"] == "trigger request refused")
+        .map(|l| {
+            (
+                l["span"]["request_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                l["fields"]["reason"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// Job ids of a 202 body (one job or several).

@@ -285,3 +285,121 @@ async fn malformed_bodies_are_400() {
         .await;
     assert_eq!(stored, 0);
 }
+
+#[tokio::test]
+async fn a_disabled_integration_stores_and_fetches_nothing() {
+    let w = World::new().await;
+    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
+    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let set_enabled = async |on: bool| {
+        w.s.db
+            .admin()
+            .await
+            .execute(
+                "update org_integrations set enabled = $2 where org_id = $1",
+                &[&org, &on],
+            )
+            .await
+            .unwrap();
+    };
+    set_enabled(false).await;
+    let call = new_call(&w, 0);
+    let completed = event(&key, &call, "IncomingCallCompleted", None, &at(0));
+    for _ in 0..2 {
+        let reply = w.webhook(org, &token, &completed).await;
+        assert_eq!(
+            (reply.status, &reply.body),
+            (
+                200,
+                &json!({ "status": "ignored", "reason": "integration_disabled" })
+            )
+        );
+    }
+    let stored = w
+        .count(
+            "select count(*) from webhook_events where org_id = $1",
+            &[&org],
+        )
+        .await;
+    assert_eq!(stored, 0, "nothing is stored");
+    assert_eq!(w.s.fake.requests(&key), 0, "nothing is fetched");
+    assert!(!w.s.ids("calls", org).await.contains(&call));
+
+    // The token still holds: once enabled again, the same event is taken.
+    set_enabled(true).await;
+    let reply = w.webhook(org, &token, &completed).await;
+    assert_eq!(reply.status, 202, "{:?}", reply.body);
+    assert_eq!(reply.body["call_fetched"], true);
+}
+
+#[tokio::test]
+async fn nul_bytes_and_absurd_values_are_400_and_store_nothing() {
+    let w = World::new().await;
+    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
+    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let call = new_call(&w, 0);
+    let good = event(&key, &call, "IncomingCallCompleted", None, &at(0));
+    let cases = [
+        ("/Guid", json!("0a7c\u{0}9f"), "invalid_body"),
+        ("/Guid", json!("line\nbreak"), "invalid_body"),
+        (
+            "/EventType",
+            json!("IncomingCall\u{0}Completed"),
+            "invalid_body",
+        ),
+        ("/Body/Id", json!(format!("{call}\u{0}")), "invalid_body"),
+        ("/Body/From", json!("+1555\u{0}9371200"), "invalid_body"),
+        (
+            "/Timestamp",
+            json!("2026-01-01T00:00:00\u{0}Z"),
+            "invalid_timestamp",
+        ),
+        (
+            "/Timestamp",
+            json!("-5000-01-01T00:00:00"),
+            "invalid_timestamp",
+        ),
+        (
+            "/Timestamp",
+            json!("0001-01-01T00:00:00"),
+            "invalid_timestamp",
+        ),
+        (
+            "/Timestamp",
+            json!("1999-12-31T23:59:59Z"),
+            "invalid_timestamp",
+        ),
+        (
+            "/Timestamp",
+            json!("9999-12-31T23:59:59Z"),
+            "invalid_timestamp",
+        ),
+        ("/Timestamp", json!(at(3 * 24 * 3600)), "invalid_timestamp"),
+    ];
+    for (field, value, code) in cases {
+        let mut bad = good.clone();
+        *bad.pointer_mut(field).unwrap() = value;
+        let reply = w.webhook(org, &token, &bad).await;
+        assert_eq!(
+            (reply.status, reply.body["error"].as_str()),
+            (400, Some(code)),
+            "{field} = {:?}: {:?}",
+            bad.pointer(field),
+            reply.body
+        );
+        assert!(reply.body["request_id"].is_string());
+    }
+    let stored = w
+        .count(
+            "select count(*) from webhook_events where org_id = $1",
+            &[&org],
+        )
+        .await;
+    assert_eq!(stored, 0, "nothing is stored");
+    assert_eq!(w.s.fake.requests(&key), 0, "nothing is fetched");
+    let reply = w.webhook(org, &token, &good).await;
+    assert_eq!(
+        reply.status, 202,
+        "the same event with sane values is taken"
+    );
+}
