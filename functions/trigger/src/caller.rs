@@ -3,12 +3,13 @@
 //! (`x-signature: t=<unix>,v1=<hex hmac-sha256 of "t.body">`), which keeps the key off the wire.
 
 use axum::http::HeaderMap;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use sha2::{Digest, Sha256};
 use store::Db;
+use store::trigger_replay::Freshness;
 use web::ApiError;
 
-/// How far a signature's time may be from ours, either way.
+/// How far a signature's time may be from the database's clock, either way.
 const SIGNATURE_TOLERANCE: TimeDelta = TimeDelta::minutes(5);
 
 /// How the caller proved it holds a key, and which one (its position in `SERVICE_KEYS`, not the
@@ -63,13 +64,14 @@ impl Refusal {
 }
 
 /// Checks the request's key or signature against every configured key in constant time. A
-/// signature is remembered once accepted, so the same request cannot be replayed.
+/// signature is remembered once accepted, so the same request cannot be replayed; its time is
+/// judged by the database's clock (see `store::trigger_replay`), never this function's. Nothing
+/// reaches the database before a signature has proved the key.
 pub async fn identify(
     db: &Db,
     keys: &[settings::ServiceKey],
     headers: &HeaderMap,
     body: &[u8],
-    now: DateTime<Utc>,
 ) -> Result<Result<Caller, Refusal>, ApiError> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(presented) = header("x-service-key") {
@@ -87,11 +89,6 @@ pub async fn identify(
     let Some((time, mac)) = parse_signature(signature) else {
         return Ok(Err(Refusal::Malformed));
     };
-    let Some(signed_at) = DateTime::<Utc>::from_timestamp(time, 0)
-        .filter(|t| (now - *t).abs() <= SIGNATURE_TOLERANCE)
-    else {
-        return Ok(Err(Refusal::Expired));
-    };
     let found = keys.iter().enumerate().fold(None, |hit, (i, k)| {
         if verify(k, time, body, &mac) {
             Some(i)
@@ -103,17 +100,18 @@ pub async fn identify(
         return Ok(Err(Refusal::BadSignature));
     };
     let tx = db.as_service().await?;
-    let fresh = store::trigger_replay::remember(
+    let seen = store::trigger_replay::remember(
         &tx,
         &Sha256::digest(&mac).into(),
-        signed_at + SIGNATURE_TOLERANCE,
+        time,
+        SIGNATURE_TOLERANCE,
     )
     .await?;
     tx.commit().await?;
-    Ok(if fresh {
-        Ok(Caller::Signature(index))
-    } else {
-        Err(Refusal::Replayed)
+    Ok(match seen {
+        Freshness::Fresh => Ok(Caller::Signature(index)),
+        Freshness::Replayed => Err(Refusal::Replayed),
+        Freshness::OutOfWindow => Err(Refusal::Expired),
     })
 }
 

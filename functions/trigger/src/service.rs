@@ -1,11 +1,12 @@
 //! `POST /api/trigger`: a service starts a sync for one org. Not a relay: only the sync actions
-//! below are accepted. Every request is audited, accepted or refused, without the key.
+//! below are accepted. Every request of a key holder is audited, accepted or refused, without the
+//! key; a caller who proves no key only gets a log line.
 
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use bytes::Bytes;
-use domain::{OrgId, ResyncWindow, SyncKind, SyncTrigger};
+use domain::{OrgId, SyncKind, SyncTrigger};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::audit::{self, Actor, AuditEvent};
@@ -43,29 +44,31 @@ pub async fn trigger(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let result = accept(&state, &request_id, &headers, &body).await;
+    let secrets = state.core.auth.secrets.current().await?;
+    let identified =
+        caller::identify(&state.core.db, secrets.service_keys(), &headers, &body).await?;
+    let caller = match identified {
+        Ok(caller) => caller,
+        Err(refusal) => {
+            // Anyone can send these, so they cost a log line (the request span carries the
+            // request id), never a database row. Never the key or the signature.
+            tracing::warn!(reason = refusal.code(), "trigger request refused");
+            return Err(refusal.into_error());
+        }
+    };
+    let result = accept(&state, caller, &request_id, &body).await;
     if let Err(refused) = &result {
-        audit_refusal(&state, &request_id, refused).await;
+        audit_refusal(&state, caller, &request_id, refused).await;
     }
     result
 }
 
 async fn accept(
     state: &TriggerState,
+    caller: Caller,
     request_id: &RequestId,
-    headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let secrets = state.core.auth.secrets.current().await?;
-    let caller = caller::identify(
-        &state.core.db,
-        secrets.service_keys(),
-        headers,
-        body,
-        (state.clock)(),
-    )
-    .await?
-    .map_err(caller::Refusal::into_error)?;
     let request: TriggerRequest = crate::body::parse(body)?;
     let kind = parse_action(&request.action)?;
     let window = domain::resync_window(
@@ -99,7 +102,12 @@ async fn accept(
             actor: Actor::Service,
             action: "trigger.accepted",
             target: Some(&request.action),
-            details: accepted_details(caller, &resources, window),
+            details: json!({
+                "auth": caller.method(),
+                "key_index": caller.key_index(),
+                "resources": resources,
+                "window": window,
+            }),
             request_id: Some(request_id.as_str()),
         },
     )
@@ -111,22 +119,14 @@ async fn accept(
     Ok((StatusCode::ACCEPTED, Json(sync_engine::started_body(&jobs))))
 }
 
-fn accepted_details(
+/// Records a key holder's refused request (bad input, unknown org…) under no org: the body must
+/// not decide which org's trail it lands in. Which key, never the key, never the body.
+async fn audit_refusal(
+    state: &TriggerState,
     caller: Caller,
-    resources: &[domain::Resource],
-    window: Option<ResyncWindow>,
-) -> Value {
-    json!({
-        "auth": caller.method(),
-        "key_index": caller.key_index(),
-        "resources": resources,
-        "window": window,
-    })
-}
-
-/// Records a refused request (bad key, bad input, unknown org…) under no org: an unauthenticated
-/// body must not decide which org's trail it lands in. Never the key, never the body.
-async fn audit_refusal(state: &TriggerState, request_id: &RequestId, refused: &ApiError) {
+    request_id: &RequestId,
+    refused: &ApiError,
+) {
     let recorded = async {
         let tx = state.core.db.as_service().await?;
         audit::record(
@@ -136,7 +136,12 @@ async fn audit_refusal(state: &TriggerState, request_id: &RequestId, refused: &A
                 actor: Actor::Service,
                 action: "trigger.rejected",
                 target: None,
-                details: json!({ "reason": refused.code(), "status": refused.status().as_u16() }),
+                details: json!({
+                    "reason": refused.code(),
+                    "status": refused.status().as_u16(),
+                    "auth": caller.method(),
+                    "key_index": caller.key_index(),
+                }),
                 request_id: Some(request_id.as_str()),
             },
         )
