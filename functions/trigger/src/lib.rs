@@ -8,5 +8,6 @@ pub mod routes;
 mod service;
 mod state;
 mod webhook;
+mod webhook_input;
 
 pub use state::TriggerState;

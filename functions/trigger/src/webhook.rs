@@ -4,7 +4,8 @@
 //! a whole-call `…Completed` event fetches that call (one request, counted against the org's
 //! budget) unless a newer completion of the same call was already acted on (delivery order is
 //! undefined). MightyCall only needs a 2xx: an event is stored and answered 202 even when the
-//! fetch fails, and stays unprocessed for the next sync to cover.
+//! fetch fails, and stays unprocessed for the next sync to cover. While the org's integration is
+//! disabled, events are answered 200 `ignored` and neither stored nor acted on.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -17,7 +18,7 @@ use store::webhooks::{self, NewEvent};
 use subtle::ConstantTimeEq;
 use web::ApiError;
 
-use crate::TriggerState;
+use crate::{TriggerState, webhook_input};
 
 const PROVIDER: &str = "mightycall";
 
@@ -25,13 +26,6 @@ const PROVIDER: &str = "mightycall";
 /// token, so the URL cannot be probed piece by piece.
 fn not_this_webhook() -> ApiError {
     ApiError::Unauthenticated("invalid_webhook_token")
-}
-
-fn bad(code: &'static str, message: &str) -> ApiError {
-    ApiError::BadRequest {
-        code,
-        message: message.to_owned(),
-    }
 }
 
 pub async fn receive(
@@ -50,22 +44,19 @@ pub async fn receive(
         return Err(not_this_webhook());
     }
 
-    let mut payload: Value = crate::body::parse(&body)?;
-    let event: WebhookEvent = crate::body::parse(&body)?;
-    let occurred_at = event.occurred_at().ok_or_else(|| {
-        bad(
-            "invalid_timestamp",
-            "Timestamp must be an ISO 8601 UTC time",
-        )
-    })?;
-    let call_id = event.body.id.as_deref().filter(|id| !id.is_empty());
-    let too_long = |s: &str| s.is_empty() || s.chars().count() > 100;
-    if too_long(&event.guid) || too_long(&event.event_type) || call_id.is_some_and(too_long) {
-        return Err(bad(
-            "invalid_body",
-            "Guid and EventType must be 1-100 characters, Body.Id at most 100",
+    if !target.enabled {
+        // The org switched syncing off. MightyCall only stops retrying on a 2xx, so the event is
+        // acknowledged and dropped; once re-enabled, the regular sync covers these calls.
+        return Ok((
+            StatusCode::OK,
+            Json(json!({ "status": "ignored", "reason": "integration_disabled" })),
         ));
     }
+
+    let mut payload: Value = crate::body::parse(&body)?;
+    let event: WebhookEvent = crate::body::parse(&body)?;
+    let checked = webhook_input::check(&event, &payload, (state.clock)())?;
+    let (call_id, occurred_at) = (checked.call_id, checked.occurred_at);
     check_api_key(&state, org, &target.credentials_ciphertext, &event.api_key).await?;
 
     // The api key is a credential: it is checked above and never stored in clear.
@@ -77,8 +68,8 @@ pub async fn receive(
         &NewEvent {
             org,
             provider: PROVIDER,
-            guid: &event.guid,
-            event_type: &event.event_type,
+            guid: checked.guid,
+            event_type: checked.event_type,
             call_id,
             occurred_at: Some(occurred_at),
             payload: &payload,

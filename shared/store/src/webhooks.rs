@@ -8,10 +8,11 @@ use uuid::Uuid;
 
 use crate::{StoreError, Tx};
 
-/// What the receiver needs of the org's integration: the token hash to check the URL against and
-/// the sealed credentials to check the payload's `ApiKey` against.
+/// What the receiver needs of the org's integration: the token hash to check the URL against,
+/// whether it syncs at all, and the sealed credentials to check the payload's `ApiKey` against.
 pub struct WebhookTarget {
     pub token_hash: Option<Vec<u8>>,
+    pub enabled: bool,
     pub credentials_ciphertext: String,
 }
 
@@ -23,14 +24,15 @@ pub async fn target(
     let row = tx
         .client()
         .query_opt(
-            "select webhook_token_hash, credentials_ciphertext from org_integrations
+            "select webhook_token_hash, enabled, credentials_ciphertext from org_integrations
              where org_id = $1 and provider = $2",
             &[&org.as_uuid(), &provider],
         )
         .await?;
     Ok(row.map(|r| WebhookTarget {
         token_hash: r.get(0),
-        credentials_ciphertext: r.get(1),
+        enabled: r.get(1),
+        credentials_ciphertext: r.get(2),
     }))
 }
 
