@@ -1,7 +1,7 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::support::{KEY_1, KEY_2, World, job_ids};
+use crate::support::{KEY_1, KEY_2, World, job_ids, logged_refusals};
 
 #[tokio::test]
 async fn both_keys_of_a_rotation_start_a_service_sync_and_are_audited() {
@@ -69,7 +69,7 @@ async fn missing_or_wrong_keys_are_401_logged_and_write_nothing() {
     assert_eq!(refused[0].1, "missing_service_key");
     assert_eq!(refused[2].1, "invalid_service_key");
     let logs = capture.text();
-    let logged = crate::support::logged_refusals(&logs);
+    let logged = logged_refusals(&logs);
     for refusal in &refused {
         assert!(logged.contains(refusal), "{refusal:?} is logged");
     }

@@ -3,10 +3,11 @@
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
-use crate::support::{KEY_1, KEY_2, World, job_ids, sign};
+use crate::support::{KEY_1, KEY_2, World, job_ids, logged_refusals, sign};
 
 #[tokio::test]
 async fn signed_requests_pass_once_within_five_minutes() {
+    let capture = test_harness::logs::capture();
     let w = World::new().await;
     let body = json!({ "orgId": w.s.t.org_a, "action": "sync-contacts" }).to_string();
     let now = chrono::Utc::now().timestamp();
@@ -48,12 +49,22 @@ async fn signed_requests_pass_once_within_five_minutes() {
         ("garbage".to_owned(), "invalid_signature_header"),
     ];
     let before = w.jobs().await;
-    for (header, code) in refused {
+    for (header, code) in &refused {
         let reply = w.trigger(&[("x-signature", header.clone())], &body).await;
         assert_eq!(
             (reply.status, reply.body["error"].as_str()),
-            (401, Some(code)),
+            (401, Some(*code)),
             "{header}"
+        );
+        let request = reply.body["request_id"].as_str().unwrap().to_owned();
+        let logs = capture.text();
+        assert!(
+            logged_refusals(&logs).contains(&(request, (*code).to_owned())),
+            "{header} is logged"
+        );
+        assert!(
+            !logs.contains(header.as_str()),
+            "the signature is not logged"
         );
     }
     assert_eq!(w.jobs().await, before);
