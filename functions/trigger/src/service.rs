@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use bytes::Bytes;
-use domain::{OrgId, SyncKind, SyncTrigger};
+use domain::{OrgId, ResyncWindow, SyncKind, SyncTrigger};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::audit::{self, Actor, AuditEvent};
@@ -102,12 +102,7 @@ async fn accept(
             actor: Actor::Service,
             action: "trigger.accepted",
             target: Some(&request.action),
-            details: json!({
-                "auth": caller.method(),
-                "key_index": caller.key_index(),
-                "resources": resources,
-                "window": window,
-            }),
+            details: accepted_details(caller, &resources, window),
             request_id: Some(request_id.as_str()),
         },
     )
@@ -117,6 +112,19 @@ async fn accept(
         .await
         .map_err(|_| ApiError::Unavailable("the sync service"))?;
     Ok((StatusCode::ACCEPTED, Json(sync_engine::started_body(&jobs))))
+}
+
+fn accepted_details(
+    caller: Caller,
+    resources: &[domain::Resource],
+    window: Option<ResyncWindow>,
+) -> Value {
+    json!({
+        "auth": caller.method(),
+        "key_index": caller.key_index(),
+        "resources": resources,
+        "window": window,
+    })
 }
 
 /// Records a key holder's refused request (bad input, unknown org…) under no org: the body must
