@@ -66,7 +66,7 @@ impl FromStr for SyncKind {
 /// Why `startDate`/`endDate` were refused; `code()` is the API's error code.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WindowError {
-    #[error("{0} must be a date as YYYY-MM-DD")]
+    #[error("{0} must be a date as YYYY-MM-DD between 2000-01-01 and 2099-12-31")]
     InvalidDate(&'static str),
     #[error("endDate needs a startDate")]
     EndWithoutStart,
@@ -92,11 +92,7 @@ impl WindowError {
 pub type ResyncWindow = (DateTime<Utc>, DateTime<Utc>);
 
 fn date(name: &'static str, value: &str) -> Result<NaiveDate, WindowError> {
-    // chrono alone would also take `2026-1-1`; the API promises exactly YYYY-MM-DD.
-    Some(value)
-        .filter(|v| v.len() == 10)
-        .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
-        .ok_or(WindowError::InvalidDate(name))
+    crate::api_date(value).ok_or(WindowError::InvalidDate(name))
 }
 
 /// Parses `startDate`/`endDate` of a sync request: none means "from the watermark" (`None`); a
@@ -169,6 +165,8 @@ mod tests {
         let err = |s, e| resync_window(s, e, 3, now).unwrap_err().code();
         assert_eq!(err(None, Some("2026-03-01")), "invalid_date");
         assert_eq!(err(Some("2026-3-1"), None), "invalid_date");
+        assert_eq!(err(Some("-5000-1-01"), None), "invalid_date");
+        assert_eq!(err(Some("2026-03-01"), Some("-5000-1-01")), "invalid_date");
         assert_eq!(err(Some("2026-03-02"), Some("2026-03-01")), "invalid_range");
         assert_eq!(err(Some("2026-04-01"), Some("2026-04-02")), "invalid_range");
         assert_eq!(

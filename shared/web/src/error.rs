@@ -87,6 +87,10 @@ impl From<store::StoreError> for ApiError {
                 code: "invalid",
                 message: format!("the request was rejected by a data rule: {what}"),
             },
+            E::BadValue(_) => Self::BadRequest {
+                code: "invalid_value",
+                message: "a value in the request is malformed or out of range".into(),
+            },
             other => Self::Internal(other.to_string()),
         }
     }
