@@ -196,11 +196,14 @@ fn generic_mark(status: StatusCode) -> ErrorMark {
             "unsupported_media_type",
             "send the body as application/json",
         ),
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
+        StatusCode::GATEWAY_TIMEOUT => ("timeout", "the request took too long; retry later"),
         StatusCode::UNPROCESSABLE_ENTITY => {
             ("invalid_body", "the request body has the wrong shape")
         }
         s if s.is_client_error() => ("bad_request", "the request is malformed"),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ("unavailable", "the service is unavailable, retry later")
+        }
         _ => ("internal", "internal error"),
     };
     ErrorMark {

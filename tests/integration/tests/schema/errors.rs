@@ -39,3 +39,45 @@ async fn a_statement_cut_by_its_timeout_is_unavailable_not_internal() {
     assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
     assert_eq!(web::ApiError::from(err).status().as_u16(), 503);
 }
+
+/// The application's own transactions carry the configured timeouts: a slow statement and a
+/// transaction left idle are ended by the server, as user and as service.
+#[tokio::test]
+async fn transactions_end_slow_statements_and_idle_holders() {
+    let db = TestDb::new().await;
+    let mut config = db.store_config();
+    config.statement_timeout = std::time::Duration::from_millis(200);
+    config.idle_in_transaction_timeout = std::time::Duration::from_millis(300);
+    let store = store::Db::connect(&config).unwrap();
+    let claims = serde_json::json!({ "sub": uuid::Uuid::new_v4(), "role": "authenticated" });
+
+    let tx = store.as_user(&claims).await.unwrap();
+    let err = StoreError::from(
+        tx.client()
+            .batch_execute("select pg_sleep(1)")
+            .await
+            .unwrap_err(),
+    );
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    drop(tx);
+
+    let tx = store.as_service().await.unwrap();
+    tx.client().batch_execute("select 1").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let err = tx.client().batch_execute("select 1").await.unwrap_err();
+    assert!(
+        matches!(StoreError::from(err), StoreError::Unavailable(_)),
+        "an idle transaction is ended by the server"
+    );
+    drop(tx);
+
+    // A fresh transaction on the same pool works: the broken connection is not handed out again.
+    let tx = store.as_service().await.unwrap();
+    let timeout: String = tx
+        .client()
+        .query_one("select current_setting('statement_timeout')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(timeout, "200ms");
+}
