@@ -12,9 +12,13 @@ use crate::{AppliedMigration, DbConfig, StoreError};
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    /// The statements that open a transaction as `authenticated` / as `service_role`.
-    user_setup: Arc<str>,
-    service_setup: Arc<str>,
+    setup: Arc<TxSetup>,
+}
+
+/// The statements that open a transaction as `authenticated` / as `service_role`.
+struct TxSetup {
+    user: String,
+    service: String,
 }
 
 impl Db {
@@ -43,7 +47,7 @@ impl Db {
             .map_err(|e| StoreError::Config(e.to_string()))?;
         // Timeouts are set per transaction, not per connection: a transaction-mode pooler
         // (Supabase's, pgbouncer) shares server connections, so only `set_config(…, true)` applies.
-        let setup = |role: &str| -> Arc<str> {
+        let setup = |role: &str| {
             format!(
                 "select set_config('role', '{role}', true), set_config('request.jwt.claims', $1, true), \
                  set_config('statement_timeout', '{}', true), \
@@ -51,12 +55,13 @@ impl Db {
                 config.statement_timeout.as_millis(),
                 config.idle_in_transaction_timeout.as_millis(),
             )
-            .into()
         };
         Ok(Self {
             pool,
-            user_setup: setup("authenticated"),
-            service_setup: setup("service_role"),
+            setup: Arc::new(TxSetup {
+                user: setup("authenticated"),
+                service: setup("service_role"),
+            }),
         })
     }
 
@@ -66,7 +71,7 @@ impl Db {
     pub async fn as_user(&self, claims: &serde_json::Value) -> Result<Tx, StoreError> {
         Tx::begin(
             self.pool.get().await?,
-            &self.user_setup,
+            &self.setup.user,
             &claims.to_string(),
         )
         .await
@@ -75,7 +80,7 @@ impl Db {
     /// A transaction as `service_role` (bypasses RLS) for the sync engine, onboarding and other
     /// server-side paths whose authorisation the code has already decided.
     pub async fn as_service(&self) -> Result<Tx, StoreError> {
-        Tx::begin(self.pool.get().await?, &self.service_setup, "").await
+        Tx::begin(self.pool.get().await?, &self.setup.service, "").await
     }
 
     /// Applies pending migrations over one pooled connection (the pool's role must own the schema).
