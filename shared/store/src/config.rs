@@ -34,11 +34,15 @@ impl DbConfig {
         }
     }
 
-    /// `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_SECS`,
-    /// `DATABASE_STATEMENT_TIMEOUT_MS`, `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS`, `DATABASE_CA_CERT`.
-    pub fn from_env() -> Result<Self, StoreError> {
-        let url = std::env::var("DATABASE_URL")
-            .map_err(|_| StoreError::Config("DATABASE_URL is not set".into()))?;
+    /// The URL (required; it comes from the secrets, see `settings::AppSecrets::database_url`)
+    /// with `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_SECS`, `DATABASE_STATEMENT_TIMEOUT_MS`,
+    /// `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS` and `DATABASE_CA_CERT` from the environment.
+    pub fn from_env(url: Option<&str>) -> Result<Self, StoreError> {
+        let url = url.ok_or_else(|| {
+            StoreError::Config(
+                "DATABASE_URL is not set (in the environment or an APP_SECRET_ARN secret)".into(),
+            )
+        })?;
         let mut config = Self::new(url);
         if let Some(size) = env_number("DATABASE_POOL_SIZE")? {
             config.pool_size = usize::try_from(size).unwrap_or(usize::MAX).clamp(1, 64);
