@@ -71,7 +71,13 @@ pub async fn run(db: &Db, action: Action) -> Result<Value, OpsError> {
         Action::ResealCredentials => {
             let secrets = settings::Secrets::from_env().await?.current().await?;
             let report = reseal::reseal_all(db, secrets.keyring()?).await?;
-            Ok(json!({ "resealed": report.resealed, "unchanged": report.unchanged }))
+            // Only reached when no row is left under another key: the old keys can go.
+            Ok(json!({
+                "resealed": report.resealed,
+                "unchanged": report.unchanged,
+                "tokens_dropped": report.tokens_dropped,
+                "left_under_old_keys": 0,
+            }))
         }
     }
 }

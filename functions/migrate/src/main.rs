@@ -20,7 +20,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn start() -> Result<(), lambda_runtime::Error> {
-    let db = Db::connect(&DbConfig::from_env()?)?;
+    // In AWS the schema owner's URL comes from the secret named by APP_SECRET_ARN.
+    let secrets = settings::Secrets::from_env().await?.current().await?;
+    let db = Db::connect(&DbConfig::from_env(secrets.database_url())?)?;
     // The Lambda runtime API variable is set only inside Lambda (and `cargo lambda watch`).
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let db = &db;

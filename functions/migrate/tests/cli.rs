@@ -141,7 +141,7 @@ async fn reseal_credentials_moves_every_row_to_the_active_key() {
     );
     assert_eq!(
         last_json(&out),
-        serde_json::json!({ "resealed": 2, "unchanged": 0 })
+        serde_json::json!({ "resealed": 2, "unchanged": 0, "tokens_dropped": 0, "left_under_old_keys": 0 })
     );
 
     let only_k3 = crypto::Keyring::from_json(&without_k1).unwrap();
@@ -166,6 +166,73 @@ async fn reseal_credentials_moves_every_row_to_the_active_key() {
     let again = reseal(&db.app_url(), &rotated);
     assert_eq!(
         last_json(&again),
-        serde_json::json!({ "resealed": 0, "unchanged": 2 })
+        serde_json::json!({ "resealed": 0, "unchanged": 2, "tokens_dropped": 0, "left_under_old_keys": 0 })
+    );
+}
+
+/// Review finding: one cached token that no longer opened aborted the whole rotation. Tokens are
+/// disposable: that one is dropped, every row still moves, and the report says none is left behind.
+#[tokio::test]
+async fn an_unopenable_token_is_dropped_and_the_rotation_completes() {
+    let db = TestDb::new().await;
+    let tenants = test_harness::fixtures::Tenants::seed(&db.admin().await).await;
+    let old = crypto::Keyring::from_json(test_harness::identity::KEYRING).unwrap();
+    let vault = vault::Vault::new(&old);
+    let admin = db.admin().await;
+    for org in [tenants.org_a, tenants.org_b] {
+        let creds = vault
+            .seal_credentials(
+                domain::OrgId::new(org),
+                "mightycall",
+                "api-key-x",
+                "user-key-x",
+            )
+            .unwrap();
+        admin
+            .execute(
+                "update org_integrations set credentials_ciphertext = $2, credentials_key_id = 'k1',
+                   token_cache_ciphertext = null, token_expires_at = null where org_id = $1",
+                &[&org, &creds],
+            )
+            .await
+            .unwrap();
+    }
+    // Org A's token was sealed under another binding, so it opens under no key of the keyring.
+    let foreign = old.seal(b"{}", b"another org's token").unwrap();
+    admin
+        .execute(
+            "update org_integrations set token_cache_ciphertext = $2, token_expires_at = now() + interval '1 hour'
+             where org_id = $1",
+            &[&tenants.org_a, &foreign],
+        )
+        .await
+        .unwrap();
+
+    let rotated = test_harness::identity::KEYRING
+        .replace(r#""active":"k1""#, r#""active":"k3""#)
+        .replace(r#""k2":"#, &format!(r#""k3":"{K3}","k2":"#));
+    let out = reseal(&db.app_url(), &rotated);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        last_json(&out),
+        serde_json::json!({ "resealed": 2, "unchanged": 0, "tokens_dropped": 1, "left_under_old_keys": 0 })
+    );
+    let rows = admin
+        .query(
+            "select credentials_key_id, token_cache_ciphertext is null, token_expires_at is null
+             from org_integrations where org_id = $1",
+            &[&tenants.org_a],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get::<_, String>(0), "k3");
+    assert!(
+        rows[0].get::<_, bool>(1) && rows[0].get::<_, bool>(2),
+        "the token is gone"
     );
 }

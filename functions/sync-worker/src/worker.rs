@@ -28,10 +28,11 @@ impl Worker {
     /// `DATABASE_*`, secrets (`APP_SECRET_ARN` or environment), `SYNC_*`, and `SYNC_DISPATCH` /
     /// `SYNC_EVENT_BUS` as for the sync function.
     pub async fn from_env() -> Result<Self, StartupError> {
-        let db = store::Db::connect(&store::DbConfig::from_env()?)?;
         let secrets = Arc::new(settings::Secrets::from_env().await?);
+        let loaded = secrets.current().await?;
+        let db = store::Db::connect(&store::DbConfig::from_env(loaded.database_url())?)?;
         // The worker always runs syncs itself, whatever it dispatches to.
-        secrets.current().await?.keyring()?;
+        loaded.keyring()?;
         let wiring = sync_engine::SyncWiring::from_env(db, secrets)
             .await
             .map_err(|e| StartupError::Config(e.to_string()))?;

@@ -11,7 +11,7 @@ mod sync;
 
 pub use email::Email;
 pub use ids::{OrgId, UserId};
-pub use query::{DateRange, PageLimit};
+pub use query::{DateRange, PageLimit, api_date};
 pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};
 pub use roles::{GlobalRole, OrgRole};
 pub use secret_token::{InviteToken, WebhookToken};

@@ -31,6 +31,27 @@ impl PageLimit {
     }
 }
 
+/// The earliest and latest day the API takes: far enough for any call centre's history, and well
+/// inside what PostgreSQL and chrono represent, so a date never fails further in as a 500.
+const FIRST_DAY: (i32, u32, u32) = (2000, 1, 1);
+const LAST_DAY: (i32, u32, u32) = (2099, 12, 31);
+
+/// A day exactly as the API writes it, `YYYY-MM-DD` from 2000-01-01 to 2099-12-31. chrono's `%Y`
+/// alone would also take `2026-1-1`, `+2026-01-01` or `-5000-1-01`.
+pub fn api_date(raw: &str) -> Option<NaiveDate> {
+    let b = raw.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let day = |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d);
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|date| shape && Some(*date) >= day(FIRST_DAY) && Some(*date) <= day(LAST_DAY))
+}
+
 /// Whole UTC days, both ends included: at most 366 of them, never backwards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DateRange {
@@ -50,12 +71,12 @@ impl DateRange {
         end: Option<&str>,
         today: NaiveDate,
     ) -> Result<Self, ParseError> {
-        // chrono alone would also take `2026-1-1`; the API promises exactly YYYY-MM-DD.
         let date = |raw: &str, name: &str| {
-            Some(raw)
-                .filter(|r| r.len() == 10)
-                .and_then(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok())
-                .ok_or_else(|| ParseError(format!("{name} must be a date as YYYY-MM-DD")))
+            api_date(raw).ok_or_else(|| {
+                ParseError(format!(
+                    "{name} must be a date as YYYY-MM-DD between 2000-01-01 and 2099-12-31"
+                ))
+            })
         };
         let end = end
             .map(|e| date(e, "endDate"))
@@ -131,6 +152,26 @@ mod tests {
         assert!(DateRange::parse(Some("2026-01-02"), Some("2026-01-01"), today).is_err());
         for bad in ["2026-13-01", "01/02/2026", "2026-1-1", "2026-01-1x", ""] {
             assert!(DateRange::parse(Some(bad), None, today).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn api_dates_are_exactly_yyyy_mm_dd_within_2000_to_2099() {
+        assert_eq!(api_date("2026-02-28"), Some(day("2026-02-28")));
+        assert_eq!(api_date("2000-01-01"), Some(day("2000-01-01")));
+        assert_eq!(api_date("2099-12-31"), Some(day("2099-12-31")));
+        for bad in [
+            "-5000-1-01",
+            "+202-01-01",
+            "1999-12-31",
+            "2100-01-01",
+            "2026-02-30",
+            "2026-1-011",
+            "２０２６-01-01",
+            "2026-01-01\0",
+            "0000-01-01",
+        ] {
+            assert_eq!(api_date(bad), None, "{bad}");
         }
     }
 }

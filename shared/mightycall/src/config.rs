@@ -199,7 +199,8 @@ impl Default for Timeouts {
     fn default() -> Self {
         Self {
             connect: Duration::from_secs(5),
-            request: Duration::from_secs(30),
+            // Below the HTTP functions' 25 s handler timeout (see infra/template.yaml).
+            request: Duration::from_secs(10),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::source::RawSecrets;
 /// The parsed secrets of one refresh. Every field is optional here; a function states what it needs
 /// at start-up with the `require_*` methods so a missing value stops it with a clear message.
 pub struct AppSecrets {
+    database_url: Option<Zeroizing<String>>,
     jwt_secret: Option<auth::JwtSecret>,
     keyring: Option<crypto::Keyring>,
     service_keys: Vec<ServiceKey>,
@@ -94,11 +95,17 @@ impl AppSecrets {
             }
         };
         Ok(Self {
+            database_url: raw.get("DATABASE_URL").cloned(),
             jwt_secret,
             keyring,
             service_keys,
             platform_mightycall,
         })
+    }
+
+    /// The PostgreSQL URL (it carries a password), from a secret in AWS or `DATABASE_URL` locally.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref().map(String::as_str)
     }
 
     /// The HS256 secret, if the project signs tokens with one (JWKS-only projects do not).

@@ -40,7 +40,7 @@ async fn loader(value: &str, ttl: Duration) -> (aws_sdk_secretsmanager::Client, 
     let arn = created.arn().unwrap().to_owned();
     let source = SecretSource::SecretsManager {
         client: client.clone(),
-        secret_id: arn.clone(),
+        secret_ids: vec![arn.clone()],
     };
     (client, arn, Secrets::new(source, ttl))
 }
@@ -95,7 +95,7 @@ async fn a_rotation_is_picked_up_after_the_ttl_and_not_before() {
     let expiring = Secrets::new(
         SecretSource::SecretsManager {
             client: client.clone(),
-            secret_id: arn.clone(),
+            secret_ids: vec![arn.clone()],
         },
         Duration::ZERO,
     );
@@ -129,7 +129,7 @@ async fn the_first_load_fails_clearly_without_revealing_values() {
     let missing = Secrets::new(
         SecretSource::SecretsManager {
             client,
-            secret_id: "victorysync/does-not-exist".into(),
+            secret_ids: vec!["victorysync/does-not-exist".into()],
         },
         Duration::from_secs(300),
     );
@@ -186,4 +186,59 @@ async fn a_function_that_needs_the_keyring_is_told_it_is_missing() {
         format!("{:?}", current.service_keys()[0]),
         "ServiceKey([redacted])"
     );
+}
+
+/// Each function is granted only the secrets it needs, so the values are split over several
+/// secrets: they merge, the database URL is one of them, and a key held twice is refused.
+#[tokio::test]
+async fn several_secrets_merge_and_a_key_held_twice_is_refused() {
+    let client = AwsEmulator::get().secrets_manager();
+    let create = |value: serde_json::Value| {
+        let client = client.clone();
+        async move {
+            client
+                .create_secret()
+                .name(format!("victorysync/test/{}", uuid::Uuid::new_v4()))
+                .secret_string(value.to_string())
+                .send()
+                .await
+                .unwrap()
+                .arn()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let database = create(json!({ "DATABASE_URL": "postgres://app:pw@db.internal/vs" })).await;
+    let auth = create(json!({ "SUPABASE_JWT_SECRET": JWT_SECRET })).await;
+    let merged = Secrets::new(
+        SecretSource::SecretsManager {
+            client: client.clone(),
+            secret_ids: vec![database.clone(), auth.clone()],
+        },
+        Duration::from_secs(300),
+    );
+    let current = merged.current().await.unwrap();
+    assert_eq!(
+        current.database_url(),
+        Some("postgres://app:pw@db.internal/vs")
+    );
+    assert!(current.jwt_secret().is_some());
+    assert!(
+        current.keyring().is_err(),
+        "a function given only these two secrets has no keyring"
+    );
+    assert!(current.service_keys().is_empty());
+
+    let twice = Secrets::new(
+        SecretSource::SecretsManager {
+            client: client.clone(),
+            secret_ids: vec![auth.clone(), auth],
+        },
+        Duration::from_secs(300),
+    );
+    match twice.current().await {
+        Err(SettingsError::Invalid { name, .. }) => assert_eq!(name, "SUPABASE_JWT_SECRET"),
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(_) => panic!("a key held by two secrets must be refused"),
+    }
 }

@@ -14,6 +14,12 @@ pub struct DbConfig {
     pub connect_timeout: Duration,
     /// Extra CA certificates (PEM) to trust, e.g. the RDS or Supabase CA bundle.
     pub ca_cert_path: Option<PathBuf>,
+    /// Longest single statement of a request or sync transaction: below the HTTP functions' 25 s
+    /// handler timeout, so a slow query ends as our own 503 rather than a killed Lambda.
+    pub statement_timeout: Duration,
+    /// A transaction left idle this long (e.g. a handler awaiting something else while holding
+    /// it) is ended by the server, so it cannot hold row locks past the Lambda's life.
+    pub idle_in_transaction_timeout: Duration,
 }
 
 impl DbConfig {
@@ -23,20 +29,32 @@ impl DbConfig {
             pool_size: 2,
             connect_timeout: Duration::from_secs(5),
             ca_cert_path: None,
+            statement_timeout: Duration::from_secs(10),
+            idle_in_transaction_timeout: Duration::from_secs(15),
         }
     }
 
-    /// `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_SECS`,
-    /// `DATABASE_CA_CERT`.
-    pub fn from_env() -> Result<Self, StoreError> {
-        let url = std::env::var("DATABASE_URL")
-            .map_err(|_| StoreError::Config("DATABASE_URL is not set".into()))?;
+    /// The URL (required; it comes from the secrets, see `settings::AppSecrets::database_url`)
+    /// with `DATABASE_POOL_SIZE`, `DATABASE_CONNECT_TIMEOUT_SECS`, `DATABASE_STATEMENT_TIMEOUT_MS`,
+    /// `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS` and `DATABASE_CA_CERT` from the environment.
+    pub fn from_env(url: Option<&str>) -> Result<Self, StoreError> {
+        let url = url.ok_or_else(|| {
+            StoreError::Config(
+                "DATABASE_URL is not set (in the environment or an APP_SECRET_ARN secret)".into(),
+            )
+        })?;
         let mut config = Self::new(url);
         if let Some(size) = env_number("DATABASE_POOL_SIZE")? {
             config.pool_size = usize::try_from(size).unwrap_or(usize::MAX).clamp(1, 64);
         }
         if let Some(secs) = env_number("DATABASE_CONNECT_TIMEOUT_SECS")? {
             config.connect_timeout = Duration::from_secs(secs.clamp(1, 60));
+        }
+        if let Some(ms) = env_number("DATABASE_STATEMENT_TIMEOUT_MS")? {
+            config.statement_timeout = Duration::from_millis(ms.clamp(100, 600_000));
+        }
+        if let Some(ms) = env_number("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS")? {
+            config.idle_in_transaction_timeout = Duration::from_millis(ms.clamp(100, 600_000));
         }
         config.ca_cert_path = std::env::var_os("DATABASE_CA_CERT").map(PathBuf::from);
         Ok(config)
@@ -61,6 +79,11 @@ impl fmt::Debug for DbConfig {
             .field("pool_size", &self.pool_size)
             .field("connect_timeout", &self.connect_timeout)
             .field("ca_cert_path", &self.ca_cert_path)
+            .field("statement_timeout", &self.statement_timeout)
+            .field(
+                "idle_in_transaction_timeout",
+                &self.idle_in_transaction_timeout,
+            )
             .finish()
     }
 }

@@ -12,6 +12,10 @@ pub enum StoreError {
     Denied,
     #[error("violates {0}")]
     Invalid(String),
+    /// A value the database refused as data (SQLSTATE class 22: out of range, bad encoding, NUL…):
+    /// input that got past validation, so the caller's fault, not the server's.
+    #[error("value refused by the database: {0}")]
+    BadValue(String),
     #[error("configuration: {0}")]
     Config(String),
     #[error("migration failed: {0}")]
@@ -34,18 +38,17 @@ impl From<tokio_postgres::Error> for StoreError {
             Self::Conflict(constraint())
         } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
             Self::Denied
-        } else if [
-            SqlState::CHECK_VIOLATION,
-            SqlState::FOREIGN_KEY_VIOLATION,
-            SqlState::NOT_NULL_VIOLATION,
-        ]
-        .contains(code)
-        {
+        } else if code.code().starts_with("23") {
+            // Integrity constraint violations (check, foreign key, not null, exclusion, restrict).
             Self::Invalid(constraint())
+        } else if code.code().starts_with("22") {
+            Self::BadValue(code.code().to_owned())
         } else if *code == SqlState::T_R_SERIALIZATION_FAILURE
             || *code == SqlState::T_R_DEADLOCK_DETECTED
             || *code == SqlState::TOO_MANY_CONNECTIONS
             || *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::QUERY_CANCELED
+            || *code == SqlState::IDLE_IN_TRANSACTION_SESSION_TIMEOUT
         {
             Self::Unavailable(code.code().to_owned())
         } else {

@@ -217,7 +217,9 @@ pub async fn replace_sealed(
     tx.client()
         .execute(
             "update org_integrations set credentials_ciphertext = $2, credentials_key_id = $3,
-               token_cache_ciphertext = $4 where id = $1",
+               token_cache_ciphertext = $4,
+               token_expires_at = case when $4::text is null then null else token_expires_at end
+             where id = $1",
             &[
                 &id,
                 &credentials_ciphertext,

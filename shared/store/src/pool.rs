@@ -12,6 +12,13 @@ use crate::{AppliedMigration, DbConfig, StoreError};
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    setup: Arc<TxSetup>,
+}
+
+/// The statements that open a transaction as `authenticated` / as `service_role`.
+struct TxSetup {
+    user: String,
+    service: String,
 }
 
 impl Db {
@@ -38,18 +45,34 @@ impl Db {
             .create_timeout(Some(config.connect_timeout))
             .build()
             .map_err(|e| StoreError::Config(e.to_string()))?;
-        Ok(Self { pool })
+        // Timeouts are set per transaction, not per connection: a transaction-mode pooler
+        // (Supabase's, pgbouncer) shares server connections, so only `set_config(…, true)` applies.
+        let setup = |role: &str| {
+            format!(
+                "select set_config('role', '{role}', true), set_config('request.jwt.claims', $1, true), \
+                 set_config('statement_timeout', '{}', true), \
+                 set_config('idle_in_transaction_session_timeout', '{}', true)",
+                config.statement_timeout.as_millis(),
+                config.idle_in_transaction_timeout.as_millis(),
+            )
+        };
+        Ok(Self {
+            pool,
+            setup: Arc::new(TxSetup {
+                user: setup("authenticated"),
+                service: setup("service_role"),
+            }),
+        })
     }
 
     /// A transaction in which Row Level Security sees the caller: role `authenticated` and the
     /// verified JWT claims as `request.jwt.claims`, both local to the transaction so a pooled
     /// connection never carries one user's identity into the next request.
     pub async fn as_user(&self, claims: &serde_json::Value) -> Result<Tx, StoreError> {
-        let claims = claims.to_string();
         Tx::begin(
             self.pool.get().await?,
-            "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)",
-            &claims,
+            &self.setup.user,
+            &claims.to_string(),
         )
         .await
     }
@@ -57,12 +80,7 @@ impl Db {
     /// A transaction as `service_role` (bypasses RLS) for the sync engine, onboarding and other
     /// server-side paths whose authorisation the code has already decided.
     pub async fn as_service(&self) -> Result<Tx, StoreError> {
-        Tx::begin(
-            self.pool.get().await?,
-            "select set_config('role', 'service_role', true), set_config('request.jwt.claims', $1, true)",
-            "",
-        )
-        .await
+        Tx::begin(self.pool.get().await?, &self.setup.service, "").await
     }
 
     /// Applies pending migrations over one pooled connection (the pool's role must own the schema).

@@ -24,6 +24,14 @@ struct StoredCredentials {
     user_key: Zeroizing<String>,
 }
 
+/// A row's ciphertexts after [`Vault::reseal`].
+pub struct Resealed {
+    pub credentials: String,
+    pub token: Option<String>,
+    /// The row had a cached token that no longer opened; it is gone.
+    pub token_dropped: bool,
+}
+
 /// A keyring applied to integration rows.
 pub struct Vault<'a> {
     keyring: &'a crypto::Keyring,
@@ -97,27 +105,35 @@ impl<'a> Vault<'a> {
     }
 
     /// Re-encrypts a row's ciphertexts under the active key (key rotation). `None` when both are
-    /// already under it.
+    /// already under it. Credentials that do not open fail the row; a cached token that does not
+    /// open is dropped instead: it is disposable (the next sync asks for a new one) and must not
+    /// hold up a rotation.
     pub fn reseal(
         &self,
         org: OrgId,
         provider: &str,
         credentials: &str,
         token: Option<&str>,
-    ) -> Result<Option<(String, Option<String>)>, VaultError> {
-        let stale = self.keyring.needs_rotation(credentials)
-            || token.is_some_and(|t| self.keyring.needs_rotation(t));
-        if !stale {
-            return Ok(None);
+    ) -> Result<Option<Resealed>, VaultError> {
+        if !self.is_current(credentials, token) {
+            let credentials = self
+                .keyring
+                .reseal(credentials, credentials_binding(org, provider)?.as_bytes())?;
+            let token_binding = token_binding(org, provider)?;
+            let token = token.map(|t| self.keyring.reseal(t, token_binding.as_bytes()).ok());
+            return Ok(Some(Resealed {
+                credentials,
+                token_dropped: matches!(token, Some(None)),
+                token: token.flatten(),
+            }));
         }
-        let credentials = self
-            .keyring
-            .reseal(credentials, credentials_binding(org, provider)?.as_bytes())?;
-        let token_binding = token_binding(org, provider)?;
-        let token = token
-            .map(|t| self.keyring.reseal(t, token_binding.as_bytes()))
-            .transpose()?;
-        Ok(Some((credentials, token)))
+        Ok(None)
+    }
+
+    /// Whether a row's ciphertexts are all under the active key.
+    pub fn is_current(&self, credentials: &str, token: Option<&str>) -> bool {
+        !self.keyring.needs_rotation(credentials)
+            && !token.is_some_and(|t| self.keyring.needs_rotation(t))
     }
 
     fn seal(&self, binding: &crypto::Binding, plain: &[u8]) -> Result<String, VaultError> {

@@ -87,6 +87,10 @@ impl From<store::StoreError> for ApiError {
                 code: "invalid",
                 message: format!("the request was rejected by a data rule: {what}"),
             },
+            E::BadValue(_) => Self::BadRequest {
+                code: "invalid_value",
+                message: "a value in the request is malformed or out of range".into(),
+            },
             other => Self::Internal(other.to_string()),
         }
     }
@@ -192,11 +196,14 @@ fn generic_mark(status: StatusCode) -> ErrorMark {
             "unsupported_media_type",
             "send the body as application/json",
         ),
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
+        StatusCode::GATEWAY_TIMEOUT => ("timeout", "the request took too long; retry later"),
         StatusCode::UNPROCESSABLE_ENTITY => {
             ("invalid_body", "the request body has the wrong shape")
         }
         s if s.is_client_error() => ("bad_request", "the request is malformed"),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ("unavailable", "the service is unavailable, retry later")
+        }
         _ => ("internal", "internal error"),
     };
     ErrorMark {

@@ -27,9 +27,9 @@ impl Core {
     /// `DATABASE_*`, `APP_SECRET_ARN`/secret variables, `SUPABASE_JWKS_URL`, `SUPABASE_JWT_ISSUER`.
     /// Loads the secrets once so a missing or malformed one stops the cold start, not a request.
     pub async fn from_env() -> Result<Self, StartupError> {
-        let db = store::Db::connect(&store::DbConfig::from_env()?)?;
         let secrets = Arc::new(settings::Secrets::from_env().await?);
         let loaded = secrets.current().await?;
+        let db = store::Db::connect(&store::DbConfig::from_env(loaded.database_url())?)?;
         let jwks_url = settings::env_optional("SUPABASE_JWKS_URL")
             .map(|u| url::Url::parse(&u))
             .transpose()

@@ -115,7 +115,7 @@ pub async fn core(db: &TestDb, secrets: Value) -> web::Core {
     };
     let source = settings::SecretSource::SecretsManager {
         client,
-        secret_id: arn,
+        secret_ids: vec![arn],
     };
     let secrets = Arc::new(settings::Secrets::new(source, Duration::from_secs(300)));
     let config = auth::AuthConfig {

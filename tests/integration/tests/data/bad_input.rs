@@ -90,6 +90,63 @@ async fn malformed_queries_are_400_json() {
         assert_eq!(reply.body["error"], code, "{path}: {:?}", reply.body);
         assert!(reply.body["request_id"].is_string(), "{path}");
     }
+    // The review's reproductions: values chrono or the cursor decoder took, which PostgreSQL then
+    // refused (SQLSTATE 22008, 22021) as a 500.
+    let cursor = |scope: &str, key: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{scope}:{key}"))
+    };
+    let crafted = [
+        (
+            format!("{reports}&startDate=-5000-1-01"),
+            "invalid_date_range",
+        ),
+        (
+            format!("{reports}&endDate=-5000-1-01"),
+            "invalid_date_range",
+        ),
+        (
+            format!("{reports}&startDate=1999-12-31"),
+            "invalid_date_range",
+        ),
+        (
+            format!(
+                "{reports}&type=calls&cursor={}",
+                cursor("calls", &format!("{}/{}", i64::MAX / 2, uuid::Uuid::nil()))
+            ),
+            "invalid_cursor",
+        ),
+        (
+            format!(
+                "{reports}&type=calls&cursor={}",
+                cursor("calls", &format!("{}/{}", i64::MIN / 2, uuid::Uuid::nil()))
+            ),
+            "invalid_cursor",
+        ),
+        (
+            format!(
+                "{reports}&type=daily&cursor={}",
+                cursor("daily", "-5000-1-01")
+            ),
+            "invalid_cursor",
+        ),
+        (
+            format!(
+                "{reports}&type=agents&cursor={}",
+                cursor("agents", "1\u{0}01")
+            ),
+            "invalid_cursor",
+        ),
+        (
+            format!("{reports}&type=numbers&cursor={}", "A".repeat(5000)),
+            "invalid_cursor",
+        ),
+    ];
+    for (path, code) in crafted {
+        let reply = w.get(&path, w.t.agent_a).await;
+        assert_eq!(reply.status, 400, "{path}: {:?}", reply.body);
+        assert_eq!(reply.body["error"], code, "{path}: {:?}", reply.body);
+    }
     // The limits themselves are fine.
     for limit in [1, 500] {
         let reply = w

@@ -154,3 +154,26 @@ async fn without_api_gateway_a_request_id_is_generated() {
         "generated id is a UUID: {id}"
     );
 }
+
+/// A handler slower than the app's timeout ends as our own JSON 504, well before the Lambda's
+/// timeout (29 s in the template) would cut the invocation with a bare error.
+#[tokio::test]
+async fn a_slow_handler_gets_a_json_504_with_the_request_id() {
+    let mut config = web::AppConfig::new("slow", "0");
+    config.timeout = std::time::Duration::from_millis(50);
+    let slow = Router::new().route(
+        "/api/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            "late"
+        }),
+    );
+    let (status, body, _) = invoke(
+        web::app(&config, slow),
+        &event_with("GET", "/api/slow", None),
+    )
+    .await;
+    assert_eq!(status, 504);
+    assert_eq!(body["error"], "timeout");
+    assert_eq!(body["request_id"], "Vs1HealthReq0=");
+}

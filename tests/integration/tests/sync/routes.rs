@@ -307,6 +307,17 @@ async fn bad_requests_are_4xx_json_and_queue_nothing() {
         ),
         ("sms", json!({ "orgId": org, "force": true }), 400),
         ("sms", json!([1, 2]), 400),
+        // chrono's `%Y` takes these; PostgreSQL then refused the job's window (SQLSTATE 22008).
+        (
+            "sms",
+            json!({ "orgId": org, "startDate": "-5000-1-01", "endDate": "-5000-1-02" }),
+            400,
+        ),
+        (
+            "sms",
+            json!({ "orgId": org, "startDate": "1999-12-30", "endDate": "1999-12-31" }),
+            400,
+        ),
     ];
     for (kind, body, status) in cases {
         let reply = post(&router, kind, w.t.admin_a, body.clone()).await;
