@@ -199,8 +199,7 @@ impl Default for Timeouts {
     fn default() -> Self {
         Self {
             connect: Duration::from_secs(5),
-            // Below the HTTP functions' 25 s handler timeout (see infra/template.yaml).
-            request: Duration::from_secs(10),
+            request: Duration::from_secs(30),
         }
     }
 }
