@@ -73,7 +73,14 @@ pub fn parse_duration_hms(value: &str) -> Result<Duration, TimeParseError> {
     let seconds = parse_seconds(seconds)
         .filter(|s| s.as_secs() < 60)
         .ok_or_else(err)?;
-    Ok(Duration::from_secs(((days * 24 + hours) * 60 + minutes) * 60) + seconds)
+    // Checked: the text comes from outside, and days or hours past 64 bits must not panic.
+    days.checked_mul(24)
+        .and_then(|h| h.checked_add(hours))
+        .and_then(|h| h.checked_mul(60))
+        .and_then(|m| m.checked_add(minutes))
+        .and_then(|m| m.checked_mul(60))
+        .and_then(|s| Duration::from_secs(s).checked_add(seconds))
+        .ok_or_else(err)
 }
 
 /// `/voicemails` duration: the unit is not documented; we read a bare number as seconds (a
@@ -159,5 +166,21 @@ mod tests {
             Duration::from_secs(185)
         );
         assert!(parse_duration_voicemail("-3").is_err());
+    }
+
+    #[test]
+    fn durations_beyond_64_bits_are_errors_not_panics() {
+        assert!(parse_duration_hms("1000000000000000000.00:00:00").is_err());
+        assert!(parse_duration_hms("18446744073709551615:00:00").is_err());
+        assert!(parse_duration_hms("213503982334601.07:00:59").is_err());
+        assert!(parse_duration_voicemail("1000000000000000000.00:00:00").is_err());
+        assert!(parse_duration_voicemail("1e300").is_err());
+        // .NET's TimeSpan.MaxValue still fits.
+        assert_eq!(
+            parse_duration_hms("10675199.02:48:05.4775807")
+                .unwrap()
+                .as_secs(),
+            922_337_203_685
+        );
     }
 }
