@@ -243,3 +243,43 @@ pub(crate) fn phone_number(n: &PhoneNumber, deleted: bool) -> Result<PhoneNumber
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(value: Value) -> PhoneNumber {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_its_column_skips_the_record() {
+        let long = number(json!({"number": format!("+1{}", "5".repeat(31))}));
+        assert_eq!(
+            phone_number(&long, false).err(),
+            Some(SkipReason::NumberTooLong)
+        );
+        let nuls = number(json!({"number": "+12025550100", "objectGuid": "\u{0}\u{0}"}));
+        assert_eq!(
+            phone_number(&nuls, false).err(),
+            Some(SkipReason::Unreadable)
+        );
+        // 32 characters and a NUL the store drops: it fits.
+        let fits = number(json!({"number": format!("+1{}\u{0}", "5".repeat(30))}));
+        assert!(phone_number(&fits, false).is_ok());
+    }
+
+    #[test]
+    fn the_last_record_per_id_wins_and_skipped_ones_are_counted() {
+        let mapped = rows(
+            [("a", 1), ("b", 2), ("a", 3), ("", 4)],
+            |(id, n)| {
+                let id = external_id(id)?;
+                Ok((id, n))
+            },
+            |(id, _)| id,
+        );
+        assert_eq!(mapped.rows, [("a".to_owned(), 3), ("b".to_owned(), 2)]);
+        assert_eq!(mapped.skipped, [SkipReason::Unreadable]);
+    }
+}

@@ -166,7 +166,7 @@ async fn a_nul_in_any_string_is_stripped_and_the_record_kept() {
 }
 
 #[tokio::test]
-async fn an_over_long_id_or_an_impossible_duration_skips_only_that_row() {
+async fn an_over_long_value_or_an_impossible_duration_skips_only_that_row() {
     let w = World::new(config()).await;
     let account = source(&w);
     let long_id = account.calls[500].id.to_string();
@@ -235,6 +235,24 @@ async fn an_over_long_id_or_an_impossible_duration_skips_only_that_row() {
             .filter(|c| c.outcome == Some(CallOutcome::VoiceMail))
             .map(|c| c.voicemail_id.to_string())
             .filter(|id| *id != voicemail),
+    )
+    .await;
+
+    let too_long = account.phone_numbers[2].object_guid.to_string();
+    w.fake.patch_record(
+        &too_long,
+        json!({"number": format!("+1{}", "5".repeat(40))}),
+    );
+    let numbers = w.sync(w.t.org_a, Resource::PhoneNumbers).await;
+    skipped(&numbers, json!({"number_too_long": 1}));
+    assert_rows(
+        &w,
+        "phone_numbers",
+        account
+            .phone_numbers
+            .iter()
+            .map(|n| n.object_guid.to_string())
+            .filter(|id| *id != too_long),
     )
     .await;
 
