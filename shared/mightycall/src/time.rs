@@ -1,7 +1,7 @@
 //! MightyCall's timestamp and duration formats, normalised to `DateTime<Utc>` and
 //! `std::time::Duration`.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,14 +23,19 @@ impl TimeParseError {
 
 /// Accepts `…Z`, `…+00:00`, any number of fractional digits (MightyCall sends 7:
 /// `2025-12-01T19:58:27.3212038Z`) and no offset at all (`0001-01-01T00:00:00`), which means UTC.
+/// Years outside .NET's `DateTime` (1 to 9999) are not MightyCall's, and some are out of
+/// PostgreSQL's range too: rejected.
 pub fn parse_timestamp(value: &str) -> Result<DateTime<Utc>, TimeParseError> {
     let value = value.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
-        .map(|naive| naive.and_utc())
-        .map_err(|_| TimeParseError::new("timestamp", value))
+    DateTime::parse_from_rfc3339(value)
+        .map(|at| at.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|naive| naive.and_utc())
+        })
+        .ok()
+        .filter(|at| (1..=9999).contains(&at.year()))
+        .ok_or_else(|| TimeParseError::new("timestamp", value))
 }
 
 /// `/calls` and `/voicemails` query parameters: `yyyy-MM-ddTHH:mm:ss`, UTC, no offset, no fraction.
@@ -126,6 +131,10 @@ mod tests {
         let dotnet_min = parse_timestamp("0001-01-01T00:00:00").unwrap();
         assert_eq!(dotnet_min, Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap());
         assert!(parse_timestamp("yesterday").is_err());
+        assert!(parse_timestamp("-5000-01-01T00:00:00").is_err());
+        assert!(parse_timestamp("+200000-01-01T00:00:00").is_err());
+        assert!(parse_timestamp("0000-12-31T23:00:00+02:00").is_err());
+        assert!(parse_timestamp("9999-12-31T23:59:59.9999999").is_ok());
     }
 
     #[test]
