@@ -6,13 +6,10 @@ use crate::config::BaseUrl;
 use crate::config::Credentials;
 use crate::decode::parse_body;
 use crate::error::MightyCallError;
-use crate::token::CachedToken;
+use crate::token::{self, CachedToken};
 use crate::transport::{Transport, error_for};
-use chrono::{TimeDelta, Utc};
+use chrono::Utc;
 use serde::Deserialize;
-
-/// The documented lifetime, used if `expires_in` is missing.
-const DEFAULT_EXPIRES_IN: i64 = 86_399;
 
 pub(crate) enum Grant<'a> {
     ClientCredentials,
@@ -71,14 +68,11 @@ pub(crate) async fn request_token(
             "empty access_token",
         ));
     }
-    let expires_in = token
-        .expires_in
-        .and_then(|v| {
-            v.as_i64()
-                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-        })
-        .unwrap_or(DEFAULT_EXPIRES_IN);
-    let expires_at = Utc::now() + TimeDelta::seconds(expires_in);
+    let expires_in = token.expires_in.and_then(|v| {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    });
+    let expires_at = token::expiry(Utc::now(), expires_in);
     Ok(CachedToken::new(
         &credentials.api_key,
         token.access_token,

@@ -1,7 +1,7 @@
 //! MightyCall's timestamp and duration formats, normalised to `DateTime<Utc>` and
 //! `std::time::Duration`.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,14 +23,19 @@ impl TimeParseError {
 
 /// Accepts `…Z`, `…+00:00`, any number of fractional digits (MightyCall sends 7:
 /// `2025-12-01T19:58:27.3212038Z`) and no offset at all (`0001-01-01T00:00:00`), which means UTC.
+/// Years outside .NET's `DateTime` (1 to 9999) are not MightyCall's, and some are out of
+/// PostgreSQL's range too: rejected.
 pub fn parse_timestamp(value: &str) -> Result<DateTime<Utc>, TimeParseError> {
     let value = value.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
-        .map(|naive| naive.and_utc())
-        .map_err(|_| TimeParseError::new("timestamp", value))
+    DateTime::parse_from_rfc3339(value)
+        .map(|at| at.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|naive| naive.and_utc())
+        })
+        .ok()
+        .filter(|at| (1..=9999).contains(&at.year()))
+        .ok_or_else(|| TimeParseError::new("timestamp", value))
 }
 
 /// `/calls` and `/voicemails` query parameters: `yyyy-MM-ddTHH:mm:ss`, UTC, no offset, no fraction.
@@ -73,7 +78,14 @@ pub fn parse_duration_hms(value: &str) -> Result<Duration, TimeParseError> {
     let seconds = parse_seconds(seconds)
         .filter(|s| s.as_secs() < 60)
         .ok_or_else(err)?;
-    Ok(Duration::from_secs(((days * 24 + hours) * 60 + minutes) * 60) + seconds)
+    // Checked: the text comes from outside, and days or hours past 64 bits must not panic.
+    days.checked_mul(24)
+        .and_then(|h| h.checked_add(hours))
+        .and_then(|h| h.checked_mul(60))
+        .and_then(|m| m.checked_add(minutes))
+        .and_then(|m| m.checked_mul(60))
+        .and_then(|s| Duration::from_secs(s).checked_add(seconds))
+        .ok_or_else(err)
 }
 
 /// `/voicemails` duration: the unit is not documented; we read a bare number as seconds (a
@@ -119,6 +131,10 @@ mod tests {
         let dotnet_min = parse_timestamp("0001-01-01T00:00:00").unwrap();
         assert_eq!(dotnet_min, Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap());
         assert!(parse_timestamp("yesterday").is_err());
+        assert!(parse_timestamp("-5000-01-01T00:00:00").is_err());
+        assert!(parse_timestamp("+200000-01-01T00:00:00").is_err());
+        assert!(parse_timestamp("0000-12-31T23:00:00+02:00").is_err());
+        assert!(parse_timestamp("9999-12-31T23:59:59.9999999").is_ok());
     }
 
     #[test]
@@ -159,5 +175,21 @@ mod tests {
             Duration::from_secs(185)
         );
         assert!(parse_duration_voicemail("-3").is_err());
+    }
+
+    #[test]
+    fn durations_beyond_64_bits_are_errors_not_panics() {
+        assert!(parse_duration_hms("1000000000000000000.00:00:00").is_err());
+        assert!(parse_duration_hms("18446744073709551615:00:00").is_err());
+        assert!(parse_duration_hms("213503982334601.07:00:59").is_err());
+        assert!(parse_duration_voicemail("1000000000000000000.00:00:00").is_err());
+        assert!(parse_duration_voicemail("1e300").is_err());
+        // .NET's TimeSpan.MaxValue still fits.
+        assert_eq!(
+            parse_duration_hms("10675199.02:48:05.4775807")
+                .unwrap()
+                .as_secs(),
+            922_337_203_685
+        );
     }
 }

@@ -11,6 +11,18 @@ use sha2::{Digest, Sha256};
 /// never starts with a token about to die.
 pub(crate) const REFRESH_MARGIN: TimeDelta = TimeDelta::hours(1);
 
+/// MightyCall's documented token lifetime.
+const DOCUMENTED_LIFETIME_SECS: i64 = 86_399;
+
+/// When a token issued at `now` with `expires_in` seconds expires. The number comes from upstream:
+/// a missing, negative or longer-than-documented lifetime is not believed (and never overflows).
+pub(crate) fn expiry(now: DateTime<Utc>, expires_in: Option<i64>) -> DateTime<Utc> {
+    let seconds = expires_in
+        .filter(|s| (0..=DOCUMENTED_LIFETIME_SECS).contains(s))
+        .unwrap_or(DOCUMENTED_LIFETIME_SECS);
+    now + TimeDelta::seconds(seconds)
+}
+
 /// Debug output never shows the tokens. Serialised form contains them: store it encrypted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CachedToken {

@@ -445,3 +445,31 @@ async fn ping_needs_no_token() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn an_absurd_expires_in_is_not_believed_and_does_not_panic() {
+    for expires_in in [
+        i64::MAX.to_string(),
+        "-5".to_owned(),
+        "\"99999999999999999999\"".to_owned(),
+        "1e300".to_owned(),
+    ] {
+        let answer = format!(r#"{{"access_token":"tok-1","expires_in":{expires_in}}}"#);
+        let (client, _) = Mock::default()
+            .on("/auth/token", 200, &answer)
+            .on(
+                "/api/profile",
+                200,
+                r#"{"data":{"firstName":"J","role":"admin"},"isSuccess":true}"#,
+            )
+            .start()
+            .await;
+        client.profile().await.unwrap();
+        let expires_at = client.token_snapshot().unwrap().expires_at();
+        let lifetime = expires_at - Utc::now();
+        assert!(
+            lifetime > TimeDelta::hours(23) && lifetime <= TimeDelta::seconds(86_399),
+            "expires_in {expires_in}: {lifetime}"
+        );
+    }
+}

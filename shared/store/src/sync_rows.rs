@@ -27,12 +27,65 @@ pub struct CallRow {
     pub recording_file_name: Option<String>,
 }
 
-/// Columns of one batch, in table order, so every upsert below binds the same way.
+/// Columns of one batch, in table order, so every upsert below binds the same way (and every
+/// value passes through [`Storable`]).
 macro_rules! columns {
     ($rows:expr, $($field:ident),+) => {
-        ($($rows.iter().map(|r| r.$field.clone()).collect::<Vec<_>>(),)+)
+        ($($rows.iter().map(|r| Storable::storable(&r.$field)).collect::<Vec<_>>(),)+)
     };
 }
+
+/// A value as PostgreSQL can hold it. `text` and `jsonb` reject U+0000 (SQLSTATE 22021/22P05),
+/// which MightyCall text can carry (an SMS body or a caller name is written by outsiders): NULs
+/// are dropped here, for every column of every synced table, and the rest is kept as it is.
+trait Storable {
+    fn storable(&self) -> Self;
+}
+
+impl Storable for String {
+    fn storable(&self) -> Self {
+        if self.contains('\0') {
+            self.replace('\0', "")
+        } else {
+            self.clone()
+        }
+    }
+}
+
+impl<T: Storable> Storable for Option<T> {
+    fn storable(&self) -> Self {
+        self.as_ref().map(Storable::storable)
+    }
+}
+
+impl Storable for Value {
+    fn storable(&self) -> Self {
+        match self {
+            Value::String(s) => Value::String(s.storable()),
+            Value::Array(items) => Value::Array(items.iter().map(Storable::storable).collect()),
+            Value::Object(fields) => Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.storable(), v.storable()))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+}
+
+/// Values without text.
+macro_rules! storable_as_is {
+    ($($t:ty),+) => {
+        $(impl Storable for $t {
+            fn storable(&self) -> Self {
+                *self
+            }
+        })+
+    };
+}
+
+storable_as_is!(bool, i64, &'static str, DateTime<Utc>);
 
 /// Returns how many rows were inserted or changed.
 pub async fn upsert_calls(tx: &Tx, org: OrgId, rows: &[CallRow]) -> Result<u64, StoreError> {
@@ -273,9 +326,8 @@ pub struct PhoneNumberRow {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
-/// A full refresh: upserts every number MightyCall listed (active and deleted), then marks numbers
-/// it no longer lists as deleted (kept, not dropped: old calls still refer to them).
-pub async fn replace_phone_numbers(
+/// Upserts the numbers MightyCall listed (active and deleted). Returns rows inserted or changed.
+pub async fn upsert_phone_numbers(
     tx: &Tx,
     org: OrgId,
     rows: &[PhoneNumberRow],
@@ -312,7 +364,7 @@ pub async fn replace_phone_numbers(
         may_call,
         deleted_at
     );
-    let upserted = tx.client()
+    Ok(tx.client()
         .execute(
             &tx.prepare_cached("insert into phone_numbers as t (org_id, external_id, number, label, description, is_enabled, is_primary,
                is_toll_free, is_international, sms_mode, is_mms_enabled, call_recording_mode, may_text, may_call,
@@ -341,8 +393,18 @@ pub async fn replace_phone_numbers(
                 &sms, &mms, &recording, &text, &call, &deleted,
             ],
         )
-        .await?;
-    let vanished = tx
+        .await?)
+}
+
+/// After a refresh that read MightyCall's whole list: numbers it no longer lists are marked
+/// deleted (kept, not dropped: old calls still refer to them). Returns how many.
+pub async fn mark_vanished_phone_numbers(
+    tx: &Tx,
+    org: OrgId,
+    listed: &[PhoneNumberRow],
+) -> Result<u64, StoreError> {
+    let (ids,) = columns!(listed, external_id);
+    Ok(tx
         .client()
         .execute(
             &tx.prepare_cached(
@@ -352,8 +414,7 @@ pub async fn replace_phone_numbers(
             .await?,
             &[&org.as_uuid(), &ids],
         )
-        .await?;
-    Ok(upserted + vanished)
+        .await?)
 }
 
 /// Recordings are the calls of the window that carry a recording: derived in SQL from synced calls,

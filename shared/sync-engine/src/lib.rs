@@ -9,6 +9,7 @@ mod config;
 mod dispatch;
 mod failure;
 mod mapping;
+mod read_ahead;
 mod resources;
 mod run;
 mod single_call;

@@ -1,5 +1,6 @@
 //! MightyCall records → rows. MightyCall's enums are kept as our lowercase vocabulary (values we do
-//! not know become `unknown`), and every duration is stored in milliseconds.
+//! not know become `unknown`), and every duration is stored in milliseconds. A record that cannot
+//! be stored truthfully is left out with a [`SkipReason`]; the rest of its page is written.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -8,30 +9,93 @@ use mightycall::models::{
     Call, CallDirection, CallStatus, Contact, JournalOrigin, JournalRequest, PhoneNumber, SmsMode,
     Voicemail, VoicemailStatus,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use store::sync_rows::{CallRow, ContactRow, PhoneNumberRow, SmsRow, VoicemailRow};
 
-fn millis(d: Option<Duration>) -> Option<i64> {
-    d.map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+/// Why a fetched record was not written; the job counts them by reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SkipReason {
+    /// The client could not parse it (or its id is nothing but NULs).
+    Unreadable,
+    /// Longer than an id column holds: cut short it could name another record.
+    IdTooLong,
+    /// Longer than a phone number column holds.
+    NumberTooLong,
+    /// No call or voicemail lasts that long.
+    ImpossibleDuration,
 }
 
-/// One statement may not touch a row twice: keep the last record per id.
-pub(crate) fn dedupe<T>(rows: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
+/// `external_id` and `number` limits of the synced tables (V4).
+const MAX_ID_CHARS: usize = 100;
+const MAX_NUMBER_CHARS: usize = 32;
+/// No call or voicemail lasts a week; the bound also keeps the rollups' sums of `duration_ms`
+/// (a bigint) far from overflowing.
+const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// `value` as a column of 1 to `max` characters, without the NULs the store would drop anyway: ids
+/// are compared here (one statement may not touch a row twice) as they will be stored.
+fn bounded(value: &str, max: usize, too_long: SkipReason) -> Result<String, SkipReason> {
+    let value = value.replace('\0', "");
+    match value.chars().count() {
+        0 => Err(SkipReason::Unreadable),
+        n if n > max => Err(too_long),
+        _ => Ok(value),
+    }
+}
+
+fn external_id(id: &str) -> Result<String, SkipReason> {
+    bounded(id, MAX_ID_CHARS, SkipReason::IdTooLong)
+}
+
+fn millis(d: Option<Duration>) -> Result<Option<i64>, SkipReason> {
+    d.map(|d| {
+        (d <= MAX_DURATION)
+            .then(|| i64::try_from(d.as_millis()).ok())
+            .flatten()
+            .ok_or(SkipReason::ImpossibleDuration)
+    })
+    .transpose()
+}
+
+/// A page's rows, and why the records missing from them were left out.
+pub(crate) struct Mapped<R> {
+    pub rows: Vec<R>,
+    pub skipped: Vec<SkipReason>,
+}
+
+/// Maps a page's records. One statement may not touch a row twice: the last record per id wins.
+pub(crate) fn rows<T, R>(
+    records: impl IntoIterator<Item = T>,
+    map: impl Fn(T) -> Result<R, SkipReason>,
+    id: impl Fn(&R) -> &str,
+) -> Mapped<R> {
     let mut position: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<T> = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut mapped = Mapped {
+        rows: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for record in records {
+        let row = match map(record) {
+            Ok(row) => row,
+            Err(reason) => {
+                mapped.skipped.push(reason);
+                continue;
+            }
+        };
         match position.get(id(&row)) {
-            Some(&i) => out[i] = row,
+            Some(&i) => mapped.rows[i] = row,
             None => {
-                position.insert(id(&row).to_owned(), out.len());
-                out.push(row);
+                position.insert(id(&row).to_owned(), mapped.rows.len());
+                mapped.rows.push(row);
             }
         }
     }
-    out
+    mapped
 }
 
-pub(crate) fn call(c: &Call) -> CallRow {
+pub(crate) fn call(c: &Call) -> Result<CallRow, SkipReason> {
     let direction = match c.direction {
         Some(CallDirection::Incoming) => "incoming",
         Some(CallDirection::Outgoing) => "outgoing",
@@ -56,12 +120,12 @@ pub(crate) fn call(c: &Call) -> CallRow {
         _ => answered.and_then(|p| p.extension.clone()),
     };
     let record = c.call_record.as_ref();
-    CallRow {
-        external_id: c.id.clone(),
+    Ok(CallRow {
+        external_id: external_id(&c.id)?,
         started_at: c.date_time_utc,
         direction,
         status,
-        duration_ms: millis(c.duration),
+        duration_ms: millis(c.duration)?,
         business_number: c.business_number.clone(),
         caller_number: c.caller.as_ref().and_then(|p| p.phone.clone()),
         caller_name: c.caller.as_ref().and_then(|p| p.name.clone()),
@@ -71,10 +135,10 @@ pub(crate) fn call(c: &Call) -> CallRow {
         agent_extension,
         recording_url: record.and_then(|r| r.uri.clone()),
         recording_file_name: record.and_then(|r| r.file_name.clone()),
-    }
+    })
 }
 
-pub(crate) fn sms(r: &JournalRequest) -> SmsRow {
+pub(crate) fn sms(r: &JournalRequest) -> Result<SmsRow, SkipReason> {
     let direction = match r.origin {
         Some(JournalOrigin::Inbound) => "inbound",
         Some(JournalOrigin::Outbound) => "outbound",
@@ -86,8 +150,8 @@ pub(crate) fn sms(r: &JournalRequest) -> SmsRow {
         .iter()
         .map(|a| json!({ "link": a.link, "file_name": a.file_name, "file_size": a.file_size, "is_image": a.is_image }))
         .collect();
-    SmsRow {
-        external_id: r.id.clone(),
+    Ok(SmsRow {
+        external_id: external_id(&r.id)?,
         sent_at: r.created,
         direction,
         client_number: r.client.as_ref().and_then(|c| c.address.clone()),
@@ -100,17 +164,17 @@ pub(crate) fn sms(r: &JournalRequest) -> SmsRow {
             .as_ref()
             .map(|s| s.as_str().to_lowercase()),
         attachments: Value::Array(attachments),
-    }
+    })
 }
 
-pub(crate) fn voicemail(v: &Voicemail) -> VoicemailRow {
-    VoicemailRow {
-        external_id: v.id.clone(),
+pub(crate) fn voicemail(v: &Voicemail) -> Result<VoicemailRow, SkipReason> {
+    Ok(VoicemailRow {
+        external_id: external_id(&v.id)?,
         received_at: v.date_time_utc,
         from_number: v.from.clone(),
         to_number: v.to.clone(),
         assigned_to: v.assigned_to.clone(),
-        duration_ms: millis(v.duration),
+        duration_ms: millis(v.duration)?,
         status: match v.voicemail_status {
             Some(VoicemailStatus::Read) => "read",
             Some(VoicemailStatus::Unread) => "unread",
@@ -121,10 +185,10 @@ pub(crate) fn voicemail(v: &Voicemail) -> VoicemailRow {
             .voicemail_record
             .as_ref()
             .and_then(|r| r.file_name.clone()),
-    }
+    })
 }
 
-pub(crate) fn contact(c: &Contact) -> ContactRow {
+pub(crate) fn contact(c: &Contact) -> Result<ContactRow, SkipReason> {
     let phones: Vec<&str> = c
         .channels
         .iter()
@@ -135,8 +199,8 @@ pub(crate) fn contact(c: &Contact) -> ContactRow {
         .iter()
         .filter_map(|ch| ch.email.as_deref())
         .collect();
-    ContactRow {
-        external_id: c.contact_id.clone(),
+    Ok(ContactRow {
+        external_id: external_id(&c.contact_id)?,
         etag: c.etag.clone(),
         first_name: c.first_name.clone(),
         last_name: c.last_name.clone(),
@@ -146,17 +210,18 @@ pub(crate) fn contact(c: &Contact) -> ContactRow {
         source_created_at: c.created,
         source_updated_at: c.updated,
         deleted: c.is_deleted(),
-    }
+    })
 }
 
 /// Active and deleted numbers; the same number can be in both lists under different `objectGuid`s.
-pub(crate) fn phone_number(n: &PhoneNumber, deleted: bool) -> PhoneNumberRow {
-    PhoneNumberRow {
-        external_id: n
-            .object_guid
-            .clone()
-            .unwrap_or_else(|| format!("number:{}", n.number)),
-        number: n.number.clone(),
+pub(crate) fn phone_number(n: &PhoneNumber, deleted: bool) -> Result<PhoneNumberRow, SkipReason> {
+    let number = bounded(&n.number, MAX_NUMBER_CHARS, SkipReason::NumberTooLong)?;
+    Ok(PhoneNumberRow {
+        external_id: match &n.object_guid {
+            Some(guid) => external_id(guid)?,
+            None => format!("number:{number}"),
+        },
+        number,
         label: n.label.clone(),
         description: n.description.clone(),
         is_enabled: n.is_enabled,
@@ -178,5 +243,48 @@ pub(crate) fn phone_number(n: &PhoneNumber, deleted: bool) -> PhoneNumberRow {
         } else {
             None
         },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(value: Value) -> PhoneNumber {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_its_column_skips_the_record() {
+        let long = number(json!({"number": format!("+1{}", "5".repeat(31))}));
+        assert_eq!(
+            phone_number(&long, false).err(),
+            Some(SkipReason::NumberTooLong)
+        );
+        let nuls = number(json!({"number": "+12025550100", "objectGuid": "\u{0}\u{0}"}));
+        assert_eq!(
+            phone_number(&nuls, false).err(),
+            Some(SkipReason::Unreadable)
+        );
+        // 32 characters and a NUL: it fits, and ids compare as stored.
+        let fits = number(json!({"number": format!("+1{}\u{0}", "5".repeat(30))}));
+        assert_eq!(
+            phone_number(&fits, false).unwrap().external_id,
+            format!("number:+1{}", "5".repeat(30))
+        );
+    }
+
+    #[test]
+    fn the_last_record_per_id_wins_and_skipped_ones_are_counted() {
+        let mapped = rows(
+            [("a", 1), ("b", 2), ("\u{0}a", 3), ("\u{0}", 4)],
+            |(id, n)| {
+                let id = external_id(id)?;
+                Ok((id, n))
+            },
+            |(id, _)| id,
+        );
+        assert_eq!(mapped.rows, [("a".to_owned(), 3), ("b".to_owned(), 2)]);
+        assert_eq!(mapped.skipped, [SkipReason::Unreadable]);
     }
 }

@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use domain::{OrgId, Resource};
-use futures::StreamExt;
 use futures::stream::BoxStream;
 use mightycall::models::{Call, Contact, JournalRequest, JournalType, Voicemail};
 use mightycall::{
@@ -16,11 +15,11 @@ use mightycall::{
 };
 use store::sync_jobs::{self, Job, PageCounts};
 use store::{Db, StoreError, Tx};
-use tokio::sync::mpsc;
 
 use crate::client::OrgClient;
 use crate::failure::Stop;
-use crate::mapping;
+use crate::mapping::{self, SkipReason};
+use crate::read_ahead::ReadAhead;
 use crate::window::{Progress, chunks};
 use crate::{EngineError, SyncSettings};
 
@@ -98,7 +97,13 @@ pub(crate) trait Windowed {
         tx: &'a Tx,
         org: OrgId,
         items: &'a [Self::Item],
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send + 'a;
+    ) -> impl Future<Output = Result<Written, StoreError>> + Send + 'a;
+}
+
+/// What writing a page did: rows inserted or changed, and the records left out.
+pub(crate) struct Written {
+    upserted: u64,
+    skipped: Vec<SkipReason>,
 }
 
 pub(crate) struct Calls;
@@ -118,11 +123,12 @@ impl Windowed for Calls {
         }
         client.calls(query)
     }
-    async fn write(tx: &Tx, org: OrgId, items: &[Call]) -> Result<u64, StoreError> {
-        let rows = mapping::dedupe(items.iter().map(mapping::call).collect(), |r| {
-            &r.external_id
-        });
-        store::sync_rows::upsert_calls(tx, org, &rows).await
+    async fn write(tx: &Tx, org: OrgId, items: &[Call]) -> Result<Written, StoreError> {
+        let page = mapping::rows(items, mapping::call, |r| &r.external_id);
+        Ok(Written {
+            upserted: store::sync_rows::upsert_calls(tx, org, &page.rows).await?,
+            skipped: page.skipped,
+        })
     }
 }
 
@@ -139,9 +145,12 @@ impl Windowed for Sms {
         }
         client.journal(query)
     }
-    async fn write(tx: &Tx, org: OrgId, items: &[JournalRequest]) -> Result<u64, StoreError> {
-        let rows = mapping::dedupe(items.iter().map(mapping::sms).collect(), |r| &r.external_id);
-        store::sync_rows::upsert_sms(tx, org, &rows).await
+    async fn write(tx: &Tx, org: OrgId, items: &[JournalRequest]) -> Result<Written, StoreError> {
+        let page = mapping::rows(items, mapping::sms, |r| &r.external_id);
+        Ok(Written {
+            upserted: store::sync_rows::upsert_sms(tx, org, &page.rows).await?,
+            skipped: page.skipped,
+        })
     }
 }
 
@@ -158,40 +167,27 @@ impl Windowed for Voicemails {
         }
         client.voicemails(query)
     }
-    async fn write(tx: &Tx, org: OrgId, items: &[Voicemail]) -> Result<u64, StoreError> {
-        let rows = mapping::dedupe(items.iter().map(mapping::voicemail).collect(), |r| {
-            &r.external_id
-        });
-        store::sync_rows::upsert_voicemails(tx, org, &rows).await
+    async fn write(tx: &Tx, org: OrgId, items: &[Voicemail]) -> Result<Written, StoreError> {
+        let page = mapping::rows(items, mapping::voicemail, |r| &r.external_id);
+        Ok(Written {
+            upserted: store::sync_rows::upsert_voicemails(tx, org, &page.rows).await?,
+            skipped: page.skipped,
+        })
     }
 }
 
-type PageResult<T> = Result<Page<T>, MightyCallError>;
-
-/// Fetches the next page while the current one is written: MightyCall's latency and JSON parsing
-/// overlap with the database work instead of adding to it. At most one page is read ahead (and
-/// wasted if the run pauses).
-fn read_ahead<T: Send + 'static>(
-    mut pages: BoxStream<'static, PageResult<T>>,
-) -> mpsc::Receiver<PageResult<T>> {
-    let (sender, receiver) = mpsc::channel(1);
-    tokio::spawn(async move {
-        while let Some(page) = pages.next().await {
-            let failed = page.is_err();
-            if sender.send(page).await.is_err() || failed {
-                break;
-            }
-        }
-    });
-    receiver
-}
-
-fn counts<T>(page: &Page<T>, upserted: u64) -> PageCounts {
+/// A page's counters: `read` records parsed, `unreadable` ones the client could not parse. The
+/// reasons for the records left out go into `progress`, written in the same transaction.
+fn tally(read: usize, unreadable: usize, written: &Written, progress: &mut Progress) -> PageCounts {
+    progress.skip(SkipReason::Unreadable, unreadable);
+    for reason in &written.skipped {
+        progress.skip(*reason, 1);
+    }
     let size = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     PageCounts {
-        fetched: size(page.items.len() + page.skipped.len()),
-        upserted: i32::try_from(upserted).unwrap_or(i32::MAX),
-        skipped: size(page.skipped.len()),
+        fetched: size(read.saturating_add(unreadable)),
+        upserted: i32::try_from(written.upserted).unwrap_or(i32::MAX),
+        skipped: size(unreadable.saturating_add(written.skipped.len())),
         requests: 0,
     }
 }
@@ -229,14 +225,11 @@ pub(crate) async fn sync_windowed<W: Windowed>(ctx: &mut RunCtx<'_>) -> Result<(
                 return Err(Stop::Pause(progress.to_json()));
             }
             // Started after the first deadline check, so a run that pauses at once spends nothing.
-            let pages =
-                pages.get_or_insert_with(|| read_ahead(W::pages(&ctx.org.client, window, resume)));
-            let Some(page) = pages.recv().await else {
-                break;
-            };
-            let page = page?;
+            let pages = pages
+                .get_or_insert_with(|| ReadAhead::start(W::pages(&ctx.org.client, window, resume)));
+            let page = pages.next().await?;
             let tx = ctx.db.as_service().await?;
-            let upserted = W::write(&tx, ctx.org_id(), &page.items).await?;
+            let written = W::write(&tx, ctx.org_id(), &page.items).await?;
             let chunk_done = page.next.is_none();
             if chunk_done {
                 progress.chunk_start = Some(to);
@@ -244,13 +237,17 @@ pub(crate) async fn sync_windowed<W: Windowed>(ctx: &mut RunCtx<'_>) -> Result<(
             } else {
                 progress.next = page.next;
             }
-            ctx.commit_page(
-                tx,
-                counts(&page, upserted),
-                &progress,
-                chunk_done.then_some(to),
-            )
-            .await?;
+            let counts = tally(
+                page.items.len(),
+                page.skipped.len(),
+                &written,
+                &mut progress,
+            );
+            ctx.commit_page(tx, counts, &progress, chunk_done.then_some(to))
+                .await?;
+            if chunk_done {
+                break;
+            }
         }
     }
     Ok(())
@@ -278,26 +275,29 @@ pub(crate) async fn sync_contacts(ctx: &mut RunCtx<'_>) -> Result<(), Stop> {
         if ctx.near_deadline() {
             return Err(Stop::Pause(progress.to_json()));
         }
-        let pages = pages
-            .get_or_insert_with(|| read_ahead::<Contact>(ctx.org.client.contacts(query.clone())));
-        let Some(page) = pages.recv().await else {
-            break;
-        };
-        let page = page?;
-        let tx = ctx.db.as_service().await?;
-        let rows = mapping::dedupe(page.items.iter().map(mapping::contact).collect(), |r| {
-            &r.external_id
+        let pages = pages.get_or_insert_with(|| {
+            ReadAhead::<Contact>::start(ctx.org.client.contacts(query.clone()))
         });
-        let upserted = store::sync_rows::upsert_contacts(&tx, ctx.org_id(), &rows).await?;
+        let page = pages.next().await?;
+        let tx = ctx.db.as_service().await?;
+        let mapped = mapping::rows(&page.items, mapping::contact, |r| &r.external_id);
+        let written = Written {
+            upserted: store::sync_rows::upsert_contacts(&tx, ctx.org_id(), &mapped.rows).await?,
+            skipped: mapped.skipped,
+        };
         progress.next = page.next;
         let done = page.next.is_none();
-        ctx.commit_page(
-            tx,
-            counts(&page, upserted),
-            &progress,
-            done.then_some(run_started),
-        )
-        .await?;
+        let counts = tally(
+            page.items.len(),
+            page.skipped.len(),
+            &written,
+            &mut progress,
+        );
+        ctx.commit_page(tx, counts, &progress, done.then_some(run_started))
+            .await?;
+        if done {
+            break;
+        }
     }
     Ok(())
 }
@@ -305,28 +305,35 @@ pub(crate) async fn sync_contacts(ctx: &mut RunCtx<'_>) -> Result<(), Stop> {
 /// Phone numbers: one request, a full refresh.
 pub(crate) async fn sync_phone_numbers(ctx: &mut RunCtx<'_>) -> Result<(), Stop> {
     let numbers = ctx.org.client.phone_numbers().await?;
-    let rows: Vec<_> = numbers
-        .active
-        .iter()
-        .map(|n| mapping::phone_number(n, false))
-        .chain(
-            numbers
-                .deleted
-                .iter()
-                .map(|n| mapping::phone_number(n, true)),
-        )
-        .collect();
-    let rows = mapping::dedupe(rows, |r| &r.external_id);
+    let listed = (numbers.active.iter().map(|n| (n, false)))
+        .chain(numbers.deleted.iter().map(|n| (n, true)));
+    let mapped = mapping::rows(
+        listed,
+        |(n, deleted)| mapping::phone_number(n, deleted),
+        |r| &r.external_id,
+    );
     let tx = ctx.db.as_service().await?;
-    let upserted = store::sync_rows::replace_phone_numbers(&tx, ctx.org_id(), &rows).await?;
-    let size = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-    let counts = PageCounts {
-        fetched: size(numbers.active.len() + numbers.deleted.len() + numbers.skipped.len()),
-        upserted: i32::try_from(upserted).unwrap_or(i32::MAX),
-        skipped: size(numbers.skipped.len()),
-        requests: 0,
-    };
-    ctx.commit_page(tx, counts, &Progress::default(), Some(Utc::now()))
+    let mut upserted =
+        store::sync_rows::upsert_phone_numbers(&tx, ctx.org_id(), &mapped.rows).await?;
+    // Only a refresh that read the whole active list may conclude that a number is gone: a null
+    // list, or records that could not be read or kept, say nothing about the numbers missing.
+    let read_all =
+        !numbers.active.is_empty() && numbers.skipped.is_empty() && mapped.skipped.is_empty();
+    if read_all {
+        upserted +=
+            store::sync_rows::mark_vanished_phone_numbers(&tx, ctx.org_id(), &mapped.rows).await?;
+    }
+    let mut progress = Progress::default();
+    let counts = tally(
+        numbers.active.len() + numbers.deleted.len(),
+        numbers.skipped.len(),
+        &Written {
+            upserted,
+            skipped: mapped.skipped,
+        },
+        &mut progress,
+    );
+    ctx.commit_page(tx, counts, &progress, Some(Utc::now()))
         .await?;
     Ok(())
 }

@@ -111,7 +111,7 @@ impl Engine {
                     .map_or(0, |j| j.records_skipped);
                 if skipped > 0 {
                     let message = format!(
-                        "{skipped} records could not be read and were skipped; the rest was saved"
+                        "{skipped} records could not be read or kept as sent and were skipped (counted by reason in progress.skipped); the rest was saved"
                     );
                     sync_jobs::finish_job(
                         &tx,

@@ -56,7 +56,13 @@ impl Engine {
         let tx = self.db().as_service().await?;
         sync_jobs::count_requests(&tx, org, Utc::now().date_naive(), spent).await?;
         if let Ok(call) = &fetched {
-            store::sync_rows::upsert_calls(&tx, org, &[mapping::call(call)]).await?;
+            match mapping::call(call) {
+                Ok(row) => {
+                    store::sync_rows::upsert_calls(&tx, org, &[row]).await?;
+                }
+                // Nothing truthful to store; a sync would skip and count it the same way.
+                Err(reason) => tracing::warn!(?reason, "skipping a call MightyCall sent"),
+            }
         }
         tx.commit().await?;
         if let Err(e) = client::persist_token(self.db(), &secrets, org, &org_client).await {

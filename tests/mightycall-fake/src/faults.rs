@@ -13,6 +13,9 @@ pub enum Fault {
     Slow { delay: Duration },
     /// Answer 200 with a truncated JSON body.
     MalformedJson,
+    /// Answer normally, but with `data.<field>` null (`"phoneNumbers": null` has been seen from
+    /// `/phonenumbers`).
+    NullField { field: &'static str },
     /// Expire the presented bearer token just before handling (token expiry mid-sync).
     ExpireToken,
 }

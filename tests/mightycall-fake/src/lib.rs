@@ -28,6 +28,7 @@ pub use faults::{Fault, FaultRule};
 pub use state::LoggedRequest;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
 use state::Shared;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -155,6 +156,19 @@ impl FakeHandle {
 
     pub fn set_journal_envelope(&self, envelope: JournalEnvelope) {
         self.shared.lock().journal_envelope = envelope;
+    }
+
+    /// Answers the record whose id (`id`, `contactId` or `objectGuid`) is `id` with `patch` (a JSON
+    /// merge patch) applied, in lists and single-record answers alike: the odd values outsiders
+    /// put into MightyCall (a NUL in a name or an SMS, an over-long id, an absurd duration).
+    pub fn patch_record(&self, id: &str, patch: Value) {
+        self.shared.lock().patches.insert(id.to_owned(), patch);
+    }
+
+    /// What the token endpoint reports as `expires_in` (`None`: the tokens' real lifetime). The
+    /// tokens themselves keep their real lifetime.
+    pub fn set_reported_expires_in(&self, value: Option<Value>) {
+        self.shared.lock().reported_expires_in = value;
     }
 
     /// Expires every access token issued to this api key (refresh tokens stay valid).

@@ -181,8 +181,21 @@ async fn gate(State(shared): Shared_, request: Request, next: Next) -> Response 
             )
                 .into_response()
         }
+        Some(Fault::NullField { field }) => null_field(next.run(request).await, field).await,
         Some(Fault::ExpireToken) | None => next.run(request).await,
     }
+}
+
+async fn null_field(response: Response, field: &str) -> Response {
+    let (parts, raw) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(raw, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
+        data.insert(field.to_owned(), Value::Null);
+    }
+    body(parts.status, value)
 }
 
 async fn not_routed(request: Request) -> Response {
@@ -233,7 +246,10 @@ async fn token(
     let grant = field("grant_type").unwrap_or_default().to_owned();
     state.grants.entry(api_key.clone()).or_default().push(grant);
     let (access_token, refresh_token) = state.issue_token(&api_key);
-    let expires_in = state.token_ttl.num_seconds();
+    let expires_in = state
+        .reported_expires_in
+        .clone()
+        .unwrap_or_else(|| json!(state.token_ttl.num_seconds()));
     body(
         StatusCode::OK,
         json!({"access_token": access_token, "token_type": "bearer", "expires_in": expires_in, "refresh_token": refresh_token}),
@@ -271,8 +287,8 @@ async fn phone_numbers(State(shared): Shared_, headers: HeaderMap) -> Response {
             .iter()
             .partition(|p| p.deleted_at.is_some());
         let data = json!({
-            "phoneNumbers": active.iter().map(|p| render::phone_number(p)).collect::<Vec<_>>(),
-            "deletedPhoneNumbers": deleted.iter().map(|p| render::phone_number(p)).collect::<Vec<_>>(),
+            "phoneNumbers": active.iter().map(|p| state.patched(render::phone_number(p))).collect::<Vec<_>>(),
+            "deletedPhoneNumbers": deleted.iter().map(|p| state.patched(render::phone_number(p))).collect::<Vec<_>>(),
             // Counts active numbers only, as in real responses.
             "total": active.len(),
         });
@@ -296,7 +312,7 @@ async fn phone_number(
         {
             Some(p) => body(
                 StatusCode::OK,
-                json!({"data": render::phone_number(p), "isSuccess": true}),
+                json!({"data": state.patched(render::phone_number(p)), "isSuccess": true}),
             ),
             None => body(
                 StatusCode::BAD_REQUEST,
@@ -395,7 +411,10 @@ async fn calls(State(shared): Shared_, headers: HeaderMap, Query(params): Params
             return denied();
         };
         let (rows, total) = select(account.calls.iter(), &page, state.duplicate_rows);
-        let rendered: Vec<Value> = rows.iter().map(|c| render::call(account, c)).collect();
+        let rendered: Vec<Value> = rows
+            .iter()
+            .map(|c| state.patched(render::call(account, c)))
+            .collect();
         for _ in 0..state.new_calls_per_page {
             add_call(state, key, Utc::now(), true);
         }
@@ -443,7 +462,7 @@ async fn call(State(shared): Shared_, headers: HeaderMap, Path(id): Path<String>
         {
             Some(c) => body(
                 StatusCode::OK,
-                json!({"data": render::call(account, c), "isSuccess": true}),
+                json!({"data": state.patched(render::call(account, c)), "isSuccess": true}),
             ),
             None => body(
                 StatusCode::BAD_REQUEST,
@@ -471,7 +490,10 @@ async fn voicemails(State(shared): Shared_, headers: HeaderMap, Query(params): P
             &page,
             state.duplicate_rows,
         );
-        let rendered: Vec<Value> = rows.iter().map(|c| render::voicemail(account, c)).collect();
+        let rendered: Vec<Value> = rows
+            .iter()
+            .map(|c| state.patched(render::voicemail(account, c)))
+            .collect();
         body(
             StatusCode::OK,
             json!({"data": {"voicemails": rendered, "total": total}, "isSuccess": true}),
@@ -492,7 +514,7 @@ async fn voicemail(State(shared): Shared_, headers: HeaderMap, Path(id): Path<St
         {
             Some(c) => body(
                 StatusCode::OK,
-                json!({"data": render::voicemail(account, c), "isSuccess": true}),
+                json!({"data": state.patched(render::voicemail(account, c)), "isSuccess": true}),
             ),
             None => body(
                 StatusCode::BAD_REQUEST,
@@ -610,7 +632,7 @@ async fn journal(State(shared): Shared_, headers: HeaderMap, Query(params): Para
                     .calls
                     .iter()
                     .filter(|c| in_window(c.at))
-                    .map(|c| (c.at, render::journal_call(account, c))),
+                    .map(|c| (c.at, state.patched(render::journal_call(account, c)))),
             );
         }
         if wants("message") {
@@ -619,7 +641,7 @@ async fn journal(State(shared): Shared_, headers: HeaderMap, Query(params): Para
                     .messages
                     .iter()
                     .filter(|m| in_window(m.at))
-                    .map(|m| (m.at, render::journal_message(account, m))),
+                    .map(|m| (m.at, state.patched(render::journal_message(account, m)))),
             );
         }
         rows.sort_by_key(|row| std::cmp::Reverse(row.0));
@@ -688,7 +710,7 @@ async fn contacts(State(shared): Shared_, headers: HeaderMap, Query(params): Par
             .into_iter()
             .skip(skip)
             .take(size)
-            .map(render::contact)
+            .map(|c| state.patched(render::contact(c)))
             .collect();
         let data = json!({ "contacts": contacts, "pages": records.div_ceil(page_size), "records": records, "currentPage": page });
         body(StatusCode::OK, json!({ "data": data }))

@@ -4,6 +4,7 @@ use crate::config::{FakeConfig, JournalEnvelope};
 use crate::dataset::{FakeAccount, Generator};
 use crate::faults::FaultRule;
 use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -34,6 +35,10 @@ pub(crate) struct State {
     pub(crate) new_calls_per_page: usize,
     pub(crate) token_ttl: TimeDelta,
     pub(crate) journal_envelope: JournalEnvelope,
+    /// Record id → JSON merge patch applied to that record wherever it is answered.
+    pub(crate) patches: HashMap<String, Value>,
+    /// What the token endpoint reports as `expires_in`, when not the tokens' real lifetime.
+    pub(crate) reported_expires_in: Option<Value>,
     /// Source of tokens and late calls; seeded too, so a run is reproducible.
     pub(crate) generator: Generator,
 }
@@ -55,6 +60,8 @@ impl Shared {
             new_calls_per_page: 0,
             token_ttl: TimeDelta::from_std(config.token_ttl).unwrap_or(TimeDelta::seconds(86_399)),
             journal_envelope: config.journal_envelope,
+            patches: HashMap::new(),
+            reported_expires_in: None,
             generator: Generator::new(config.seed, usize::MAX),
         }))
     }
@@ -72,6 +79,19 @@ impl State {
 
     pub(crate) fn account_mut(&mut self, api_key: &str) -> Option<&mut FakeAccount> {
         self.accounts.iter_mut().find(|a| a.api_key == api_key)
+    }
+
+    /// `record` as answered: with the patch registered for its id (`id`, `contactId` or
+    /// `objectGuid`), if any.
+    pub(crate) fn patched(&self, mut record: Value) -> Value {
+        let patch = ["id", "contactId", "objectGuid"]
+            .iter()
+            .find_map(|key| record.get(key).and_then(Value::as_str))
+            .and_then(|id| self.patches.get(id));
+        if let Some(patch) = patch {
+            merge(&mut record, patch);
+        }
+        record
     }
 
     /// Issues an access token and a refresh token that, like MightyCall's, contains `+`, `/` and
@@ -95,5 +115,25 @@ impl State {
         self.refresh_tokens
             .insert(refresh.clone(), api_key.to_owned());
         (access, refresh)
+    }
+}
+
+/// RFC 7396 JSON merge patch: objects merge key by key, `null` removes, anything else replaces.
+fn merge(target: &mut Value, patch: &Value) {
+    let Value::Object(fields) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    if let Value::Object(target) = target {
+        for (key, value) in fields {
+            if value.is_null() {
+                target.remove(key);
+            } else {
+                merge(target.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
     }
 }

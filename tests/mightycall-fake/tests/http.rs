@@ -297,3 +297,34 @@ async fn contacts_report_deletions_only_to_updated_since() {
         "team is not wrapped"
     );
 }
+
+#[tokio::test]
+async fn a_patched_record_and_a_null_list_are_answered_as_asked() {
+    let (fake, keys, http) = start().await;
+    let token = token(&fake, &keys, &http).await;
+    let call = fake.account(&keys.api_key).unwrap().calls[0].id.to_string();
+    fake.patch_record(
+        &call,
+        serde_json::json!({"caller": {"name": "Ann\u{0}Lee"}, "duration": "9223372036854775807"}),
+    );
+    let (_, one) = get(&fake, &keys, &http, &token, &format!("/calls/{call}")).await;
+    assert_eq!(one["data"]["caller"]["name"], "Ann\u{0}Lee");
+    assert!(
+        one["data"]["caller"].as_object().unwrap().len() > 1,
+        "merged, not replaced"
+    );
+    assert_eq!(one["data"]["duration"], "9223372036854775807");
+
+    fake.push_fault(
+        mightycall_fake::FaultRule::once(mightycall_fake::Fault::NullField {
+            field: "phoneNumbers",
+        })
+        .on_path("/phonenumbers"),
+    );
+    let (status, numbers) = get(&fake, &keys, &http, &token, "/phonenumbers").await;
+    assert_eq!(status, 200);
+    assert!(numbers["data"]["phoneNumbers"].is_null());
+    assert!(numbers["data"]["deletedPhoneNumbers"].is_array());
+    let (_, again) = get(&fake, &keys, &http, &token, "/phonenumbers").await;
+    assert!(again["data"]["phoneNumbers"].is_array(), "once only");
+}
