@@ -32,6 +32,7 @@ impl World {
             core: core.clone(),
             mightycall_base_override: Some(fake.base_url().to_string()),
             require_mfa_for_admin,
+            daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
         });
         let user = user::routes::router(core.clone());
         Self {
