@@ -102,6 +102,19 @@ async fn a_self_made_org_without_credentials_gets_no_credentials_and_none_of_the
     let job = sync_reports(&w, org, w.t.outsider).await;
     assert_eq!(job.status, JobStatus::Failed);
     assert_eq!(job.error_code.as_deref(), Some("no_credentials"));
+    // A webhook's fetch of one of the platform's calls is refused the same way.
+    let platform_call = w.fake.account(&w.api_key(PLATFORM)).unwrap().calls[0].id;
+    let fetched = w
+        .engine
+        .fetch_call(domain::OrgId::new(org), &platform_call.to_string())
+        .await;
+    assert!(
+        matches!(
+            fetched,
+            Err(sync_engine::FetchCallError::Upstream("no_credentials"))
+        ),
+        "{fetched:?}"
+    );
     assert_eq!(
         w.fake.requests(&w.api_key(PLATFORM)),
         0,
