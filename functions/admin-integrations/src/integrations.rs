@@ -8,6 +8,7 @@ use mightycall::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::integrations::{self as store_integrations, IntegrationWrite};
+use sync_engine::StoreLedger;
 use web::{ApiError, ApiJson, ApiPath, CurrentUser, RequestId};
 use zeroize::Zeroizing;
 
@@ -119,8 +120,14 @@ fn invalid(code: &'static str, message: &str) -> ApiError {
     }
 }
 
+/// Saves per org per window: each verified save spends a token request of the key's quota.
+const SAVES_PER_WINDOW: u32 = 5;
+const SAVE_WINDOW_MINUTES: i32 = 10;
+
 /// `POST /api/admin/orgs/{orgId}/integrations`: checks the credentials with one token request
 /// (unless `"verify": false`), seals them, saves them with the token, and audits the change.
+/// No transaction is open while MightyCall answers: access is checked, then checked again in the
+/// transaction that writes.
 pub async fn save(
     State(state): State<AdminState>,
     Extension(request_id): Extension<RequestId>,
@@ -129,7 +136,10 @@ pub async fn save(
     ApiJson(body): ApiJson<SaveIntegration>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let org = path.org_id;
-    let tx = org_admin_tx(&state, &user, org, Intent::Write).await?;
+    org_admin_tx(&state, &user, org, Intent::Write)
+        .await?
+        .commit()
+        .await?;
     let label = body
         .metadata
         .label
@@ -159,6 +169,7 @@ pub async fn save(
             )
         })?,
     };
+    count_save(&state, org).await?;
     let token = if body.verify {
         Some(verify_credentials(&state, host, credentials).await?)
     } else {
@@ -197,6 +208,7 @@ pub async fn save(
         let chars: Vec<char> = body.credentials.api_key.chars().collect();
         chars[chars.len().saturating_sub(4)..].iter().collect()
     };
+    let tx = org_admin_tx(&state, &user, org, Intent::Write).await?;
     let inserted = store_integrations::save_integration(
         &tx,
         &IntegrationWrite {
@@ -232,6 +244,26 @@ pub async fn save(
     Ok((status, Json(json!({ "integration": view }))))
 }
 
+/// Counts the save against the org's limit, committed at once so concurrent saves see it.
+async fn count_save(state: &AdminState, org: OrgId) -> Result<(), ApiError> {
+    let tx = state.core.db.as_service().await?;
+    let counted =
+        store::usage::count_integration_save(&tx, org, SAVES_PER_WINDOW, SAVE_WINDOW_MINUTES)
+            .await?;
+    tx.commit().await?;
+    if counted {
+        Ok(())
+    } else {
+        Err(ApiError::TooManyRequests {
+            code: "too_many_saves",
+            message: format!(
+                "at most {SAVES_PER_WINDOW} integration saves per {SAVE_WINDOW_MINUTES} minutes; try again later"
+            ),
+        })
+    }
+}
+
+/// One token request, reserved from the api key's daily budget like every sync request.
 async fn verify_credentials(
     state: &AdminState,
     host: HostChoice,
@@ -242,6 +274,10 @@ async fn verify_credentials(
     let mut config = ClientConfig::new(credentials, base);
     // One attempt: an admin is waiting, and a token request costs quota.
     config.retry.max_retries = 0;
+    config.budget = Some(StoreLedger::budget(
+        state.core.db.clone(),
+        state.daily_request_budget,
+    ));
     let client =
         MightyCallClient::new(config, None).map_err(|e| ApiError::Internal(e.to_string()))?;
     match client.authenticate().await {
@@ -253,6 +289,16 @@ async fn verify_credentials(
                 "invalid_credentials",
                 "MightyCall rejected these credentials",
             ))
+        }
+        Err(MightyCallError::QuotaExhausted { limit, .. }) => Err(ApiError::TooManyRequests {
+            code: "mightycall_budget_spent",
+            message: format!(
+                "this MightyCall api key has used its {limit} requests for today (UTC); save again tomorrow or without verification"
+            ),
+        }),
+        Err(MightyCallError::BudgetUnavailable { reason }) => {
+            tracing::warn!(%reason, "request budget unavailable while verifying credentials");
+            Err(ApiError::Unavailable("the database"))
         }
         Err(e) => {
             tracing::warn!(error = %e, "MightyCall unreachable while verifying credentials");

@@ -1,10 +1,12 @@
 //! The `admin-integrations` function: an organisation's MightyCall integration, its members and
-//! invites, and its audit log. Org admins of that org, or platform admins, only.
+//! invites, and its audit log. Org admins of that org, or platform admins, only; binding an org to
+//! the platform's MightyCall account is for platform admins alone.
 
 mod audit_log;
 mod guard;
 mod integrations;
 mod members;
+mod platform_account;
 pub mod routes;
 mod state;
 mod webhook_token;

@@ -1,7 +1,7 @@
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 
-use crate::{AdminState, audit_log, integrations, members, webhook_token};
+use crate::{AdminState, audit_log, integrations, members, platform_account, webhook_token};
 
 pub fn router(state: AdminState) -> Router {
     let routes = Router::new()
@@ -24,6 +24,10 @@ pub fn router(state: AdminState) -> Router {
         )
         .route("/api/admin/orgs/{org_id}/invites", post(members::invite))
         .route("/api/admin/orgs/{org_id}/audit", get(audit_log::list))
+        .route(
+            "/api/admin/orgs/{org_id}/platform-account",
+            put(platform_account::bind).delete(platform_account::unbind),
+        )
         .with_state(state);
     web::app(
         &web::AppConfig::new("admin-integrations", env!("CARGO_PKG_VERSION")),

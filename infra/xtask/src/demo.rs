@@ -165,6 +165,13 @@ impl Demo {
                 identity::token(self.t.admin_a, &format!("{}@example.test", self.t.admin_a)),
             ),
             (
+                "DEMO_PLATFORM_ADMIN_TOKEN".to_owned(),
+                identity::token(
+                    self.t.platform_admin,
+                    &format!("{}@example.test", self.t.platform_admin),
+                ),
+            ),
+            (
                 "11111111-1111-4111-8111-111111111111".to_owned(),
                 self.t.org_a.to_string(),
             ),

@@ -118,7 +118,10 @@ impl MightyCallClient {
     /// `token` is a previously persisted [`MightyCallClient::token_snapshot`]; one issued for another
     /// api key is ignored.
     pub fn new(config: ClientConfig, token: Option<CachedToken>) -> Result<Self, MightyCallError> {
-        let transport = Transport::new(config.timeouts, config.retry, config.budget)?;
+        let budget = config
+            .budget
+            .map(|b| (b, config.credentials.api_key.fingerprint()));
+        let transport = Transport::new(config.timeouts, config.retry, budget)?;
         let token = token.filter(|t| t.belongs_to(&config.credentials.api_key));
         Ok(Self {
             inner: Arc::new(Inner {

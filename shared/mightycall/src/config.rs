@@ -1,6 +1,6 @@
 //! Configuration newtypes: each has one validating constructor, so holding one means it is valid.
 
-use crate::budget::RequestBudget;
+use crate::budget::{KeyFingerprint, RequestBudget};
 use crate::secret::Secret;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use std::fmt;
@@ -45,6 +45,11 @@ impl ApiKey {
 
     pub(crate) fn expose(&self) -> &str {
         self.0.expose()
+    }
+
+    /// What budgets and token caches know the key by: its hash, never the key.
+    pub fn fingerprint(&self) -> KeyFingerprint {
+        KeyFingerprint::of(self.expose())
     }
 
     /// Constant-time comparison with a key someone presented (e.g. a webhook's `ApiKey`), so the
@@ -233,7 +238,7 @@ pub struct ClientConfig {
     pub base_url: BaseUrl,
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
-    /// Shared counter of requests this api key may still spend; `None` means unlimited.
+    /// The api key's daily request budget, shared through its ledger; `None` means unlimited.
     pub budget: Option<RequestBudget>,
 }
 

@@ -11,6 +11,9 @@ pub enum MightyCallError {
     /// The local request budget is spent; the api key's daily quota is kept for later.
     #[error("MightyCall request budget exhausted ({used}/{limit} requests used)")]
     QuotaExhausted { used: u32, limit: u32 },
+    /// The shared request budget could not be checked, so nothing was sent.
+    #[error("MightyCall request budget unavailable: {reason}")]
+    BudgetUnavailable { reason: String },
     /// 429 that was not retried: retries ran out or the server asked to wait longer than allowed.
     #[error("MightyCall rate limit hit; retry after {retry_after:?}")]
     RateLimited { retry_after: Option<Duration> },
@@ -36,6 +39,7 @@ impl MightyCallError {
         match self {
             Self::Unauthorized { .. } => "mightycall_unauthorized",
             Self::QuotaExhausted { .. } => "mightycall_quota_exhausted",
+            Self::BudgetUnavailable { .. } => "mightycall_budget_unavailable",
             Self::RateLimited { .. } => "mightycall_rate_limited",
             Self::NotFound { .. } => "mightycall_not_found",
             Self::BadRequest { .. } => "mightycall_bad_request",

@@ -18,7 +18,9 @@ pub mod time;
 mod token;
 mod transport;
 
-pub use budget::RequestBudget;
+pub use budget::{
+    KeyFingerprint, LedgerError, MemoryLedger, RequestBudget, RequestLedger, Reservation,
+};
 pub use client::{CallsQuery, ContactsQuery, JournalQuery, MightyCallClient, VoicemailsQuery};
 pub use config::UserKey;
 pub use config::{

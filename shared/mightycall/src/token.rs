@@ -5,7 +5,6 @@ use crate::config::ApiKey;
 use crate::secret::Secret;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// Refresh this long before expiry (the reference: "refresh ~1 h before expiry"), so a long sync
 /// never starts with a token about to die.
@@ -45,7 +44,7 @@ impl CachedToken {
             access_token: Secret::new(access_token),
             refresh_token: refresh_token.map(Secret::new),
             expires_at,
-            api_key_fingerprint: fingerprint(api_key),
+            api_key_fingerprint: api_key.fingerprint().as_str().to_owned(),
         }
     }
 
@@ -54,7 +53,7 @@ impl CachedToken {
     }
 
     pub(crate) fn belongs_to(&self, api_key: &ApiKey) -> bool {
-        self.api_key_fingerprint == fingerprint(api_key)
+        self.api_key_fingerprint == api_key.fingerprint().as_str()
     }
 
     pub(crate) fn needs_refresh(&self, now: DateTime<Utc>) -> bool {
@@ -68,11 +67,4 @@ impl CachedToken {
     pub(crate) fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_ref().map(Secret::expose)
     }
-}
-
-fn fingerprint(api_key: &ApiKey) -> String {
-    Sha256::digest(api_key.expose().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

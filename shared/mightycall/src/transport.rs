@@ -1,7 +1,7 @@
 //! One HTTP exchange with retries, backoff and the request budget; and the mapping of MightyCall's
 //! error bodies to [`MightyCallError`].
 
-use crate::budget::RequestBudget;
+use crate::budget::{KeyFingerprint, RequestBudget};
 use crate::config::{RetryPolicy, Timeouts};
 use crate::error::MightyCallError;
 use crate::retry::{backoff, parse_retry_after_header, parse_retry_after_message};
@@ -15,7 +15,8 @@ use std::time::Duration;
 pub(crate) struct Transport {
     http: reqwest::Client,
     retry: RetryPolicy,
-    budget: Option<RequestBudget>,
+    /// The budget, and the key whose quota it reserves from.
+    budget: Option<(RequestBudget, KeyFingerprint)>,
 }
 
 pub(crate) struct RawResponse {
@@ -35,7 +36,7 @@ impl Transport {
     pub(crate) fn new(
         timeouts: Timeouts,
         retry: RetryPolicy,
-        budget: Option<RequestBudget>,
+        budget: Option<(RequestBudget, KeyFingerprint)>,
     ) -> Result<Self, MightyCallError> {
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
@@ -62,11 +63,11 @@ impl Transport {
     }
 
     pub(crate) fn budget(&self) -> Option<&RequestBudget> {
-        self.budget.as_ref()
+        self.budget.as_ref().map(|(budget, _)| budget)
     }
 
     /// Sends the request built by `build` until it gets an answer that is not worth retrying.
-    /// Every attempt is charged to the budget first.
+    /// Every attempt is reserved from the key's budget first.
     pub(crate) async fn send(
         &self,
         what: &'static str,
@@ -74,8 +75,8 @@ impl Transport {
     ) -> Result<RawResponse, MightyCallError> {
         let mut retry = 0;
         loop {
-            if let Some(budget) = &self.budget {
-                budget.acquire()?;
+            if let Some((budget, key)) = &self.budget {
+                budget.acquire(key).await?;
             }
             let (error, retry_after) = match self.attempt(build()).await {
                 Attempt::Done(response) => {

@@ -7,13 +7,14 @@ use futures::TryStreamExt;
 use mightycall::models::{Call, JournalType};
 use mightycall::{
     ApiKey, BaseUrl, CachedToken, CallsQuery, ClientConfig, ContactsQuery, Credentials,
-    JournalQuery, MightyCallClient, MightyCallError, Page, PageSize, RequestBudget, RetryPolicy,
-    Timeouts, UserKey, UtcWindow, VoicemailsQuery,
+    JournalQuery, MemoryLedger, MightyCallClient, MightyCallError, Page, PageSize, RequestBudget,
+    RequestLedger, RetryPolicy, Timeouts, UserKey, UtcWindow, VoicemailsQuery,
 };
 use mightycall_fake::{
     AccountKeys, FakeConfig, FakeHandle, FakeMightyCall, Fault, FaultRule, JournalEnvelope,
 };
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 fn fast_retry() -> RetryPolicy {
@@ -402,7 +403,18 @@ async fn malformed_json_is_a_decode_error() {
 async fn the_budget_counts_every_request_and_stops_before_the_quota() {
     let fake = fake().await;
     let keys = &fake.accounts()[0];
-    let budget = RequestBudget::new(4, 1);
+    let ledger: Arc<dyn RequestLedger> = Arc::new(MemoryLedger::default());
+    // Another client of the same key already spent one request of the four.
+    let other = MightyCallClient::new(
+        ClientConfig {
+            budget: Some(RequestBudget::new(4, Arc::clone(&ledger))),
+            ..config(&fake, keys)
+        },
+        None,
+    )
+    .unwrap();
+    other.authenticate().await.unwrap();
+    let budget = RequestBudget::new(4, ledger);
     let config = ClientConfig {
         budget: Some(budget.clone()),
         ..config(&fake, keys)
@@ -422,8 +434,8 @@ async fn the_budget_counts_every_request_and_stops_before_the_quota() {
     };
     assert_eq!(err, MightyCallError::QuotaExhausted { used: 4, limit: 4 });
     assert_eq!(pages, 2, "3 requests left: the token and two pages");
-    assert_eq!(fake.requests(&keys.api_key), 3);
-    assert_eq!(budget.used(), 4);
+    assert_eq!(fake.requests(&keys.api_key), 4);
+    assert_eq!(budget.spent(), 3);
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ pub mod members;
 mod migrate;
 pub mod orgs;
 pub mod page;
+pub mod platform_account;
 mod pool;
 pub mod profiles;
 pub mod reports;
@@ -20,6 +21,7 @@ pub mod sync_rows;
 pub mod synced;
 pub mod trigger_replay;
 mod tx;
+pub mod usage;
 pub mod webhooks;
 
 pub use config::DbConfig;

@@ -293,18 +293,8 @@ pub async fn advance_watermark(
     Ok(())
 }
 
-/// Requests already spent today (UTC) with the org's MightyCall account.
-pub async fn requests_used(tx: &Tx, org: OrgId, day: NaiveDate) -> Result<u32, StoreError> {
-    let row = tx
-        .client()
-        .query_opt(
-            "select requests from mightycall_request_usage where org_id = $1 and day = $2",
-            &[&org.as_uuid(), &day],
-        )
-        .await?;
-    Ok(row.map_or(0, |r| u32::try_from(r.get::<_, i32>(0)).unwrap_or(0)))
-}
-
+/// Adds requests spent with the org's MightyCall account on `day` (the org's own accounting; the
+/// quota itself is reserved per api key in [`crate::usage`]).
 pub async fn count_requests(
     tx: &Tx,
     org: OrgId,

@@ -1,12 +1,9 @@
-use chrono::Utc;
 use domain::{JobStatus, OrgId};
-use mightycall::{
-    BaseUrl, CachedToken, ClientConfig, MightyCallClient, MightyCallHost, RequestBudget,
-};
+use mightycall::{BaseUrl, CachedToken, ClientConfig, MightyCallClient, MightyCallHost};
 use store::Db;
 
-use crate::SyncSettings;
 use crate::failure::Stop;
+use crate::{StoreLedger, SyncSettings};
 
 const PROVIDER: &str = "mightycall";
 
@@ -19,8 +16,10 @@ pub(crate) struct OrgClient {
     pub own_credentials: bool,
 }
 
-/// Opens the org's sealed credentials and cached token; where the org has none and the deployment
-/// allows it, the platform's account. Data fetched with these credentials is written to `org` only.
+/// Opens the org's sealed credentials and cached token; where the org has none, the platform's
+/// account — only if the deployment allows it and a platform admin bound this org to it. Having no
+/// credentials is never enough: anyone can create an org. Data fetched with these credentials is
+/// written to `org` only.
 pub(crate) async fn for_org(
     db: &Db,
     secrets: &settings::AppSecrets,
@@ -29,9 +28,8 @@ pub(crate) async fn for_org(
 ) -> Result<OrgClient, Stop> {
     let tx = db.as_service().await?;
     let sealed = store::integrations::load_sealed(&tx, org, PROVIDER).await?;
-    let used = store::sync_jobs::requests_used(&tx, org, Utc::now().date_naive()).await?;
+    let bound = sealed.is_none() && store::platform_account::binding(&tx, org).await?.is_some();
     drop(tx);
-    let budget = RequestBudget::new(settings.daily_budget, used);
     let (credentials, host, token, own) = match sealed {
         Some(sealed) => {
             let keyring = secrets
@@ -53,7 +51,7 @@ pub(crate) async fn for_org(
             (credentials, host, token, true)
         }
         None => match (
-            settings.allow_platform_credentials,
+            settings.allow_platform_credentials && bound,
             secrets.platform_mightycall(),
         ) {
             (true, Some(platform)) => (platform.clone(), MightyCallHost::Api, None, false),
@@ -68,7 +66,7 @@ pub(crate) async fn for_org(
     let base = BaseUrl::resolve(host, settings.base_override.as_deref())
         .map_err(|e| Stop::Engine(crate::EngineError::Config(e.to_string())))?;
     let mut config = ClientConfig::new(credentials, base);
-    config.budget = Some(budget);
+    config.budget = Some(StoreLedger::budget(db.clone(), settings.daily_budget));
     config.timeouts = settings.timeouts;
     config.retry = settings.retry;
     let client = MightyCallClient::new(config, token.clone())

@@ -48,6 +48,12 @@ impl From<MightyCallError> for Stop {
                 "MightyCall rejected the organisation's credentials; an org admin must update them"
                     .into(),
             ),
+            MightyCallError::BudgetUnavailable { .. } => (
+                JobStatus::Failed,
+                "budget_unavailable",
+                "the request budget could not be checked, so nothing was sent; start the sync again"
+                    .into(),
+            ),
             MightyCallError::RateLimited { .. } => (
                 JobStatus::Partial,
                 "rate_limited",
@@ -68,5 +74,27 @@ impl From<MightyCallError> for Stop {
             code,
             message,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_budget_ends_the_job_without_the_database_error() {
+        let stop = Stop::from(MightyCallError::BudgetUnavailable {
+            reason: "connection refused to db.internal:5432".into(),
+        });
+        let Stop::End {
+            status,
+            code,
+            message,
+        } = stop
+        else {
+            panic!("expected an end, got {stop:?}");
+        };
+        assert_eq!((status, code), (JobStatus::Failed, "budget_unavailable"));
+        assert!(!message.contains("db.internal"), "{message}");
     }
 }

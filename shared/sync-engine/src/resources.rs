@@ -41,7 +41,7 @@ impl RunCtx<'_> {
 
     /// Requests spent since the last call.
     pub fn take_requests(&mut self) -> i32 {
-        let used = self.org.client.budget().map_or(0, |b| b.used());
+        let used = self.org.client.budget().map_or(0, |b| b.spent());
         let spent = used.saturating_sub(self.accounted);
         self.accounted = used;
         i32::try_from(spent).unwrap_or(i32::MAX)

@@ -68,7 +68,7 @@ impl Engine {
                         job: &job,
                         org: &org_client,
                         deadline,
-                        accounted: org_client.client.budget().map_or(0, |b| b.used()),
+                        accounted: org_client.client.budget().map_or(0, |b| b.spent()),
                     };
                     let result = match job.resource {
                         Resource::PhoneNumbers => sync_phone_numbers(&mut ctx).await,

@@ -1,6 +1,6 @@
 //! One call fetched on its own (`GET /calls/{id}`), for a webhook that says the call has ended. It
-//! uses the org's client like a sync (same credentials, token cache and daily budget), so the request
-//! is counted against the org's MightyCall budget.
+//! uses the org's client like a sync (same credentials, token cache and the api key's shared daily
+//! budget), so the request is reserved from the key's quota and counted in the org's usage.
 
 use chrono::Utc;
 use domain::OrgId;
@@ -48,7 +48,7 @@ impl Engine {
         // Someone (MightyCall) waits for the answer: one retry at most; the next sync covers the rest.
         settings.retry.max_retries = settings.retry.max_retries.min(1);
         let org_client = client::for_org(self.db(), &secrets, &settings, org).await?;
-        let used = |c: &client::OrgClient| c.client.budget().map_or(0, |b| b.used());
+        let used = |c: &client::OrgClient| c.client.budget().map_or(0, |b| b.spent());
         let before = used(&org_client);
         let fetched = org_client.client.call(call_id).await;
         let spent = i32::try_from(used(&org_client).saturating_sub(before)).unwrap_or(i32::MAX);

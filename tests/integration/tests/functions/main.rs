@@ -32,6 +32,7 @@ async fn http_functions() -> Vec<(&'static str, Router)> {
         core: core.clone(),
         mightycall_base_override: None,
         require_mfa_for_admin: false,
+        daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
     };
     vec![
         ("user", user::routes::router(core.clone())),

@@ -1,7 +1,7 @@
 //! Every sample event in `events/user` and `events/admin-integrations` goes through the Lambda
 //! request path (lambda_http's own parser) into the real router and succeeds, so samples cannot rot.
-//! Samples carry placeholders (`DEMO_TOKEN`, fixed org/member ids, `DEMO_API_KEY`) that the test
-//! swaps for a live token, the seeded ids and a fake MightyCall account.
+//! Samples carry placeholders (`DEMO_TOKEN`, `DEMO_PLATFORM_ADMIN_TOKEN`, fixed org/member ids,
+//! `DEMO_API_KEY`) that the test swaps for live tokens, the seeded ids and a fake MightyCall account.
 
 use std::path::Path;
 
@@ -34,6 +34,7 @@ async fn run_samples(w: &World, function: &str, router: &axum::Router, expected:
         let text = std::fs::read_to_string(dir.join(name))
             .unwrap()
             .replace("DEMO_TOKEN", &w.token(w.t.admin_a))
+            .replace("DEMO_PLATFORM_ADMIN_TOKEN", &w.token(w.t.platform_admin))
             .replace(SAMPLE_ORG, &w.t.org_a.to_string())
             .replace(SAMPLE_MEMBER, &w.t.agent_a.to_string())
             .replace("DEMO_API_KEY", &keys.api_key)
@@ -89,6 +90,8 @@ async fn every_admin_sample_event_succeeds() {
             ("list-audit.json", 200),
             ("delete-member.json", 204),
             ("delete-integration.json", 204),
+            ("bind-platform-account.json", 201),
+            ("unbind-platform-account.json", 204),
         ],
     )
     .await;

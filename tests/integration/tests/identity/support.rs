@@ -28,11 +28,12 @@ impl World {
         let t = Tenants::seed(&db.admin().await).await;
         let core = identity::core(&db, json!({})).await;
         let fake = FakeMightyCall::start(FakeConfig::default()).await.unwrap();
-        let admin = admin_integrations::routes::router(admin_integrations::AdminState {
-            core: core.clone(),
-            mightycall_base_override: Some(fake.base_url().to_string()),
+        let admin = admin_router(
+            &core,
+            &fake,
             require_mfa_for_admin,
-        });
+            sync_engine::SyncSettings::default().daily_budget,
+        );
         let user = user::routes::router(core.clone());
         Self {
             db,
@@ -112,6 +113,21 @@ impl World {
     }
 }
 
+/// The admin function against the fake MightyCall, with each api key's daily request budget.
+pub fn admin_router(
+    core: &web::Core,
+    fake: &FakeHandle,
+    require_mfa_for_admin: bool,
+    daily_request_budget: u32,
+) -> Router {
+    admin_integrations::routes::router(admin_integrations::AdminState {
+        core: core.clone(),
+        mightycall_base_override: Some(fake.base_url().to_string()),
+        require_mfa_for_admin,
+        daily_request_budget,
+    })
+}
+
 impl World {
     /// Everything an admin route could change in `org`.
     pub async fn snapshot(&self, org: Uuid) -> Vec<Vec<String>> {
@@ -177,4 +193,5 @@ pub const ADMIN_TABLES: &[&str] = &[
     "org_invites",
     "org_integrations",
     "audit_log",
+    "platform_account_bindings",
 ];

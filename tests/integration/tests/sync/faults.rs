@@ -153,7 +153,10 @@ async fn the_daily_budget_stops_a_sync_before_it_is_spent_and_the_next_day_finis
     // The next day the budget is fresh: one more run completes the window.
     w.db.admin()
         .await
-        .execute("update mightycall_request_usage set day = day - 1", &[])
+        .batch_execute(
+            "update mightycall_request_usage set day = day - 1;
+             update mightycall_key_usage set day = day - 1",
+        )
         .await
         .unwrap();
     succeeded(&w.sync(w.t.org_a, Resource::Calls).await);

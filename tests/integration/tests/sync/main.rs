@@ -8,6 +8,8 @@ mod dispatch;
 mod engine;
 mod events;
 mod faults;
+mod key_budget;
+mod platform_account;
 mod poison;
 mod routes;
 mod support;

@@ -37,6 +37,16 @@ impl World {
 
     /// Org A is connected to fake account 0, org B to account 1.
     pub async fn with(config: FakeConfig, tune: impl FnOnce(&mut SyncSettings)) -> Self {
+        Self::with_secrets(config, |_| json!({}), tune).await
+    }
+
+    /// Like [`World::with`], with deployment secrets (e.g. the platform's MightyCall account)
+    /// chosen once the fake runs.
+    pub async fn with_secrets(
+        config: FakeConfig,
+        secrets: impl FnOnce(&FakeHandle) -> serde_json::Value,
+        tune: impl FnOnce(&mut SyncSettings),
+    ) -> Self {
         let db = TestDb::new().await;
         let t = Tenants::seed(&db.admin().await).await;
         // Start from nothing synced: the fixtures' sample rows and watermarks would skew every count.
@@ -48,8 +58,8 @@ impl World {
             )
             .await
             .unwrap();
-        let core = identity::core(&db, json!({})).await;
         let fake = FakeMightyCall::start(config).await.unwrap();
+        let core = identity::core(&db, secrets(&fake)).await;
         let mut s = settings(&fake);
         tune(&mut s);
         let engine = Engine::new(db.store(), Arc::clone(&core.auth.secrets), s);

@@ -46,6 +46,7 @@ impl World {
             core: core.clone(),
             mightycall_base_override: Some(s.fake.base_url()),
             require_mfa_for_admin: false,
+            daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
         });
         Self {
             s,
