@@ -71,6 +71,13 @@ fn reseal(database_url: &str, keyring: &str) -> std::process::Output {
         .unwrap()
 }
 
+/// The test keyring with K3 added and made active (k1 and k2 still open old rows).
+fn rotated_keyring() -> String {
+    test_harness::identity::KEYRING
+        .replace(r#""active":"k1""#, r#""active":"k3""#)
+        .replace(r#""k2":"#, &format!(r#""k3":"{K3}","k2":"#))
+}
+
 fn last_json(out: &std::process::Output) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap()
@@ -130,9 +137,7 @@ async fn reseal_credentials_moves_every_row_to_the_active_key() {
         .collect();
     assert_eq!(unchanged, before);
 
-    let rotated = test_harness::identity::KEYRING
-        .replace(r#""active":"k1""#, r#""active":"k3""#)
-        .replace(r#""k2":"#, &format!(r#""k3":"{K3}","k2":"#));
+    let rotated = rotated_keyring();
     let out = reseal(&db.app_url(), &rotated);
     assert!(
         out.status.success(),
@@ -208,9 +213,7 @@ async fn an_unopenable_token_is_dropped_and_the_rotation_completes() {
         .await
         .unwrap();
 
-    let rotated = test_harness::identity::KEYRING
-        .replace(r#""active":"k1""#, r#""active":"k3""#)
-        .replace(r#""k2":"#, &format!(r#""k3":"{K3}","k2":"#));
+    let rotated = rotated_keyring();
     let out = reseal(&db.app_url(), &rotated);
     assert!(
         out.status.success(),
