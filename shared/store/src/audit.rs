@@ -42,9 +42,13 @@ pub struct AuditEvent<'a> {
     pub request_id: Option<&'a str>,
 }
 
+/// Writes the entry in `tx`, so it stands or falls with the change it describes. `authenticated`
+/// may not insert audit rows (through PostgREST anyone could forge them), so the insert alone runs
+/// as `service_role`; the actor is the one the caller verified.
 pub async fn record(tx: &Tx, event: &AuditEvent<'_>) -> Result<(), StoreError> {
-    tx.client()
-        .execute(
+    tx.as_service_role(async {
+        tx.client()
+            .execute(
             "insert into audit_log (org_id, actor_kind, actor_user_id, action, target, details, request_id)
              values ($1, $2, $3, $4, $5, $6, $7)",
             &[
@@ -58,7 +62,9 @@ pub async fn record(tx: &Tx, event: &AuditEvent<'_>) -> Result<(), StoreError> {
             ],
         )
         .await?;
-    Ok(())
+        Ok(())
+    })
+    .await
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -225,16 +225,10 @@ async fn members_of_org_a_cannot_insert_rows_into_org_b() {
             table.name
         );
     }
-    // Positive control: the writes org admins may do in their own org succeed with the same SQL.
-    for name in ["org_invites", "integration_sync_jobs", "audit_log"] {
-        let table = TABLES.iter().find(|t| t.name == name).unwrap();
-        let result = run_as(&db, t.admin_a, table.insert, &[&t.org_a, &t.admin_a]).await;
-        assert_eq!(
-            result.unwrap(),
-            1,
-            "{name}: an org admin writes in their own org"
-        );
-    }
+    // Positive control: the same SQL inserts an invite into the admin's own org.
+    let table = TABLES.iter().find(|t| t.name == "org_invites").unwrap();
+    let result = run_as(&db, t.admin_a, table.insert, &[&t.org_a, &t.admin_a]).await;
+    assert_eq!(result.unwrap(), 1, "an org admin invites in their own org");
     assert_eq!(
         snapshot(&test_db, t.org_b).await,
         before,
@@ -298,18 +292,6 @@ async fn users_cannot_grant_themselves_roles() {
     let newcomer = Uuid::new_v4();
     let forged = run_as(&db, newcomer, "insert into profiles (id, email, global_role) values ($1, 'x@example.test', 'platform_admin')", &[&newcomer]).await;
     assert!(matches!(forged, Err(StoreError::Denied)), "{forged:?}");
-    let own = run_as(
-        &db,
-        newcomer,
-        "insert into profiles (id, email) values ($1, 'x@example.test')",
-        &[&newcomer],
-    )
-    .await;
-    assert_eq!(
-        own.unwrap(),
-        1,
-        "a user creates their own profile (positive control)"
-    );
     let other = run_as(
         &db,
         newcomer,
@@ -318,6 +300,105 @@ async fn users_cannot_grant_themselves_roles() {
     )
     .await;
     assert!(matches!(other, Err(StoreError::Denied)), "{other:?}");
+}
+
+/// Through PostgREST a member's token reaches these tables with no API in between: queuing a job
+/// that is never dispatched, forging audit entries, or adding someone to an org must all be refused
+/// by the database itself, even in the member's own org and even for admins.
+#[tokio::test]
+async fn members_cannot_write_jobs_audit_entries_or_memberships_even_in_their_own_org() {
+    let (test_db, db, t) = setup().await;
+    let before = snapshot(&test_db, t.org_a).await;
+    // $1 the member's org, $2 the member, $3 a user in no org.
+    let statements = [
+        (
+            "a job",
+            "insert into integration_sync_jobs (org_id, resource, trigger, requested_by, window_start, window_end)
+             select $1, 'sms', 'user', $2, '1950-01-01', '2050-01-01' where $3::uuid is not null",
+        ),
+        (
+            "an audit entry",
+            "insert into audit_log (org_id, actor_kind, actor_user_id, action)
+             select $1, 'user', $2, 'member.removed' where $3::uuid is not null",
+        ),
+        (
+            "a membership for someone else",
+            "insert into org_users (org_id, user_id, role) select $1, $3, 'agent' where $2::uuid is not null",
+        ),
+    ];
+    for user in [t.admin_a, t.manager_a, t.agent_a, t.platform_admin] {
+        for (what, sql) in statements {
+            let result = run_as(&db, user, sql, &[&t.org_a, &user, &t.outsider]).await;
+            assert!(
+                matches!(result, Err(StoreError::Denied)),
+                "{what} by {user}: expected a denial, got {result:?}"
+            );
+        }
+    }
+    assert_eq!(snapshot(&test_db, t.org_a).await, before, "org A changed");
+}
+
+/// A profile's email is the verified token's, written by the API only; the name is the user's,
+/// within the display-name rule.
+#[tokio::test]
+async fn users_keep_their_verified_email_and_can_only_set_a_clean_name() {
+    let (_keep, db, t) = setup().await;
+    let newcomer = Uuid::new_v4();
+    let own = run_as(
+        &db,
+        newcomer,
+        "insert into profiles (id, email) values ($1, $2)",
+        &[&newcomer, &format!("{newcomer}@example.test")],
+    )
+    .await;
+    assert!(matches!(own, Err(StoreError::Denied)), "{own:?}");
+    let email = run_as(
+        &db,
+        t.agent_a,
+        "update profiles set email = 'boss@example.test' where id = $1",
+        &[&t.agent_a],
+    )
+    .await;
+    assert!(matches!(email, Err(StoreError::Denied)), "{email:?}");
+    for name in [
+        "Org Admin",
+        "org_admin",
+        "  ADMIN ",
+        "Platform-Admin",
+        "Ada\u{202E}ecalevoL",
+        "Ada\u{200B}",
+        "Ada\nLovelace",
+        "",
+        "   ",
+    ] {
+        let result = run_as(
+            &db,
+            t.agent_a,
+            "update profiles set full_name = $2 where id = $1",
+            &[&t.agent_a, &name],
+        )
+        .await;
+        assert!(
+            matches!(&result, Err(StoreError::Invalid(c)) if c == "profiles_full_name_clean"),
+            "{name:?}: expected the name rule to refuse it, got {result:?}"
+        );
+    }
+    let others = run_as(
+        &db,
+        t.agent_a,
+        "update profiles set full_name = 'Ada Lovelace' where id = $1",
+        &[&t.admin_a],
+    )
+    .await;
+    assert_eq!(others.unwrap(), 0, "someone else's profile is not theirs");
+    let mine = run_as(
+        &db,
+        t.agent_a,
+        "update profiles set full_name = 'Ada Lovelace' where id = $1",
+        &[&t.agent_a],
+    )
+    .await;
+    assert_eq!(mine.unwrap(), 1, "a user renames themselves (positive control)");
 }
 
 #[tokio::test]
