@@ -392,8 +392,15 @@ async fn a_removed_member_cannot_rejoin_with_the_invite_they_used() {
     let replay = onboard_with(&w, invitee, &email, &token).await;
     assert_eq!(replay.status, 200, "{:?}", replay.body);
     assert_eq!(replay.body["org"]["id"], w.t.org_a.to_string());
-    assert_eq!(replay.body["role"], "agent", "the invite's role is not restored");
-    assert_eq!(w.snapshot(w.t.org_a).await, before, "a replay changed org A");
+    assert_eq!(
+        replay.body["role"], "agent",
+        "the invite's role is not restored"
+    );
+    assert_eq!(
+        w.snapshot(w.t.org_a).await,
+        before,
+        "a replay changed org A"
+    );
 
     let removed = w
         .admin_call(
@@ -433,4 +440,81 @@ async fn an_invite_stays_used_when_its_acceptor_is_deleted() {
         assert_eq!(reply.body["error"], "invite_used");
     }
     assert_eq!(w.snapshot(w.t.org_a).await, before, "org A changed");
+}
+
+/// `GET /api/user/profile` with a token for `user` carrying `email` and `full_name` metadata.
+async fn profile_with(w: &World, user: Uuid, email: &str, full_name: &str) -> Reply {
+    let mut claims = identity::claims(user, email);
+    claims["user_metadata"] = json!({ "full_name": full_name });
+    let token = identity::sign(&claims, identity::JWT_SECRET);
+    call(
+        &w.user,
+        Method::GET,
+        "/api/user/profile",
+        Some(&token),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_profile_email_follows_the_verified_token() {
+    let w = World::new().await;
+    let user = Uuid::new_v4();
+    let first = profile_with(&w, user, "first@example.test", "Ada Lovelace").await;
+    assert_eq!(first.status, 200, "{:?}", first.body);
+    assert_eq!(first.body["profile"]["email"], "first@example.test");
+    // The address changed at the identity provider: the next token says so, and so does the profile.
+    let changed = profile_with(&w, user, "second@example.test", "Someone Else").await;
+    assert_eq!(changed.status, 200, "{:?}", changed.body);
+    assert_eq!(changed.body["profile"]["email"], "second@example.test");
+    assert_eq!(
+        changed.body["profile"]["full_name"], "Ada Lovelace",
+        "the name is the user's once the profile exists"
+    );
+    // Co-members see the verified address, whatever the profile said before.
+    w.db.admin()
+        .await
+        .execute(
+            "update profiles set email = 'org.admin@example.test' where id = $1",
+            &[&w.t.agent_a],
+        )
+        .await
+        .unwrap();
+    let verified = format!("{}@example.test", w.t.agent_a);
+    let own = w
+        .user_call(Method::GET, "/api/user/profile", w.t.agent_a, None)
+        .await;
+    assert_eq!(own.body["profile"]["email"], verified.as_str());
+    let members = w
+        .admin_call(
+            Method::GET,
+            &format!("/api/admin/orgs/{}/members", w.t.org_a),
+            w.t.admin_a,
+            None,
+        )
+        .await;
+    let agent = members.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == w.t.agent_a.to_string())
+        .unwrap();
+    assert_eq!(agent["email"], verified.as_str());
+}
+
+#[tokio::test]
+async fn a_name_from_token_metadata_is_cleaned_and_never_a_role() {
+    let w = World::new().await;
+    for (given, stored) in [
+        ("  Ada   Lovelace ", json!("Ada Lovelace")),
+        ("Org Admin", json!(null)),
+        ("platform_admin", json!(null)),
+        ("Ada\u{202E}ecalevoL", json!(null)),
+        ("   ", json!(null)),
+    ] {
+        let reply = profile_with(&w, Uuid::new_v4(), "x@example.test", given).await;
+        assert_eq!(reply.status, 200, "{given:?}: {:?}", reply.body);
+        assert_eq!(reply.body["profile"]["full_name"], stored, "{given:?}");
+    }
 }
