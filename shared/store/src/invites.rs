@@ -65,7 +65,7 @@ pub async fn lock_invite(tx: &Tx, token_hash: &[u8]) -> Result<Option<Invite>, S
     let row = tx
         .client()
         .query_opt(
-            "select id, org_id, email, role, expires_at, accepted_at, accepted_by from org_invites
+            "select id, org_id, email, role, expires_at, accepted_at is not null, accepted_by from org_invites
              where token_hash = $1 for update",
             &[&token_hash],
         )
@@ -80,11 +80,9 @@ pub async fn lock_invite(tx: &Tx, token_hash: &[u8]) -> Result<Option<Invite>, S
                 .parse()
                 .map_err(|_| StoreError::Query("org_invites.role holds an unknown role".into()))?,
             expires_at: r.get(4),
-            acceptance: r
-                .get::<_, Option<DateTime<Utc>>>(5)
-                .map(|_| Acceptance {
-                    by: r.get::<_, Option<Uuid>>(6).map(UserId::new),
-                }),
+            acceptance: r.get::<_, bool>(5).then(|| Acceptance {
+                by: r.get::<_, Option<Uuid>>(6).map(UserId::new),
+            }),
         })
     })
     .transpose()

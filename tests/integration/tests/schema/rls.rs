@@ -398,7 +398,11 @@ async fn users_keep_their_verified_email_and_can_only_set_a_clean_name() {
         &[&t.agent_a],
     )
     .await;
-    assert_eq!(mine.unwrap(), 1, "a user renames themselves (positive control)");
+    assert_eq!(
+        mine.unwrap(),
+        1,
+        "a user renames themselves (positive control)"
+    );
 }
 
 #[tokio::test]
