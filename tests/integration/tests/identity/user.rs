@@ -518,3 +518,29 @@ async fn a_name_from_token_metadata_is_cleaned_and_never_a_role() {
         assert_eq!(reply.body["profile"]["full_name"], stored, "{given:?}");
     }
 }
+
+#[tokio::test]
+async fn a_revoked_invite_adds_no_one() {
+    let w = World::new().await;
+    let invitee = Uuid::new_v4();
+    let email = format!("{invitee}@example.test");
+    let token = invite(&w, &email, "agent").await;
+    // Revoking is deleting the invite, which org admins may do under RLS (e.g. through PostgREST).
+    let tx = w
+        .core
+        .db
+        .as_user(&test_harness::fixtures::claims_for(w.t.admin_a))
+        .await
+        .unwrap();
+    let revoked = tx
+        .client()
+        .execute("delete from org_invites where email = $1", &[&email])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(revoked, 1);
+    let before = w.snapshot(w.t.org_a).await;
+    let reply = onboard_with(&w, invitee, &email, &token).await;
+    assert_eq!(reply.status, 404, "{:?}", reply.body);
+    assert_eq!(w.snapshot(w.t.org_a).await, before, "org A changed");
+}
