@@ -18,10 +18,11 @@ pub struct NewProfile<'a> {
     pub full_name: Option<&'a str>,
 }
 
-/// Creates the caller's profile if it does not exist yet and returns it. The email always follows
-/// the verified token when it carries one (users cannot write it themselves); `full_name` is only a first value, which
-/// the user owns afterwards. The database cleans it (`private.clean_display_name`: trimmed, no
-/// control or invisible characters, not a role's name) and stores nothing rather than a bad one.
+/// Creates the caller's profile if it does not exist yet and returns it. The email follows the
+/// verified token whenever it carries one: `authenticated` may not write profiles, so this one
+/// statement runs as `service_role`. `full_name` is only a first value, the user's afterwards; the
+/// database cleans it (`private.clean_display_name`: trimmed, no control or invisible characters,
+/// not a role's name) and stores no name rather than a bad one.
 pub async fn ensure_profile(tx: &Tx, new: &NewProfile<'_>) -> Result<Profile, StoreError> {
     tx.as_service_role(async {
         tx.client()
