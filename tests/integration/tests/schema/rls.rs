@@ -1,7 +1,9 @@
 //! Row Level Security on its own, without any application check: statements run through the same
 //! transaction helper the functions use, as the non-superuser application role.
 
+use domain::{OrgId, UserId};
 use serde_json::json;
+use store::audit::{self, Actor, AuditEvent};
 use store::{Db, StoreError};
 use test_harness::TestDb;
 use test_harness::fixtures::{Tenants, claims_for};
@@ -336,6 +338,70 @@ async fn members_cannot_write_jobs_audit_entries_or_memberships_even_in_their_ow
         }
     }
     assert_eq!(snapshot(&test_db, t.org_a).await, before, "org A changed");
+}
+
+/// The API writes its audit entry in the user's own transaction, as `service_role` for that one
+/// statement: everything after it is under the user's RLS again, and it commits with the change.
+#[tokio::test]
+async fn an_audit_entry_in_a_user_transaction_leaves_rls_in_force() {
+    let (test_db, db, t) = setup().await;
+    let tx = db.as_user(&claims_for(t.agent_a)).await.unwrap();
+    let entry = |action| AuditEvent {
+        org: Some(OrgId::new(t.org_a)),
+        actor: Actor::User(UserId::new(t.agent_a)),
+        action,
+        target: None,
+        details: json!({}),
+        request_id: None,
+    };
+    audit::record(&tx, &entry("test.recorded")).await.unwrap();
+    let role: String = tx
+        .client()
+        .query_one("select current_setting('role')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(role, "authenticated");
+    let seen: i64 = tx
+        .client()
+        .query_one(
+            "select count(*) from organizations where id = $1",
+            &[&t.org_b],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 0, "org B became visible after the audit insert");
+    let forged = tx
+        .client()
+        .execute(
+            "insert into audit_log (org_id, actor_kind, actor_user_id, action) values ($1, 'user', $2, 'x')",
+            &[&t.org_a, &t.agent_a],
+        )
+        .await;
+    assert!(forged.is_err(), "the user's own insert is still refused");
+    drop(tx);
+
+    let tx = db.as_user(&claims_for(t.agent_a)).await.unwrap();
+    audit::record(&tx, &entry("test.committed")).await.unwrap();
+    tx.commit().await.unwrap();
+    let actions: Vec<String> = test_db
+        .admin()
+        .await
+        .query(
+            "select action from audit_log where actor_user_id = $1 order by id",
+            &[&t.agent_a],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        actions,
+        ["test.committed"],
+        "only the committed transaction's entry is kept"
+    );
 }
 
 /// A profile's email is the verified token's, written by the API only; the name is the user's,
