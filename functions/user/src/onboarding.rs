@@ -6,7 +6,8 @@ use domain::{InviteToken, OrgRole, UserId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::audit::{self, Actor, AuditEvent};
-use store::{invites, orgs};
+use store::invites::{self, Acceptance};
+use store::{access, orgs};
 
 use web::{ApiError, ApiJson, Core, CurrentUser, RequestId};
 
@@ -19,7 +20,7 @@ pub struct OnboardRequest {
 
 /// `POST /api/user/onboard` with `{"org_name"}` (create an org, caller becomes its org admin) or
 /// `{"invite_token"}` (join the inviting org with the invited role). Repeating a request returns
-/// the same org with 200 instead of creating or joining twice.
+/// the same org with 200 instead of creating or joining twice; a used invite never adds anyone.
 pub async fn onboard(
     State(core): State<Core>,
     Extension(request_id): Extension<RequestId>,
@@ -107,19 +108,8 @@ async fn accept_invite(
     let org = orgs::get_org(&tx, invite.org_id)
         .await?
         .ok_or(ApiError::NotFound("invite"))?;
-    match invite.accepted_by {
-        Some(by) if by == user.user_id => {
-            let role = orgs::add_member(&tx, org.id, user.user_id, invite.role).await?;
-            tx.commit().await?;
-            return Ok((StatusCode::OK, Json(json!({ "org": org, "role": role }))));
-        }
-        Some(_) => {
-            return Err(ApiError::Conflict {
-                code: "invite_used",
-                message: "this invite has already been used".into(),
-            });
-        }
-        None => {}
+    if let Some(acceptance) = invite.acceptance {
+        return replayed(&tx, &org, user.user_id, acceptance).await;
     }
     if invite.expires_at <= Utc::now() {
         return Err(ApiError::Unprocessable {
@@ -139,7 +129,9 @@ async fn accept_invite(
         });
     }
     let role = orgs::add_member(&tx, org.id, user.user_id, invite.role).await?;
-    invites::mark_accepted(&tx, invite.id, user.user_id).await?;
+    if !invites::mark_accepted(&tx, invite.id, user.user_id).await? {
+        return Err(invite_used());
+    }
     audit::record(
         &tx,
         &AuditEvent {
@@ -157,4 +149,29 @@ async fn accept_invite(
         StatusCode::CREATED,
         Json(json!({ "org": org, "role": role })),
     ))
+}
+
+fn invite_used() -> ApiError {
+    ApiError::Conflict {
+        code: "invite_used",
+        message: "this invite has already been used".into(),
+    }
+}
+
+/// A used invite never adds a membership again: a member who was removed must be invited anew.
+/// Only its acceptor, while still a member, gets the org back (with the role they have now), so
+/// that repeating a successful request is harmless.
+async fn replayed(
+    tx: &store::Tx,
+    org: &orgs::Org,
+    user: UserId,
+    acceptance: Acceptance,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if acceptance.by != Some(user) {
+        return Err(invite_used());
+    }
+    match access::access(tx, user, org.id).await?.role {
+        Some(role) => Ok((StatusCode::OK, Json(json!({ "org": org, "role": role })))),
+        None => Err(invite_used()),
+    }
 }

@@ -5,13 +5,14 @@ use store::profiles::{self, NewProfile, Profile};
 
 use web::{ApiError, Core, CurrentUser};
 
-/// Creates the profile from the verified token on first sight. `full_name` comes from the token's
-/// user metadata, which is display data only: rights come from the database, never from metadata.
+/// Creates the profile from the verified token on first sight, and keeps its email equal to the
+/// token's. `full_name` comes from the token's user metadata, which is display data only (rights
+/// come from the database, never from metadata); the store cleans it.
 pub(crate) async fn ensure(tx: &store::Tx, user: &auth::VerifiedUser) -> Result<Profile, ApiError> {
-    let full_name = user.claims["user_metadata"]["full_name"]
+    let metadata = &user.claims["user_metadata"];
+    let full_name = metadata["full_name"]
         .as_str()
-        .or_else(|| user.claims["user_metadata"]["name"].as_str())
-        .filter(|n| n.chars().count() <= 200);
+        .or_else(|| metadata["name"].as_str());
     let email = user.email.as_deref().filter(|e| e.len() <= 320);
     Ok(profiles::ensure_profile(
         tx,

@@ -42,23 +42,32 @@ pub struct AuditEvent<'a> {
     pub request_id: Option<&'a str>,
 }
 
+const INSERT: &str = "insert into audit_log
+    (org_id, actor_kind, actor_user_id, action, target, details, request_id)
+    values ($1, $2, $3, $4, $5, $6, $7)";
+
+/// Writes the entry in `tx`, so it stands or falls with the change it describes. `authenticated`
+/// may not insert audit rows (through PostgREST anyone could forge them), so the insert alone runs
+/// as `service_role`; the actor is the one the caller verified.
 pub async fn record(tx: &Tx, event: &AuditEvent<'_>) -> Result<(), StoreError> {
-    tx.client()
-        .execute(
-            "insert into audit_log (org_id, actor_kind, actor_user_id, action, target, details, request_id)
-             values ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &event.org.map(|o| o.as_uuid()),
-                &event.actor.kind(),
-                &event.actor.user(),
-                &event.action,
-                &event.target,
-                &event.details,
-                &event.request_id,
-            ],
-        )
-        .await?;
-    Ok(())
+    tx.as_service_role(async {
+        tx.client()
+            .execute(
+                INSERT,
+                &[
+                    &event.org.map(|o| o.as_uuid()),
+                    &event.actor.kind(),
+                    &event.actor.user(),
+                    &event.action,
+                    &event.target,
+                    &event.details,
+                    &event.request_id,
+                ],
+            )
+            .await?;
+        Ok(())
+    })
+    .await
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -13,7 +13,14 @@ pub struct Invite {
     pub role: OrgRole,
     pub expires_at: DateTime<Utc>,
     #[serde(skip)]
-    pub accepted_by: Option<UserId>,
+    pub acceptance: Option<Acceptance>,
+}
+
+/// An invite that has been used. It stays used for good: `by` is `None` once the acceptor's
+/// account is deleted, and that must not reopen it.
+#[derive(Clone, Copy, Debug)]
+pub struct Acceptance {
+    pub by: Option<UserId>,
 }
 
 pub struct NewInvite<'a> {
@@ -48,7 +55,7 @@ pub async fn create_invite(tx: &Tx, new: &NewInvite<'_>) -> Result<Invite, Store
         email: new.email.to_owned(),
         role: new.role,
         expires_at: new.expires_at,
-        accepted_by: None,
+        acceptance: None,
     })
 }
 
@@ -58,7 +65,7 @@ pub async fn lock_invite(tx: &Tx, token_hash: &[u8]) -> Result<Option<Invite>, S
     let row = tx
         .client()
         .query_opt(
-            "select id, org_id, email, role, expires_at, accepted_by from org_invites
+            "select id, org_id, email, role, expires_at, accepted_at is not null, accepted_by from org_invites
              where token_hash = $1 for update",
             &[&token_hash],
         )
@@ -73,18 +80,24 @@ pub async fn lock_invite(tx: &Tx, token_hash: &[u8]) -> Result<Option<Invite>, S
                 .parse()
                 .map_err(|_| StoreError::Query("org_invites.role holds an unknown role".into()))?,
             expires_at: r.get(4),
-            accepted_by: r.get::<_, Option<Uuid>>(5).map(UserId::new),
+            acceptance: r.get::<_, bool>(5).then(|| Acceptance {
+                by: r.get::<_, Option<Uuid>>(6).map(UserId::new),
+            }),
         })
     })
     .transpose()
 }
 
-pub async fn mark_accepted(tx: &Tx, invite: Uuid, user: UserId) -> Result<(), StoreError> {
-    tx.client()
+/// Marks an open invite accepted; `false` when it was already used (the row lock from
+/// [`lock_invite`] makes that a bug, not a race, but the update never reopens or re-dates one).
+pub async fn mark_accepted(tx: &Tx, invite: Uuid, user: UserId) -> Result<bool, StoreError> {
+    let changed = tx
+        .client()
         .execute(
-            "update org_invites set accepted_at = now(), accepted_by = $2 where id = $1",
+            "update org_invites set accepted_at = now(), accepted_by = $2
+             where id = $1 and accepted_at is null",
             &[&invite, &user.as_uuid()],
         )
         .await?;
-    Ok(())
+    Ok(changed == 1)
 }

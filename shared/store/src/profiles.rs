@@ -11,22 +11,32 @@ pub struct Profile {
     pub global_role: Option<GlobalRole>,
 }
 
-/// What a verified token says about a user, used to create their profile on first sight.
+/// What a verified token says about a user: their profile is created from it on first sight.
 pub struct NewProfile<'a> {
     pub id: UserId,
     pub email: Option<&'a str>,
     pub full_name: Option<&'a str>,
 }
 
-/// Creates the caller's profile if it does not exist yet (RLS lets a user insert only their own row,
-/// never with a global role) and returns it.
+/// Creates the caller's profile if it does not exist yet and returns it. The email follows the
+/// verified token whenever it carries one: `authenticated` may not write profiles, so this one
+/// statement runs as `service_role`. `full_name` is only a first value, the user's afterwards; the
+/// database cleans it (`private.clean_display_name`: trimmed, no control or invisible characters,
+/// not a role's name) and stores no name rather than a bad one.
 pub async fn ensure_profile(tx: &Tx, new: &NewProfile<'_>) -> Result<Profile, StoreError> {
-    tx.client()
-        .execute(
-            "insert into profiles (id, email, full_name) values ($1, $2, $3) on conflict (id) do nothing",
-            &[&new.id.as_uuid(), &new.email, &new.full_name],
-        )
-        .await?;
+    tx.as_service_role(async {
+        tx.client()
+            .execute(
+                "insert into profiles (id, email, full_name)
+                 values ($1, $2, private.clean_display_name($3))
+                 on conflict (id) do update set email = excluded.email
+                 where excluded.email is not null and profiles.email is distinct from excluded.email",
+                &[&new.id.as_uuid(), &new.email, &new.full_name],
+            )
+            .await?;
+        Ok(())
+    })
+    .await?;
     let row = tx
         .client()
         .query_one(

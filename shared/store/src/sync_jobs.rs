@@ -95,19 +95,25 @@ pub async fn queue_job(tx: &Tx, new: &NewJob) -> Result<(Job, bool), StoreError>
              on conflict (org_id, resource) where status in ('queued', 'running') do nothing
              returning {COLUMNS}"
         );
+        // `authenticated` may not insert jobs (through PostgREST a never-dispatched job would
+        // block the org's syncs); a user route has checked the caller's role before calling this.
         let inserted = tx
-            .client()
-            .query_opt(
-                &sql,
-                &[
-                    &new.org.as_uuid(),
-                    &new.resource.as_str(),
-                    &new.trigger.as_str(),
-                    &new.requested_by.map(|u| u.as_uuid()),
-                    &start,
-                    &end,
-                ],
-            )
+            .as_service_role(async {
+                Ok(tx
+                    .client()
+                    .query_opt(
+                        &sql,
+                        &[
+                            &new.org.as_uuid(),
+                            &new.resource.as_str(),
+                            &new.trigger.as_str(),
+                            &new.requested_by.map(|u| u.as_uuid()),
+                            &start,
+                            &end,
+                        ],
+                    )
+                    .await?)
+            })
             .await?;
         if let Some(row) = inserted {
             return Ok((job(&row)?, true));

@@ -34,6 +34,36 @@ impl Tx {
         }
     }
 
+    /// Runs `work` as `service_role`, then returns to the transaction's role, so that a write
+    /// `authenticated` is not granted (an audit entry, a sync job, a profile's verified email)
+    /// still commits or rolls back with the user's change. Only for writes the code has already
+    /// authorised; everything else in the transaction keeps its role and RLS.
+    pub(crate) async fn as_service_role<T>(
+        &self,
+        work: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let previous: String = self
+            .client()
+            .query_one("select current_setting('role')", &[])
+            .await?
+            .get(0);
+        self.client()
+            .execute("select set_config('role', 'service_role', true)", &[])
+            .await?;
+        let result = work.await;
+        // After a failed statement the transaction is aborted and can only roll back, which
+        // restores the role anyway: report the first error.
+        let restored = self
+            .client()
+            .execute("select set_config('role', $1, true)", &[&previous])
+            .await;
+        match (result, restored) {
+            (Ok(value), Ok(_)) => Ok(value),
+            (Ok(_), Err(e)) => Err(e.into()),
+            (Err(e), _) => Err(e),
+        }
+    }
+
     pub async fn commit(mut self) -> Result<(), StoreError> {
         if let Some(conn) = self.conn.take() {
             conn.batch_execute("commit").await?;

@@ -1,5 +1,7 @@
 use axum::http::Method;
 use serde_json::json;
+use test_harness::http::{Reply, call};
+use test_harness::identity;
 use uuid::Uuid;
 
 use crate::support::World;
@@ -339,4 +341,206 @@ async fn a_used_or_expired_invite_is_refused() {
             .unwrap()
             .get(0);
     assert_eq!(member, 0);
+}
+
+/// Invites `email` to org A as `role` and returns the token.
+async fn invite(w: &World, email: &str, role: &str) -> String {
+    let created = w
+        .admin_call(
+            Method::POST,
+            &format!("/api/admin/orgs/{}/invites", w.t.org_a),
+            w.t.admin_a,
+            Some(json!({ "email": email, "role": role })),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    created.body["invite_token"].as_str().unwrap().to_owned()
+}
+
+async fn onboard_with(w: &World, user: Uuid, email: &str, token: &str) -> Reply {
+    call(
+        &w.user,
+        Method::POST,
+        "/api/user/onboard",
+        Some(&identity::token(user, email)),
+        Some(&json!({ "invite_token": token })),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_removed_member_cannot_rejoin_with_the_invite_they_used() {
+    let w = World::new().await;
+    let invitee = Uuid::new_v4();
+    let email = format!("{invitee}@example.test");
+    let token = invite(&w, &email, "org_admin").await;
+    let accepted = onboard_with(&w, invitee, &email, &token).await;
+    assert_eq!(accepted.status, 201, "{:?}", accepted.body);
+    assert_eq!(accepted.body["role"], "org_admin");
+
+    // Demoted, then the same request again: the org and the role they have now, nothing else.
+    let demoted = w
+        .admin_call(
+            Method::PATCH,
+            &format!("/api/admin/orgs/{}/members/{invitee}", w.t.org_a),
+            w.t.admin_a,
+            Some(json!({ "role": "agent" })),
+        )
+        .await;
+    assert_eq!(demoted.status, 200, "{:?}", demoted.body);
+    let before = w.snapshot(w.t.org_a).await;
+    let replay = onboard_with(&w, invitee, &email, &token).await;
+    assert_eq!(replay.status, 200, "{:?}", replay.body);
+    assert_eq!(replay.body["org"]["id"], w.t.org_a.to_string());
+    assert_eq!(
+        replay.body["role"], "agent",
+        "the invite's role is not restored"
+    );
+    assert_eq!(
+        w.snapshot(w.t.org_a).await,
+        before,
+        "a replay changed org A"
+    );
+
+    let removed = w
+        .admin_call(
+            Method::DELETE,
+            &format!("/api/admin/orgs/{}/members/{invitee}", w.t.org_a),
+            w.t.admin_a,
+            None,
+        )
+        .await;
+    assert_eq!(removed.status, 204, "{:?}", removed.body);
+    let before = w.snapshot(w.t.org_a).await;
+    let rejoin = onboard_with(&w, invitee, &email, &token).await;
+    assert_eq!(rejoin.status, 409, "{:?}", rejoin.body);
+    assert_eq!(rejoin.body["error"], "invite_used");
+    assert_eq!(w.snapshot(w.t.org_a).await, before, "org A changed");
+}
+
+#[tokio::test]
+async fn an_invite_stays_used_when_its_acceptor_is_deleted() {
+    let w = World::new().await;
+    let invitee = Uuid::new_v4();
+    let email = format!("{invitee}@example.test");
+    let token = invite(&w, &email, "org_manager").await;
+    let accepted = onboard_with(&w, invitee, &email, &token).await;
+    assert_eq!(accepted.status, 201, "{:?}", accepted.body);
+    // The account is deleted (its membership goes with it; the invite's accepted_by becomes NULL).
+    w.db.admin()
+        .await
+        .execute("delete from profiles where id = $1", &[&invitee])
+        .await
+        .unwrap();
+
+    let before = w.snapshot(w.t.org_a).await;
+    for user in [Uuid::new_v4(), invitee] {
+        let reply = onboard_with(&w, user, &email, &token).await;
+        assert_eq!(reply.status, 409, "{user}: {:?}", reply.body);
+        assert_eq!(reply.body["error"], "invite_used");
+    }
+    assert_eq!(w.snapshot(w.t.org_a).await, before, "org A changed");
+}
+
+/// `GET /api/user/profile` with a token for `user` carrying `email` and `full_name` metadata.
+async fn profile_with(w: &World, user: Uuid, email: &str, full_name: &str) -> Reply {
+    let mut claims = identity::claims(user, email);
+    claims["user_metadata"] = json!({ "full_name": full_name });
+    let token = identity::sign(&claims, identity::JWT_SECRET);
+    call(
+        &w.user,
+        Method::GET,
+        "/api/user/profile",
+        Some(&token),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_profile_email_follows_the_verified_token() {
+    let w = World::new().await;
+    let user = Uuid::new_v4();
+    let first = profile_with(&w, user, "first@example.test", "Ada Lovelace").await;
+    assert_eq!(first.status, 200, "{:?}", first.body);
+    assert_eq!(first.body["profile"]["email"], "first@example.test");
+    // The address changed at the identity provider: the next token says so, and so does the profile.
+    let changed = profile_with(&w, user, "second@example.test", "Someone Else").await;
+    assert_eq!(changed.status, 200, "{:?}", changed.body);
+    assert_eq!(changed.body["profile"]["email"], "second@example.test");
+    assert_eq!(
+        changed.body["profile"]["full_name"], "Ada Lovelace",
+        "the name is the user's once the profile exists"
+    );
+    // Co-members see the verified address, whatever the profile said before.
+    w.db.admin()
+        .await
+        .execute(
+            "update profiles set email = 'org.admin@example.test' where id = $1",
+            &[&w.t.agent_a],
+        )
+        .await
+        .unwrap();
+    let verified = format!("{}@example.test", w.t.agent_a);
+    let own = w
+        .user_call(Method::GET, "/api/user/profile", w.t.agent_a, None)
+        .await;
+    assert_eq!(own.body["profile"]["email"], verified.as_str());
+    let members = w
+        .admin_call(
+            Method::GET,
+            &format!("/api/admin/orgs/{}/members", w.t.org_a),
+            w.t.admin_a,
+            None,
+        )
+        .await;
+    let agent = members.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == w.t.agent_a.to_string())
+        .unwrap();
+    assert_eq!(agent["email"], verified.as_str());
+}
+
+#[tokio::test]
+async fn a_name_from_token_metadata_is_cleaned_and_never_a_role() {
+    let w = World::new().await;
+    for (given, stored) in [
+        ("  Ada   Lovelace ", json!("Ada Lovelace")),
+        ("Org Admin", json!(null)),
+        ("platform_admin", json!(null)),
+        ("Ada\u{202E}ecalevoL", json!(null)),
+        ("   ", json!(null)),
+    ] {
+        let reply = profile_with(&w, Uuid::new_v4(), "x@example.test", given).await;
+        assert_eq!(reply.status, 200, "{given:?}: {:?}", reply.body);
+        assert_eq!(reply.body["profile"]["full_name"], stored, "{given:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_invite_adds_no_one() {
+    let w = World::new().await;
+    let invitee = Uuid::new_v4();
+    let email = format!("{invitee}@example.test");
+    let token = invite(&w, &email, "agent").await;
+    // Revoking is deleting the invite, which org admins may do under RLS (e.g. through PostgREST).
+    let tx = w
+        .core
+        .db
+        .as_user(&test_harness::fixtures::claims_for(w.t.admin_a))
+        .await
+        .unwrap();
+    let revoked = tx
+        .client()
+        .execute("delete from org_invites where email = $1", &[&email])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(revoked, 1);
+    let before = w.snapshot(w.t.org_a).await;
+    let reply = onboard_with(&w, invitee, &email, &token).await;
+    assert_eq!(reply.status, 404, "{:?}", reply.body);
+    assert_eq!(w.snapshot(w.t.org_a).await, before, "org A changed");
 }

@@ -1,7 +1,9 @@
 //! Row Level Security on its own, without any application check: statements run through the same
 //! transaction helper the functions use, as the non-superuser application role.
 
+use domain::{OrgId, UserId};
 use serde_json::json;
+use store::audit::{self, Actor, AuditEvent};
 use store::{Db, StoreError};
 use test_harness::TestDb;
 use test_harness::fixtures::{Tenants, claims_for};
@@ -225,16 +227,10 @@ async fn members_of_org_a_cannot_insert_rows_into_org_b() {
             table.name
         );
     }
-    // Positive control: the writes org admins may do in their own org succeed with the same SQL.
-    for name in ["org_invites", "integration_sync_jobs", "audit_log"] {
-        let table = TABLES.iter().find(|t| t.name == name).unwrap();
-        let result = run_as(&db, t.admin_a, table.insert, &[&t.org_a, &t.admin_a]).await;
-        assert_eq!(
-            result.unwrap(),
-            1,
-            "{name}: an org admin writes in their own org"
-        );
-    }
+    // Positive control: the same SQL inserts an invite into the admin's own org.
+    let table = TABLES.iter().find(|t| t.name == "org_invites").unwrap();
+    let result = run_as(&db, t.admin_a, table.insert, &[&t.org_a, &t.admin_a]).await;
+    assert_eq!(result.unwrap(), 1, "an org admin invites in their own org");
     assert_eq!(
         snapshot(&test_db, t.org_b).await,
         before,
@@ -298,18 +294,6 @@ async fn users_cannot_grant_themselves_roles() {
     let newcomer = Uuid::new_v4();
     let forged = run_as(&db, newcomer, "insert into profiles (id, email, global_role) values ($1, 'x@example.test', 'platform_admin')", &[&newcomer]).await;
     assert!(matches!(forged, Err(StoreError::Denied)), "{forged:?}");
-    let own = run_as(
-        &db,
-        newcomer,
-        "insert into profiles (id, email) values ($1, 'x@example.test')",
-        &[&newcomer],
-    )
-    .await;
-    assert_eq!(
-        own.unwrap(),
-        1,
-        "a user creates their own profile (positive control)"
-    );
     let other = run_as(
         &db,
         newcomer,
@@ -318,6 +302,173 @@ async fn users_cannot_grant_themselves_roles() {
     )
     .await;
     assert!(matches!(other, Err(StoreError::Denied)), "{other:?}");
+}
+
+/// Through PostgREST a member's token reaches these tables with no API in between: queuing a job
+/// that is never dispatched, forging audit entries, or adding someone to an org must all be refused
+/// by the database itself, even in the member's own org and even for admins.
+#[tokio::test]
+async fn members_cannot_write_jobs_audit_entries_or_memberships_even_in_their_own_org() {
+    let (test_db, db, t) = setup().await;
+    let before = snapshot(&test_db, t.org_a).await;
+    // $1 the member's org, $2 the member, $3 a user in no org.
+    let statements = [
+        (
+            "a job",
+            "insert into integration_sync_jobs (org_id, resource, trigger, requested_by, window_start, window_end)
+             select $1, 'sms', 'user', $2, '1950-01-01', '2050-01-01' where $3::uuid is not null",
+        ),
+        (
+            "an audit entry",
+            "insert into audit_log (org_id, actor_kind, actor_user_id, action)
+             select $1, 'user', $2, 'member.removed' where $3::uuid is not null",
+        ),
+        (
+            "a membership for someone else",
+            "insert into org_users (org_id, user_id, role) select $1, $3, 'agent' where $2::uuid is not null",
+        ),
+    ];
+    for user in [t.admin_a, t.manager_a, t.agent_a, t.platform_admin] {
+        for (what, sql) in statements {
+            let result = run_as(&db, user, sql, &[&t.org_a, &user, &t.outsider]).await;
+            assert!(
+                matches!(result, Err(StoreError::Denied)),
+                "{what} by {user}: expected a denial, got {result:?}"
+            );
+        }
+    }
+    assert_eq!(snapshot(&test_db, t.org_a).await, before, "org A changed");
+}
+
+/// The API writes its audit entry in the user's own transaction, as `service_role` for that one
+/// statement: everything after it is under the user's RLS again, and it commits with the change.
+#[tokio::test]
+async fn an_audit_entry_in_a_user_transaction_leaves_rls_in_force() {
+    let (test_db, db, t) = setup().await;
+    let tx = db.as_user(&claims_for(t.agent_a)).await.unwrap();
+    let entry = |action| AuditEvent {
+        org: Some(OrgId::new(t.org_a)),
+        actor: Actor::User(UserId::new(t.agent_a)),
+        action,
+        target: None,
+        details: json!({}),
+        request_id: None,
+    };
+    audit::record(&tx, &entry("test.recorded")).await.unwrap();
+    let role: String = tx
+        .client()
+        .query_one("select current_setting('role')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(role, "authenticated");
+    let seen: i64 = tx
+        .client()
+        .query_one(
+            "select count(*) from organizations where id = $1",
+            &[&t.org_b],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 0, "org B became visible after the audit insert");
+    let forged = tx
+        .client()
+        .execute(
+            "insert into audit_log (org_id, actor_kind, actor_user_id, action) values ($1, 'user', $2, 'x')",
+            &[&t.org_a, &t.agent_a],
+        )
+        .await;
+    assert!(forged.is_err(), "the user's own insert is still refused");
+    drop(tx);
+
+    let tx = db.as_user(&claims_for(t.agent_a)).await.unwrap();
+    audit::record(&tx, &entry("test.committed")).await.unwrap();
+    tx.commit().await.unwrap();
+    let actions: Vec<String> = test_db
+        .admin()
+        .await
+        .query(
+            "select action from audit_log where actor_user_id = $1 order by id",
+            &[&t.agent_a],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        actions,
+        ["test.committed"],
+        "only the committed transaction's entry is kept"
+    );
+}
+
+/// A profile's email is the verified token's, written by the API only; the name is the user's,
+/// within the display-name rule.
+#[tokio::test]
+async fn users_keep_their_verified_email_and_can_only_set_a_clean_name() {
+    let (_keep, db, t) = setup().await;
+    let newcomer = Uuid::new_v4();
+    let own = run_as(
+        &db,
+        newcomer,
+        "insert into profiles (id, email) values ($1, $2)",
+        &[&newcomer, &format!("{newcomer}@example.test")],
+    )
+    .await;
+    assert!(matches!(own, Err(StoreError::Denied)), "{own:?}");
+    let email = run_as(
+        &db,
+        t.agent_a,
+        "update profiles set email = 'boss@example.test' where id = $1",
+        &[&t.agent_a],
+    )
+    .await;
+    assert!(matches!(email, Err(StoreError::Denied)), "{email:?}");
+    for name in [
+        "Org Admin",
+        "org_admin",
+        "  ADMIN ",
+        "Platform-Admin",
+        "Ada\u{202E}ecalevoL",
+        "Ada\u{200B}",
+        "Ada\nLovelace",
+        "",
+        "   ",
+    ] {
+        let result = run_as(
+            &db,
+            t.agent_a,
+            "update profiles set full_name = $2 where id = $1",
+            &[&t.agent_a, &name],
+        )
+        .await;
+        assert!(
+            matches!(&result, Err(StoreError::Invalid(c)) if c == "profiles_full_name_clean"),
+            "{name:?}: expected the name rule to refuse it, got {result:?}"
+        );
+    }
+    let others = run_as(
+        &db,
+        t.agent_a,
+        "update profiles set full_name = 'Ada Lovelace' where id = $1",
+        &[&t.admin_a],
+    )
+    .await;
+    assert_eq!(others.unwrap(), 0, "someone else's profile is not theirs");
+    let mine = run_as(
+        &db,
+        t.agent_a,
+        "update profiles set full_name = 'Ada Lovelace' where id = $1",
+        &[&t.agent_a],
+    )
+    .await;
+    assert_eq!(
+        mine.unwrap(),
+        1,
+        "a user renames themselves (positive control)"
+    );
 }
 
 #[tokio::test]
