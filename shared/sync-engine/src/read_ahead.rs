@@ -1,6 +1,7 @@
 //! Fetches the next page while the current one is written: MightyCall's latency and JSON parsing
-//! overlap with the database work instead of adding to it. At most one page is read ahead (and
-//! wasted if the run pauses).
+//! overlap with the database work instead of adding to it. One page waits in the channel and at
+//! most one more is in flight; both are dropped, and the reader stopped, when the run pauses or
+//! ends, so no request is spent after the run has moved on.
 
 use domain::JobStatus;
 use futures::StreamExt;
@@ -56,6 +57,14 @@ impl<T: Send + 'static> ReadAhead<T> {
             message: "reading MightyCall's pages stopped before the last page; the next run continues from the last saved page"
                 .into(),
         })
+    }
+}
+
+impl<T> Drop for ReadAhead<T> {
+    fn drop(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            reader.abort();
+        }
     }
 }
 
@@ -120,5 +129,34 @@ mod tests {
         let mut reader = ReadAhead::start(futures::stream::iter([page(Some(1))]).boxed());
         assert!(reader.next().await.is_ok());
         assert!(ended_early(reader.next().await));
+    }
+
+    #[tokio::test]
+    async fn a_dropped_reader_fetches_nothing_more() {
+        let fetched = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&fetched);
+        let endless = futures::stream::repeat_with(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            page(Some(1))
+        })
+        .then(|page| async {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            page
+        })
+        .boxed();
+        let mut reader = ReadAhead::start(endless);
+        assert!(reader.next().await.is_ok());
+        drop(reader);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let after_drop = fetched.load(std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(
+            fetched.load(std::sync::atomic::Ordering::SeqCst),
+            after_drop
+        );
+        assert!(
+            after_drop <= 4,
+            "at most one page waits and one is in flight: {after_drop}"
+        );
     }
 }

@@ -26,9 +26,11 @@ async fn world() -> World {
             max_delay: Duration::from_millis(50),
             max_retry_after: Duration::from_secs(2),
         };
+        // Long enough that a loaded test machine never times out an answer the fake meant to be
+        // good (a timed-out good page would shift which request a fault rule hits).
         s.timeouts = Timeouts {
             connect: Duration::from_secs(2),
-            request: Duration::from_millis(400),
+            request: Duration::from_secs(3),
         };
     })
     .await
@@ -72,7 +74,7 @@ async fn rate_limits_server_errors_and_slow_answers_are_retried_within_the_run()
     );
     w.fake.push_fault(
         FaultRule::once(Fault::Slow {
-            delay: Duration::from_secs(1),
+            delay: Duration::from_secs(5),
         })
         .on_path("/calls")
         .after(2),
@@ -205,20 +207,25 @@ async fn a_run_killed_mid_sync_resumes_from_its_last_saved_page() {
     // The second page hangs; the process "dies" (the run is dropped with its connection) meanwhile.
     w.fake.push_fault(
         FaultRule::once(Fault::Slow {
-            delay: Duration::from_secs(5),
+            delay: Duration::from_secs(60),
         })
         .on_path("/calls")
         .after(1),
     );
-    let run = w
-        .engine
-        .run(job.id, std::time::Instant::now() + Duration::from_secs(600));
-    assert!(
-        tokio::time::timeout(Duration::from_millis(1500), run)
+    let engine = w.engine.clone();
+    let run = tokio::spawn(async move {
+        engine
+            .run(job.id, std::time::Instant::now() + Duration::from_secs(600))
             .await
-            .is_err(),
-        "the run was still going"
-    );
+    });
+    // Wait (as long as a loaded machine needs) for the first page to be saved, then kill the run.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while w.job(job.id).await.pages < 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!run.is_finished(), "the run was still going");
+    run.abort();
+    let _ = run.await;
     let interrupted = w.job(job.id).await;
     assert_eq!(interrupted.status, JobStatus::Running);
     assert_eq!(interrupted.pages, 1);
