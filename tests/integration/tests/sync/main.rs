@@ -8,6 +8,7 @@ mod dispatch;
 mod engine;
 mod events;
 mod faults;
+mod leases;
 mod routes;
 mod support;
 mod worker;
