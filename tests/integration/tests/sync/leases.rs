@@ -1,13 +1,14 @@
 //! Job leases: a killed run blocks its (org, resource) only until its lease expires, then the next
 //! trigger resumes the job from its checkpoint; a duplicate event runs nothing twice; a stalled
-//! run that lost its lease writes nothing; a cancelled job stops at the next page boundary. After
-//! each, the rows equal the source's and the job tells the truth.
+//! run that lost its lease writes nothing; a cancelled job stops at the next page boundary; and a
+//! slow page cannot carry a run past its deadline. After each, the rows equal the source's and the
+//! job tells the truth.
 
 use std::time::{Duration, Instant};
 
 use axum::http::Method;
 use domain::{JobStatus, Resource};
-use mightycall::Timeouts;
+use mightycall::{RetryPolicy, Timeouts};
 use mightycall_fake::{Fault, FaultRule};
 use serde_json::json;
 use sync_engine::RunOutcome;
@@ -212,5 +213,33 @@ async fn a_cancelled_job_stops_at_the_next_page_boundary_and_says_so() {
     let next = w.sync(w.t.org_a, Resource::Calls).await;
     assert_ne!(next.id, job.id);
     succeeded(&next);
+    w.expect_all_calls().await;
+}
+
+#[tokio::test]
+async fn a_slow_page_cannot_carry_a_run_past_its_deadline() {
+    // A 1 s margin configured, but a page may take up to its 5 s timeout: the margin grows.
+    let w = World::with(config(), |s| {
+        s.deadline_margin = Duration::from_secs(1);
+        s.timeouts = Timeouts {
+            connect: Duration::from_secs(1),
+            request: Duration::from_secs(5),
+        };
+        s.retry = RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        };
+    })
+    .await;
+    assert!(w.engine.settings().deadline_margin >= w.engine.settings().page_bound());
+    let job = w.queue(w.t.org_a, Resource::Calls).await;
+    second_page_hangs(&w, Duration::from_secs(4));
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let outcome = w.engine.run(job.id, deadline).await.unwrap();
+    assert!(Instant::now() <= deadline, "the run outlived its deadline");
+    assert_eq!(outcome, RunOutcome::Paused);
+    assert_eq!(w.job(job.id).await.status, JobStatus::Queued);
+    w.fake.clear_faults();
+    succeeded(&w.run(job.id).await);
     w.expect_all_calls().await;
 }
