@@ -60,7 +60,7 @@ async fn main() {
         "prepared (database, fake accounts, {} orgs) in {:.1} s; lease {:.0} s, pool size {}",
         world.orgs.len(),
         prepared.elapsed().as_secs_f64(),
-        world.lease().as_secs_f64(),
+        world.lease.as_secs_f64(),
         world.pool_size()
     );
 

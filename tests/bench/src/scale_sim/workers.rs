@@ -63,7 +63,7 @@ pub struct FanOut {
 }
 
 /// The tick: due orgs claimed, jobs queued, one event per org published; every `kill_every`-th
-/// org's run is marked for a kill and every `duplicate_every`-th event is delivered twice.
+/// org's run is marked for a kill and every `duplicate_every`-th other event is delivered twice.
 pub async fn fan_out(
     world: &World,
     sender: &mpsc::UnboundedSender<Delivery>,
@@ -109,10 +109,11 @@ pub async fn fan_out(
     let mut i = 0;
     while let Ok(mut delivery) = published.try_recv() {
         i += 1;
-        if duplicate_every > 0 && i % duplicate_every == 0 {
+        delivery.kill = kill_every > 0 && i % kill_every == 0;
+        // Not on a killed run's event: the duplicate would run it and leave nothing to kill.
+        if !delivery.kill && duplicate_every > 0 && i % duplicate_every == 0 {
             sender.send(delivery.clone()).unwrap();
         }
-        delivery.kill = kill_every > 0 && i % kill_every == 0;
         sender.send(delivery).unwrap();
     }
     FanOut {
@@ -232,7 +233,7 @@ async fn kill_mid_page(
         detail: delivery.detail.clone(),
         kill: false,
     };
-    let (sender, wait) = (sender.clone(), world.lease() + Duration::from_secs(1));
+    let (sender, wait) = (sender.clone(), world.lease + Duration::from_secs(1));
     tokio::spawn(async move {
         tokio::time::sleep(wait).await;
         let _ = sender.send(retry);

@@ -21,6 +21,8 @@ pub struct World {
     pub fake: FakeHandle,
     /// Org ids, in the fake's account order.
     pub orgs: Vec<Uuid>,
+    /// The lease the engine uses (raised to one page and its write).
+    pub lease: Duration,
     secrets: Arc<settings::Secrets>,
     settings: SyncSettings,
 }
@@ -61,15 +63,17 @@ impl World {
             lease: Duration::ZERO,
             ..SyncSettings::default()
         };
-        let world = Self {
+        let mut world = Self {
             db,
             fake,
             orgs: Vec::new(),
+            lease: Duration::ZERO,
             secrets: Arc::clone(&core.auth.secrets),
             settings,
         };
-        let orgs = world.seed(options.orgs).await;
-        Self { orgs, ..world }
+        world.orgs = world.seed(options.orgs).await;
+        world.lease = world.sandbox().engine.settings().lease;
+        world
     }
 
     /// One org per fake account, each with its sealed credentials, enabled and never scheduled.
@@ -112,11 +116,6 @@ impl World {
             dispatcher: Dispatcher::Inline(engine.clone()),
             engine,
         }
-    }
-
-    /// The lease the engine uses (raised to one page and its write).
-    pub fn lease(&self) -> Duration {
-        self.sandbox().engine.settings().lease
     }
 
     pub fn pool_size(&self) -> usize {
