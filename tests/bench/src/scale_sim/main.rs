@@ -44,7 +44,7 @@ async fn main() {
         workers: flag("--workers", 8),
         calls: flag("--calls", 1500),
         kill_every: flag("--kill-every", 10),
-        duplicate_every: flag("--duplicate-every", 20),
+        duplicate_every: flag("--duplicate-every", 7),
         latency: Duration::from_millis(flag("--latency-ms", 100) as u64),
     };
     println!(
@@ -139,7 +139,8 @@ async fn main() {
         outcome.attempts_over_one
     );
     println!(
-        "| duplicate deliveries refused (job held by another run) | {} |",
+        "| events delivered twice / deliveries that found the job held by another run | {} / {} |",
+        fan_out.duplicates,
         counters.held.load(Ordering::Relaxed)
     );
     println!(

@@ -59,6 +59,7 @@ impl EventSink for Bus {
 pub struct FanOut {
     pub orgs: usize,
     pub created: usize,
+    pub duplicates: usize,
     pub seconds: f64,
 }
 
@@ -106,19 +107,21 @@ pub async fn fan_out(
     sync_engine::publish(&Bus(bus_sender), &details)
         .await
         .unwrap();
-    let mut i = 0;
+    let (mut i, mut duplicates) = (0, 0);
     while let Ok(mut delivery) = published.try_recv() {
         i += 1;
         delivery.kill = kill_every > 0 && i % kill_every == 0;
         // Not on a killed run's event: the duplicate would run it and leave nothing to kill.
         if !delivery.kill && duplicate_every > 0 && i % duplicate_every == 0 {
             sender.send(delivery.clone()).unwrap();
+            duplicates += 1;
         }
         sender.send(delivery).unwrap();
     }
     FanOut {
         orgs: orgs.len(),
         created,
+        duplicates,
         seconds: started.elapsed().as_secs_f64(),
     }
 }
