@@ -1,14 +1,21 @@
 use domain::{Resource, SyncTrigger};
 use store::Db;
+use store::sync_jobs::{self, Queued};
 use sync_engine::{StartRequest, Started, queue_jobs};
 
 use crate::WorkerError;
 
-/// Claims the due organisations and queues every resource for each, the way any other trigger
-/// does; returns how many orgs were due and their jobs (an org's already active job comes back
-/// as not new and is left to the run it belongs to).
+/// Takes over every active job whose lease expired (its run died, or its event was lost), then
+/// claims the due organisations and queues every resource for each, the way any other trigger
+/// does; returns how many orgs were due and the jobs (an org's already active job comes back as
+/// such and is left to the run it belongs to).
 pub(crate) async fn queue_due(db: &Db) -> Result<(usize, Vec<Started>), WorkerError> {
     let tx = db.as_service().await?;
+    let mut jobs: Vec<Started> = sync_jobs::resume_expired(&tx, None)
+        .await?
+        .into_iter()
+        .map(|job| (job, Queued::Resumed))
+        .collect();
     let orgs = store::schedule::claim_due_orgs(&tx).await?;
     let request = StartRequest {
         orgs: &orgs,
@@ -17,7 +24,7 @@ pub(crate) async fn queue_due(db: &Db) -> Result<(usize, Vec<Started>), WorkerEr
         requested_by: None,
         window: None,
     };
-    let jobs = queue_jobs(&tx, &request).await?;
+    jobs.extend(queue_jobs(&tx, &request).await?);
     tx.commit().await?;
     Ok((orgs.len(), jobs))
 }

@@ -2,6 +2,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
+use store::sync_jobs::Queued;
 use sync_engine::{Dispatcher, Engine, RunOutcome};
 use web::StartupError;
 
@@ -54,16 +55,18 @@ impl Worker {
                 // Shared with the other triggers: new jobs only, one set per org, and jobs whose
                 // dispatch failed are marked failed instead of blocking the org's next sync.
                 sync_engine::dispatch_new(self.engine.db(), &self.dispatcher, &jobs).await?;
-                let created = jobs.iter().filter(|(_, new)| *new).count();
-                tracing::info!(orgs, jobs = created, "scheduled syncs dispatched");
-                Ok(json!({ "orgs": orgs, "jobs": created }))
+                let count = |how| jobs.iter().filter(|(_, h)| *h == how).count();
+                let (created, resumed) = (count(Queued::Created), count(Queued::Resumed));
+                tracing::info!(orgs, jobs = created, resumed, "scheduled syncs dispatched");
+                Ok(json!({ "orgs": orgs, "jobs": created, "resumed": resumed }))
             }
             WorkerEvent::Run(request) => self.run(&request.job_ids, deadline).await,
         }
     }
 
     /// Runs the jobs in order. When one pauses before the deadline, it and the rest go back on
-    /// the bus as a continuation, so a backfill longer than one invocation carries on.
+    /// the bus as a continuation, so a backfill longer than one invocation carries on. When
+    /// another run holds one (a duplicate event), that run carries the set: this one stops.
     async fn run(&self, jobs: &[uuid::Uuid], deadline: Instant) -> Result<Value, WorkerError> {
         let mut finished = Vec::new();
         for (i, &job) in jobs.iter().enumerate() {
@@ -77,6 +80,9 @@ impl Worker {
                         .dispatch(std::slice::from_ref(&rest))
                         .await?;
                     return Ok(json!({ "finished": finished, "continued": rest }));
+                }
+                RunOutcome::Held => {
+                    return Ok(json!({ "finished": finished, "continued": [], "held": job }));
                 }
             }
         }

@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -7,9 +7,10 @@ use domain::{JobStatus, OrgId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::access;
+use store::audit::{self, Actor, AuditEvent};
 use store::sync_jobs::{self, JobQuery};
 use uuid::Uuid;
-use web::{ApiError, ApiPath, ApiQuery, CurrentUser};
+use web::{ApiError, ApiPath, ApiQuery, CurrentUser, RequestId};
 
 use crate::SyncState;
 
@@ -103,4 +104,49 @@ pub async fn get(
         .await?
         .ok_or(ApiError::NotFound("job"))?;
     Ok(Json(json!({ "job": job })))
+}
+
+/// `POST /api/mightycall/sync/jobs/{id}/cancel`: org admins (and platform admins) end an active
+/// job as `cancelled`; its run stops at the next page boundary, keeping the pages saved before.
+/// Other members get 403, everyone else 404 (RLS hides the job); a job that already ended is 409.
+pub async fn cancel(
+    State(state): State<SyncState>,
+    Extension(request_id): Extension<RequestId>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(path): ApiPath<JobPath>,
+) -> Result<Json<Value>, ApiError> {
+    let tx = state.core.db.as_user(&user.claims).await?;
+    let job = sync_jobs::get_job(&tx, path.job_id)
+        .await?
+        .ok_or(ApiError::NotFound("job"))?;
+    let access = access::access(&tx, user.user_id, job.org_id).await?;
+    if !access.is_member() {
+        return Err(ApiError::NotFound("job"));
+    }
+    if !access.is_admin() {
+        return Err(ApiError::Forbidden {
+            code: "cancel_not_allowed",
+            message: "only org admins can cancel a sync".into(),
+        });
+    }
+    let Some(cancelled) = sync_jobs::cancel_job(&tx, job.id, user.user_id).await? else {
+        return Err(ApiError::Conflict {
+            code: "job_not_active",
+            message: "the job has already ended".into(),
+        });
+    };
+    audit::record(
+        &tx,
+        &AuditEvent {
+            org: Some(job.org_id),
+            actor: Actor::User(user.user_id),
+            action: "sync.cancelled",
+            target: Some(&job.id.to_string()),
+            details: json!({ "resource": job.resource, "was": job.status }),
+            request_id: Some(request_id.as_str()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(json!({ "job": cancelled })))
 }

@@ -78,8 +78,9 @@ impl SyncTrigger {
     }
 }
 
-/// A sync job's state: queued → running → succeeded | failed | partial (a paused job is queued
-/// again with its progress kept).
+/// A sync job's state: queued → running → succeeded | failed | partial (a paused job, or one whose
+/// run lost its lease, is queued again with its progress kept); an org admin may end an active job
+/// as cancelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
@@ -88,6 +89,7 @@ pub enum JobStatus {
     Succeeded,
     Failed,
     Partial,
+    Cancelled,
 }
 
 impl JobStatus {
@@ -98,6 +100,7 @@ impl JobStatus {
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Partial => "partial",
+            Self::Cancelled => "cancelled",
         }
     }
 
@@ -116,8 +119,10 @@ impl FromStr for JobStatus {
             "succeeded" => Ok(Self::Succeeded),
             "failed" => Ok(Self::Failed),
             "partial" => Ok(Self::Partial),
+            "cancelled" => Ok(Self::Cancelled),
             _ => Err(ParseError(
-                "status must be one of queued, running, succeeded, failed, partial".into(),
+                "status must be one of queued, running, succeeded, failed, partial, cancelled"
+                    .into(),
             )),
         }
     }

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{JobStatus, OrgId, Resource, SyncTrigger, UserId};
 use serde::Serialize;
@@ -30,11 +32,44 @@ pub struct Job {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// The run holding the job; internal (a fencing token), so not shown.
+    #[serde(skip)]
+    pub lease_owner: Option<Uuid>,
+    /// Running: the holder's lease ends then unless a page renews it. Queued: a run should have
+    /// claimed it by then. Past it, the next trigger or scheduled tick dispatches the job again.
+    pub lease_expires_at: DateTime<Utc>,
+    pub cancelled_by: Option<UserId>,
+}
+
+impl Job {
+    /// The lease this job was claimed with, if it is held.
+    pub fn lease(&self, duration: Duration) -> Option<Lease> {
+        self.lease_owner.map(|owner| Lease {
+            job: self.id,
+            owner,
+            duration,
+        })
+    }
+}
+
+/// A run's hold on its job. Every write of the run is fenced on it, and each saved page renews it
+/// for `duration`, so a run that lost it (taken over after it expired, or cancelled) writes nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Lease {
+    pub job: Uuid,
+    pub owner: Uuid,
+    pub duration: Duration,
+}
+
+impl Lease {
+    fn seconds(&self) -> f64 {
+        self.duration.as_secs_f64()
+    }
 }
 
 const COLUMNS: &str = "id, org_id, resource, status, trigger, requested_by, window_start, window_end, progress,
     pages, records_fetched, records_upserted, records_skipped, api_requests, attempts, error_code, error_message,
-    created_at, started_at, finished_at";
+    created_at, started_at, finished_at, lease_owner, lease_expires_at, cancelled_by";
 
 fn job(row: &tokio_postgres::Row) -> Result<Job, StoreError> {
     let bad = |what: &str| {
@@ -72,6 +107,9 @@ fn job(row: &tokio_postgres::Row) -> Result<Job, StoreError> {
         created_at: row.get(17),
         started_at: row.get(18),
         finished_at: row.get(19),
+        lease_owner: row.get(20),
+        lease_expires_at: row.get(21),
+        cancelled_by: row.get::<_, Option<Uuid>>(22).map(UserId::new),
     })
 }
 
@@ -84,9 +122,23 @@ pub struct NewJob {
     pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
-/// Queues a job, or returns the org's active job for that resource (`false`) when one exists: the
-/// partial unique index decides, so two concurrent triggers cannot both start one.
-pub async fn queue_job(tx: &Tx, new: &NewJob) -> Result<(Job, bool), StoreError> {
+/// How a trigger's request for a job was met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Queued {
+    /// A new job: the trigger dispatches it.
+    Created,
+    /// The org's active job. Left to its run, unless its lease expired: then the trigger resumes
+    /// it (see [`resume_expired`]).
+    Active,
+    /// An active job whose lease expired (its run died, or its event was lost), queued again from
+    /// its checkpoint: the trigger dispatches it.
+    Resumed,
+}
+
+/// Queues a job, or returns the org's active job for that resource when one exists: the partial
+/// unique index decides, so two concurrent triggers cannot both start one. Runs in the caller's
+/// transaction (a user's, under RLS); resuming an expired job is the service's part.
+pub async fn queue_job(tx: &Tx, new: &NewJob) -> Result<(Job, Queued), StoreError> {
     let (start, end) = new.window.map_or((None, None), |(s, e)| (Some(s), Some(e)));
     for _ in 0..3 {
         let sql = format!(
@@ -116,22 +168,49 @@ pub async fn queue_job(tx: &Tx, new: &NewJob) -> Result<(Job, bool), StoreError>
             })
             .await?;
         if let Some(row) = inserted {
-            return Ok((job(&row)?, true));
+            return Ok((job(&row)?, Queued::Created));
         }
         let sql = format!(
             "select {COLUMNS} from integration_sync_jobs
              where org_id = $1 and resource = $2 and status in ('queued', 'running')"
         );
-        // The active job may finish between the two statements: then try the insert again.
+        // The active job may finish between the statements: then try the insert again.
         if let Some(row) = tx
             .client()
             .query_opt(&sql, &[&new.org.as_uuid(), &new.resource.as_str()])
             .await?
         {
-            return Ok((job(&row)?, false));
+            return Ok((job(&row)?, Queued::Active));
         }
     }
     Err(StoreError::Unavailable("sync job contention".into()))
+}
+
+/// Queues again, from their checkpoints, the active jobs whose lease expired (of one org and
+/// resource, or all of them for the scheduled tick), with a fresh dispatch grace, so a dead run
+/// or a lost event never blocks the (org, resource) for long. The row lock makes one caller win
+/// each job, so a stale job is dispatched once. Service path.
+pub async fn resume_expired(
+    tx: &Tx,
+    only: Option<(OrgId, Resource)>,
+) -> Result<Vec<Job>, StoreError> {
+    let (org, resource) = only.map_or((None, None), |(o, r)| (Some(o.as_uuid()), Some(r.as_str())));
+    let sql = format!(
+        "update integration_sync_jobs set status = 'queued', lease_owner = null, lease_expires_at = default
+         where status in ('queued', 'running') and lease_expires_at < now()
+           and ($1::uuid is null or org_id = $1) and ($2::text is null or resource = $2)
+         returning {COLUMNS}"
+    );
+    let mut jobs = tx
+        .client()
+        .query(&sql, &[&org, &resource])
+        .await?
+        .iter()
+        .map(job)
+        .collect::<Result<Vec<_>, _>>()?;
+    // Per org in creation order, so an org's calls still run before its recordings.
+    jobs.sort_by_key(|j| (j.org_id, j.created_at, j.id));
+    Ok(jobs)
 }
 
 pub async fn get_job(tx: &Tx, id: Uuid) -> Result<Option<Job>, StoreError> {
@@ -178,15 +257,17 @@ pub async fn list_jobs(tx: &Tx, q: &JobQuery) -> Result<Vec<Job>, StoreError> {
         .collect()
 }
 
-/// Takes a queued (or interrupted running) job for a run; `None` when it has already ended.
-pub async fn claim_job(tx: &Tx, id: Uuid) -> Result<Option<Job>, StoreError> {
+/// Claims a job for a run: only a queued job, or a running one whose lease expired (its run died).
+/// `None` when the job ended or another run holds a live lease (a duplicate event).
+pub async fn claim_job(tx: &Tx, id: Uuid, lease: Lease) -> Result<Option<Job>, StoreError> {
     let sql = format!(
         "update integration_sync_jobs set status = 'running', started_at = coalesce(started_at, now()),
-           attempts = attempts + 1
-         where id = $1 and status in ('queued', 'running') returning {COLUMNS}"
+           attempts = attempts + 1, lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3)
+         where id = $1 and (status = 'queued' or (status = 'running' and lease_expires_at < now()))
+         returning {COLUMNS}"
     );
     tx.client()
-        .query_opt(&sql, &[&id])
+        .query_opt(&sql, &[&id, &lease.owner, &lease.seconds()])
         .await?
         .as_ref()
         .map(job)
@@ -202,22 +283,35 @@ pub struct PageCounts {
     pub requests: i32,
 }
 
+/// Records a page and renews the lease. `false`: the run no longer holds the job (taken over or
+/// cancelled), nothing was recorded, and the caller must roll the page back.
 pub async fn record_page(
     tx: &Tx,
-    id: Uuid,
+    lease: &Lease,
     counts: PageCounts,
     progress: &Value,
-) -> Result<(), StoreError> {
-    tx.client()
+) -> Result<bool, StoreError> {
+    let updated = tx
+        .client()
         .execute(
             "update integration_sync_jobs set pages = pages + 1, records_fetched = records_fetched + $2,
                records_upserted = records_upserted + $3, records_skipped = records_skipped + $4,
-               api_requests = api_requests + $5, progress = $6
-             where id = $1",
-            &[&id, &counts.fetched, &counts.upserted, &counts.skipped, &counts.requests, progress],
+               api_requests = api_requests + $5, progress = $6,
+               lease_expires_at = now() + make_interval(secs => $8)
+             where id = $1 and lease_owner = $7",
+            &[
+                &lease.job,
+                &counts.fetched,
+                &counts.upserted,
+                &counts.skipped,
+                &counts.requests,
+                progress,
+                &lease.owner,
+                &lease.seconds(),
+            ],
         )
         .await?;
-    Ok(())
+    Ok(updated == 1)
 }
 
 /// Requests spent outside a page (token calls, a failed page), so the job tells the whole cost.
@@ -231,35 +325,83 @@ pub async fn add_requests(tx: &Tx, id: Uuid, requests: i32) -> Result<(), StoreE
     Ok(())
 }
 
-/// Stops a run at a page boundary: queued again, progress kept, to be re-dispatched.
-pub async fn pause_job(tx: &Tx, id: Uuid, progress: &Value) -> Result<(), StoreError> {
+/// Stops a run at a page boundary: queued again (with a fresh dispatch grace), progress kept, to
+/// be re-dispatched. `false`: the run had lost the job.
+pub async fn pause_job(tx: &Tx, lease: &Lease, progress: &Value) -> Result<bool, StoreError> {
+    let updated = tx
+        .client()
+        .execute(
+            "update integration_sync_jobs set status = 'queued', progress = $3, lease_owner = null,
+               lease_expires_at = default
+             where id = $1 and lease_owner = $2",
+            &[&lease.job, &lease.owner, progress],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
+/// Ends a run's job. `error_message` is for people and must not carry secrets. `false`: the run
+/// had lost the job, which is left as it is.
+pub async fn finish_run(
+    tx: &Tx,
+    lease: &Lease,
+    status: JobStatus,
+    error: Option<(&str, &str)>,
+) -> Result<bool, StoreError> {
+    let (code, message) = error_parts(error);
+    let updated = tx
+        .client()
+        .execute(
+            "update integration_sync_jobs set status = $3, error_code = $4, error_message = $5,
+               finished_at = now(), lease_owner = null
+             where id = $1 and lease_owner = $2",
+            &[&lease.job, &lease.owner, &status.as_str(), &code, &message],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
+/// Fails a job no run has claimed yet (its dispatch failed), so it does not wait for its grace.
+pub async fn fail_unclaimed(
+    tx: &Tx,
+    id: Uuid,
+    code: &str,
+    message: &str,
+) -> Result<(), StoreError> {
+    let (code, message) = error_parts(Some((code, message)));
     tx.client()
         .execute(
-            "update integration_sync_jobs set status = 'queued', progress = $2 where id = $1",
-            &[&id, progress],
+            "update integration_sync_jobs set status = 'failed', error_code = $2, error_message = $3,
+               finished_at = now()
+             where id = $1 and status = 'queued'",
+            &[&id, &code, &message],
         )
         .await?;
     Ok(())
 }
 
-/// Ends a job. `error_message` is for people and must not carry secrets.
-pub async fn finish_job(
-    tx: &Tx,
-    id: Uuid,
-    status: JobStatus,
-    error: Option<(&str, &str)>,
-) -> Result<(), StoreError> {
-    let (code, message) = error.map_or((None, None), |(c, m)| {
+fn error_parts<'a>(error: Option<(&'a str, &str)>) -> (Option<&'a str>, Option<String>) {
+    error.map_or((None, None), |(c, m)| {
         (Some(c), Some(m.chars().take(1000).collect::<String>()))
-    });
+    })
+}
+
+/// Cancels an active job for `by`, an org admin (RLS checks that role again). Its run notices at
+/// the next page boundary: it no longer holds the lease, so that page is rolled back and the run
+/// stops. `None`: the job is not active (or RLS refused).
+pub async fn cancel_job(tx: &Tx, id: Uuid, by: UserId) -> Result<Option<Job>, StoreError> {
+    let sql = format!(
+        "update integration_sync_jobs set status = 'cancelled', cancelled_by = $2, lease_owner = null,
+           error_code = 'cancelled', error_message = 'cancelled by an org admin', finished_at = now()
+         where id = $1 and status in ('queued', 'running')
+         returning {COLUMNS}"
+    );
     tx.client()
-        .execute(
-            "update integration_sync_jobs set status = $2, error_code = $3, error_message = $4, finished_at = now()
-             where id = $1",
-            &[&id, &status.as_str(), &code, &message],
-        )
-        .await?;
-    Ok(())
+        .query_opt(&sql, &[&id, &by.as_uuid()])
+        .await?
+        .as_ref()
+        .map(job)
+        .transpose()
 }
 
 /// The per (org, resource) high-water mark.

@@ -71,6 +71,8 @@ async fn run_in_order(engine: &Engine, jobs: &[Uuid]) {
                     tracing::info!(%job, status = status.as_str(), "sync job finished");
                     break;
                 }
+                // Another run holds it and carries the rest of the set.
+                Ok(RunOutcome::Held) => return,
                 Err(e) => {
                     tracing::error!(%job, error = %e, "sync job could not run");
                     break;

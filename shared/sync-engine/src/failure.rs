@@ -10,6 +10,10 @@ pub enum EngineError {
     Config(String),
     #[error("could not dispatch: {0}")]
     Dispatch(String),
+    /// The run no longer holds its job (cancelled, or taken over after its lease expired): it
+    /// stops and writes nothing more.
+    #[error("the run no longer holds the job")]
+    LeaseLost,
 }
 
 /// Why a run stopped early, as the job will record it: a status, a stable code, and a message for

@@ -13,7 +13,7 @@ use mightycall::{
     CallsQuery, ContactsQuery, JournalQuery, MightyCallClient, MightyCallError, Page, PageCursor,
     UtcWindow, VoicemailsQuery,
 };
-use store::sync_jobs::{self, Job, PageCounts};
+use store::sync_jobs::{self, Job, Lease, PageCounts};
 use store::{Db, StoreError, Tx};
 
 use crate::client::OrgClient;
@@ -28,6 +28,8 @@ pub(crate) struct RunCtx<'a> {
     pub db: &'a Db,
     pub settings: &'a SyncSettings,
     pub job: &'a Job,
+    /// Fences every page write: a run that lost the job writes nothing more.
+    pub lease: Lease,
     pub org: &'a OrgClient,
     pub deadline: Instant,
     /// Requests already accounted for (the budget counter's value at the last page).
@@ -52,23 +54,28 @@ impl RunCtx<'_> {
     }
 
     /// Commits one page: rows already written in `tx`, plus counters, requests, resume point and,
-    /// when a chunk is complete, the watermark.
+    /// when a chunk is complete, the watermark. Rolled back (dropped) when the lease was lost.
     async fn commit_page(
         &mut self,
         tx: Tx,
         mut counts: PageCounts,
         progress: &Progress,
         watermark: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), Stop> {
         counts.requests = self.take_requests();
-        sync_jobs::record_page(&tx, self.job.id, counts, &progress.to_json()).await?;
+        if !sync_jobs::record_page(&tx, &self.lease, counts, &progress.to_json()).await? {
+            // Not recorded: the end of the run counts the page's requests instead.
+            let unrecorded = u32::try_from(counts.requests).unwrap_or(0);
+            self.accounted = self.accounted.saturating_sub(unrecorded);
+            return Err(Stop::Engine(EngineError::LeaseLost));
+        }
         sync_jobs::count_requests(&tx, self.org_id(), Utc::now().date_naive(), counts.requests)
             .await?;
         if let Some(to) = watermark.filter(|_| self.job.window_start.is_none()) {
             sync_jobs::advance_watermark(&tx, self.org_id(), self.job.resource, to, self.job.id)
                 .await?;
         }
-        tx.commit().await
+        Ok(tx.commit().await?)
     }
 
     /// The closed window to sync: the job's explicit range, or from the watermark (minus the

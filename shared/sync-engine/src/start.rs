@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use domain::{JobStatus, OrgId, Resource, ResyncWindow, SyncTrigger, UserId};
+use chrono::Utc;
+use domain::{OrgId, Resource, ResyncWindow, SyncTrigger, UserId};
 use serde_json::{Value, json};
-use store::sync_jobs::{self, Job, NewJob};
+use store::sync_jobs::{self, Job, NewJob, Queued};
 use store::{Db, StoreError, Tx};
 use uuid::Uuid;
 
@@ -21,8 +22,8 @@ pub struct StartRequest<'a> {
     pub window: Option<ResyncWindow>,
 }
 
-/// A queued job and whether this trigger created it (`false`: the org's active job).
-pub type Started = (Job, bool);
+/// A queued job and how: created by this trigger, the org's active job, or an expired one resumed.
+pub type Started = (Job, Queued);
 
 /// Queues the jobs inside `tx` (the caller commits, with its audit record).
 pub async fn queue_jobs(tx: &Tx, req: &StartRequest<'_>) -> Result<Vec<Started>, StoreError> {
@@ -42,20 +43,42 @@ pub async fn queue_jobs(tx: &Tx, req: &StartRequest<'_>) -> Result<Vec<Started>,
     Ok(jobs)
 }
 
-/// Dispatches the new jobs (an active one is already on its way and must not run twice), one
-/// ordered set per org so its resources run one after another. When dispatch fails the new jobs
-/// are marked failed, so none stays queued forever, and the error is returned.
+/// Dispatches the new and resumed jobs, and takes over the active ones whose lease expired (a
+/// dead run, a lost event); a job with a live lease is already on its way and must not run twice.
+/// One ordered set per org, so its resources run one after another. When dispatch fails they are
+/// marked failed, so none stays queued forever, and the error is returned.
 pub async fn dispatch_new(
     db: &Db,
     dispatcher: &Dispatcher,
     jobs: &[Started],
 ) -> Result<(), EngineError> {
     let mut sets: Vec<(OrgId, Vec<Uuid>)> = Vec::new();
-    for (job, _) in jobs.iter().filter(|(_, new)| *new) {
+    let mut service: Option<Tx> = None;
+    for (job, how) in jobs {
+        let id = match how {
+            Queued::Created | Queued::Resumed => job.id,
+            Queued::Active if job.lease_expires_at < Utc::now() => {
+                if service.is_none() {
+                    service = Some(db.as_service().await?);
+                }
+                let Some(tx) = &service else { continue };
+                match sync_jobs::resume_expired(tx, Some((job.org_id, job.resource)))
+                    .await?
+                    .pop()
+                {
+                    Some(resumed) => resumed.id,
+                    None => continue,
+                }
+            }
+            Queued::Active => continue,
+        };
         match sets.iter_mut().find(|(org, _)| *org == job.org_id) {
-            Some((_, set)) => set.push(job.id),
-            None => sets.push((job.org_id, vec![job.id])),
+            Some((_, set)) => set.push(id),
+            None => sets.push((job.org_id, vec![id])),
         }
+    }
+    if let Some(tx) = service {
+        tx.commit().await?;
     }
     let sets: Vec<Vec<Uuid>> = sets.into_iter().map(|(_, set)| set).collect();
     let Err(e) = dispatcher.dispatch(&sets).await else {
@@ -64,14 +87,11 @@ pub async fn dispatch_new(
     tracing::error!(error = %e, "sync dispatch failed");
     let tx = db.as_service().await?;
     for id in sets.iter().flatten() {
-        sync_jobs::finish_job(
+        sync_jobs::fail_unclaimed(
             &tx,
             *id,
-            JobStatus::Failed,
-            Some((
-                "dispatch_failed",
-                "the sync could not be started; try again",
-            )),
+            "dispatch_failed",
+            "the sync could not be started; try again",
         )
         .await?;
     }
@@ -81,7 +101,7 @@ pub async fn dispatch_new(
 
 /// The 202 body: `{"job_id","status","created","job"}` for one job, `{"jobs":[…]}` for several.
 pub fn started_body(jobs: &[Started]) -> Value {
-    let view = |(job, created): &Started| json!({ "job_id": job.id, "status": job.status, "created": created, "job": job });
+    let view = |(job, how): &Started| json!({ "job_id": job.id, "status": job.status, "created": *how == Queued::Created, "job": job });
     match jobs {
         [single] => view(single),
         many => json!({ "jobs": many.iter().map(view).collect::<Vec<_>>() }),

@@ -109,6 +109,7 @@ impl World {
                 .unwrap()
             {
                 RunOutcome::Paused => continue,
+                RunOutcome::Held => panic!("nothing else runs this job"),
                 RunOutcome::Finished(status) => {
                     assert_eq!(
                         status,

@@ -1,6 +1,7 @@
 //! Every sample event in `events/sync` goes through lambda_http's parser into the real router.
 //! Placeholders (`DEMO_TOKEN`, the sample org and job ids, `DEMO_START`/`DEMO_END`) are replaced by
-//! a live token, the seeded org, a real job and dates inside the allowed range.
+//! a live token, the seeded org, a real job and dates inside the allowed range. The cancel sample
+//! cancels a job queued for it (the started ones have finished by then).
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ async fn every_sync_sample_event_succeeds() {
         ("start-all-range.json", 202),
         ("list-jobs.json", 200),
         ("get-job.json", 200),
+        ("cancel-job.json", 200),
     ];
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -35,6 +37,13 @@ async fn every_sync_sample_event_succeeds() {
     let today = chrono::Utc::now().date_naive();
     let mut job = String::new();
     for (name, status) in expected {
+        if name == "cancel-job.json" {
+            job = w
+                .queue(w.t.org_a, domain::Resource::Sms)
+                .await
+                .id
+                .to_string();
+        }
         let text = std::fs::read_to_string(dir.join(name))
             .unwrap()
             .replace(

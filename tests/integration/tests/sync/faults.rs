@@ -9,7 +9,7 @@ use mightycall_fake::{FakeConfig, Fault, FaultRule};
 
 use crate::support::{World, succeeded};
 
-fn config() -> FakeConfig {
+pub(crate) fn config() -> FakeConfig {
     FakeConfig {
         calls: 2500,
         messages: 30,
@@ -18,7 +18,7 @@ fn config() -> FakeConfig {
 }
 
 /// Fast retries and timeouts so the faults cost milliseconds, not seconds.
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     World::with(config(), |s| {
         s.retry = RetryPolicy {
             max_retries: 3,
@@ -34,27 +34,6 @@ async fn world() -> World {
         };
     })
     .await
-}
-
-async fn expect_all_calls(w: &World) {
-    let expected: std::collections::BTreeSet<String> = w
-        .fake
-        .account(&w.api_key(0))
-        .unwrap()
-        .calls
-        .iter()
-        .map(|c| c.id.to_string())
-        .collect();
-    let stored: std::collections::BTreeSet<String> =
-        w.ids("calls", w.t.org_a).await.into_iter().collect();
-    let missing: Vec<_> = expected.difference(&stored).take(5).collect();
-    let extra: Vec<_> = stored.difference(&expected).take(5).collect();
-    assert!(
-        missing.is_empty() && extra.is_empty(),
-        "{} stored, {} at the fake; missing {missing:?}, extra {extra:?}",
-        stored.len(),
-        expected.len()
-    );
 }
 
 #[tokio::test]
@@ -81,7 +60,7 @@ async fn rate_limits_server_errors_and_slow_answers_are_retried_within_the_run()
     );
     let job = w.sync(w.t.org_a, Resource::Calls).await;
     succeeded(&job);
-    expect_all_calls(&w).await;
+    w.expect_all_calls().await;
     assert_eq!(
         job.api_requests as usize,
         w.fake.requests(&w.api_key(0)),
@@ -113,7 +92,7 @@ async fn a_malformed_page_fails_the_job_and_one_rerun_completes_it() {
     assert!(!message.contains(&w.api_key(0)), "{message}");
 
     succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
-    expect_all_calls(&w).await;
+    w.expect_all_calls().await;
 }
 
 #[tokio::test]
@@ -126,7 +105,7 @@ async fn a_token_expiring_mid_sync_is_renewed_once() {
     );
     let job = w.sync(w.t.org_a, Resource::Calls).await;
     succeeded(&job);
-    expect_all_calls(&w).await;
+    w.expect_all_calls().await;
     assert_eq!(
         w.fake.token_grants(&w.api_key(0)).len(),
         2,
@@ -162,7 +141,7 @@ async fn the_daily_budget_stops_a_sync_before_it_is_spent_and_the_next_day_finis
         .await
         .unwrap();
     succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
-    expect_all_calls(&w).await;
+    w.expect_all_calls().await;
 }
 
 #[tokio::test]
@@ -175,7 +154,7 @@ async fn mightycalls_own_quota_ends_the_job_truthfully() {
     assert_eq!(job.pages, 1);
     w.fake.set_quota(None);
     succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
-    expect_all_calls(&w).await;
+    w.expect_all_calls().await;
 }
 
 #[tokio::test]
@@ -191,48 +170,5 @@ async fn duplicates_across_pages_and_calls_arriving_during_paging_leave_exact_ro
     // once they are inside one (windows end on a whole second, so let that second pass).
     tokio::time::sleep(Duration::from_millis(1100)).await;
     succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
-    expect_all_calls(&w).await;
-}
-
-#[tokio::test]
-async fn a_run_killed_mid_sync_resumes_from_its_last_saved_page() {
-    let w = World::with(config(), |s| {
-        s.timeouts = Timeouts {
-            connect: Duration::from_secs(2),
-            request: Duration::from_secs(30),
-        };
-    })
-    .await;
-    let job = w.queue(w.t.org_a, Resource::Calls).await;
-    // The second page hangs; the process "dies" (the run is dropped with its connection) meanwhile.
-    w.fake.push_fault(
-        FaultRule::once(Fault::Slow {
-            delay: Duration::from_secs(60),
-        })
-        .on_path("/calls")
-        .after(1),
-    );
-    let engine = w.engine.clone();
-    let run = tokio::spawn(async move {
-        engine
-            .run(job.id, std::time::Instant::now() + Duration::from_secs(600))
-            .await
-    });
-    // Wait (as long as a loaded machine needs) for the first page to be saved, then kill the run.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while w.job(job.id).await.pages < 1 && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(!run.is_finished(), "the run was still going");
-    run.abort();
-    let _ = run.await;
-    let interrupted = w.job(job.id).await;
-    assert_eq!(interrupted.status, JobStatus::Running);
-    assert_eq!(interrupted.pages, 1);
-    w.fake.clear_faults();
-
-    let done = w.run(job.id).await;
-    succeeded(&done);
-    assert_eq!(done.pages, 3, "the saved page is not fetched again");
-    expect_all_calls(&w).await;
+    w.expect_all_calls().await;
 }

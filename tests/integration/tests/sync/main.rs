@@ -9,6 +9,7 @@ mod engine;
 mod events;
 mod faults;
 mod key_budget;
+mod leases;
 mod platform_account;
 mod poison;
 mod routes;

@@ -378,6 +378,11 @@ async fn every_route_refuses_bad_tokens() {
                 format!("/api/mightycall/sync/jobs/{}", Uuid::new_v4()),
                 None,
             ),
+            (
+                Method::POST,
+                format!("/api/mightycall/sync/jobs/{}/cancel", Uuid::new_v4()),
+                None,
+            ),
         ] {
             let reply = call(&router, method.clone(), &path, token.as_deref(), body).await;
             assert_eq!(reply.status, 401, "{method} {path}");
@@ -391,4 +396,126 @@ async fn every_route_refuses_bad_tokens() {
             .unwrap()
             .get(0);
     assert_eq!(count, 0);
+}
+
+async fn cancel(router: &axum::Router, job: &str, user: Uuid) -> Reply {
+    let token = test_harness::identity::token(user, "x@example.test");
+    let path = format!("/api/mightycall/sync/jobs/{job}/cancel");
+    call(router, Method::POST, &path, Some(&token), None).await
+}
+
+#[tokio::test]
+async fn only_org_admins_cancel_their_orgs_active_jobs_and_it_is_audited() {
+    let w = World::new(FakeConfig::default()).await;
+    let router = w.router();
+    let a_job = w.queue(w.t.org_a, domain::Resource::Sms).await.id;
+    let b_job = w.queue(w.t.org_b, domain::Resource::Sms).await.id;
+    let (a, b) = (a_job.to_string(), b_job.to_string());
+
+    for user in [w.t.agent_a, w.t.manager_a] {
+        let reply = cancel(&router, &a, user).await;
+        assert_eq!(
+            (reply.status, reply.body["error"].as_str()),
+            (403, Some("cancel_not_allowed")),
+            "{:?}",
+            reply.body
+        );
+    }
+    for user in [w.t.outsider, w.t.admin_a] {
+        let reply = cancel(&router, &b, user).await;
+        assert_eq!(reply.status, 404, "another org's job is not found");
+        assert_eq!(reply.body["error"], "not_found");
+    }
+    assert_eq!(w.job(a_job).await.status, JobStatus::Queued);
+    assert_eq!(
+        w.job(b_job).await.status,
+        JobStatus::Queued,
+        "org B's job is untouched"
+    );
+
+    let done = cancel(&router, &a, w.t.admin_a).await;
+    assert_eq!(done.status, 200, "{:?}", done.body);
+    assert_eq!(done.body["job"]["status"], "cancelled");
+    assert_eq!(done.body["job"]["cancelled_by"], w.t.admin_a.to_string());
+    assert_eq!(done.body["job"]["error_code"], "cancelled");
+    assert!(done.body["job"]["finished_at"].is_string());
+    let audit: Vec<(String, Option<String>)> =
+        w.db.admin()
+            .await
+            .query(
+                "select action, target from audit_log where org_id = $1 and actor_user_id = $2",
+                &[&w.t.org_a, &w.t.admin_a],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    assert_eq!(audit, vec![("sync.cancelled".to_owned(), Some(a.clone()))]);
+
+    let again = cancel(&router, &a, w.t.admin_a).await;
+    assert_eq!(
+        (again.status, again.body["error"].as_str()),
+        (409, Some("job_not_active"))
+    );
+    assert!(again.body["request_id"].is_string());
+    let platform = cancel(&router, &b, w.t.platform_admin).await;
+    assert_eq!(
+        platform.status, 200,
+        "platform admins may cancel any org's job"
+    );
+
+    let bad = cancel(&router, "not-a-uuid", w.t.admin_a).await;
+    assert_eq!(bad.status, 400);
+    let unknown = cancel(&router, &Uuid::new_v4().to_string(), w.t.admin_a).await;
+    assert_eq!(unknown.status, 404);
+    let finished = post(&router, "sms", w.t.admin_a, json!({ "orgId": w.t.org_a })).await;
+    let finished = w.finished(job_id(&finished)).await;
+    let late = cancel(&router, &finished.id.to_string(), w.t.admin_a).await;
+    assert_eq!(late.status, 409, "a finished job cannot be cancelled");
+    assert_eq!(w.job(finished.id).await.status, JobStatus::Succeeded);
+}
+
+#[tokio::test]
+async fn rls_refuses_a_cancel_that_the_code_did_not_check() {
+    let w = World::new(FakeConfig::default()).await;
+    let a_job = w.queue(w.t.org_a, domain::Resource::Sms).await.id;
+    let b_job = w.queue(w.t.org_b, domain::Resource::Sms).await.id;
+    let db = w.db.store();
+    let as_user = |user| test_harness::fixtures::claims_for(user);
+    // Org A's admin on org B's job, and org A's agent on its own org's job: no row changes.
+    for (user, job) in [(w.t.admin_a, b_job), (w.t.agent_a, a_job)] {
+        let tx = db.as_user(&as_user(user)).await.unwrap();
+        let cancelled = store::sync_jobs::cancel_job(&tx, job, domain::UserId::new(user))
+            .await
+            .unwrap();
+        assert!(cancelled.is_none(), "RLS let {user} cancel {job}");
+        tx.commit().await.unwrap();
+        assert_eq!(w.job(job).await.status, JobStatus::Queued);
+    }
+    // An org admin may set the cancel columns only, and only to a cancel.
+    let tx = db.as_user(&as_user(w.t.admin_a)).await.unwrap();
+    let other_column = tx
+        .client()
+        .execute(
+            "update integration_sync_jobs set pages = 99 where id = $1",
+            &[&a_job],
+        )
+        .await;
+    assert!(other_column.is_err(), "pages is not an admin's to change");
+    drop(tx);
+    let tx = db.as_user(&as_user(w.t.admin_a)).await.unwrap();
+    let not_a_cancel = tx
+        .client()
+        .execute(
+            "update integration_sync_jobs set status = 'succeeded', finished_at = now() where id = $1",
+            &[&a_job],
+        )
+        .await;
+    assert!(
+        not_a_cancel.is_err(),
+        "an admin cannot mark a job succeeded"
+    );
+    drop(tx);
+    assert_eq!(w.job(a_job).await.status, JobStatus::Queued);
 }

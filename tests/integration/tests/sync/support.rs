@@ -129,6 +129,7 @@ impl World {
                 .unwrap()
             {
                 RunOutcome::Paused => continue,
+                RunOutcome::Held => panic!("job {job} is held by another run"),
                 RunOutcome::Finished(_) => return self.job(job).await,
             }
         }
@@ -165,6 +166,52 @@ impl World {
             dispatcher: Arc::new(Dispatcher::Inline(self.engine.clone())),
             max_range_days: 92,
         })
+    }
+
+    /// Lets the job's lease run out, as if its holder had died (or its event was lost) that long ago.
+    pub async fn expire_lease(&self, id: Uuid) {
+        self.db
+            .admin()
+            .await
+            .execute(
+                "update integration_sync_jobs set lease_expires_at = now() - interval '1 second' where id = $1",
+                &[&id],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Waits (bounded) until the job has saved `pages` pages.
+    pub async fn saved_pages(&self, id: Uuid, pages: i32) {
+        for _ in 0..400 {
+            if self.job(id).await.pages >= pages {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("job {id} did not save {pages} pages in time");
+    }
+
+    /// Org A's calls are exactly fake account 0's.
+    pub async fn expect_all_calls(&self) {
+        let expected: std::collections::BTreeSet<String> = self
+            .fake
+            .account(&self.api_key(0))
+            .unwrap()
+            .calls
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        let stored: std::collections::BTreeSet<String> =
+            self.ids("calls", self.t.org_a).await.into_iter().collect();
+        let missing: Vec<_> = expected.difference(&stored).take(5).collect();
+        let extra: Vec<_> = stored.difference(&expected).take(5).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{} stored, {} at the fake; missing {missing:?}, extra {extra:?}",
+            stored.len(),
+            expected.len()
+        );
     }
 
     /// Waits (bounded) until the job reached a final status.

@@ -39,7 +39,7 @@ async fn a_tick_queues_every_resource_of_each_due_org_and_publishes_one_event_pe
     let answer = worker.handle(tick.clone(), far()).await.unwrap();
     assert_eq!(
         answer,
-        json!({ "orgs": 1, "jobs": 6 }),
+        json!({ "orgs": 1, "jobs": 6, "resumed": 0 }),
         "only org A is enabled and due"
     );
     let events = bus.receive(1).await;
@@ -56,7 +56,7 @@ async fn a_tick_queues_every_resource_of_each_due_org_and_publishes_one_event_pe
     let again = worker.handle(tick.clone(), far()).await.unwrap();
     assert_eq!(
         again,
-        json!({ "orgs": 0, "jobs": 0 }),
+        json!({ "orgs": 0, "jobs": 0, "resumed": 0 }),
         "not due again before its interval"
     );
 
@@ -126,6 +126,61 @@ async fn sync_requested_runs_jobs_in_order_and_continues_past_the_deadline() {
         w.ids("mightycall_recordings", w.t.org_a).await.len(),
         recorded,
         "recordings ran after calls"
+    );
+}
+
+#[tokio::test]
+async fn the_tick_dispatches_again_a_job_whose_event_was_lost_and_it_runs_once() {
+    let w = World::new(FakeConfig::default()).await;
+    let bus = Bus::new().await;
+    let worker = worker(&w, &bus);
+    // Neither org is due; org A has a job whose SyncRequested event never arrived (dead-lettered).
+    w.db.admin()
+        .await
+        .execute("update org_integrations set last_scheduled_at = now()", &[])
+        .await
+        .unwrap();
+    let lost = w.queue(w.t.org_a, Resource::Calls).await;
+    let tick = json!({ "action": "fan_out" });
+    let within_grace = worker.handle(tick.clone(), far()).await.unwrap();
+    assert_eq!(
+        within_grace["resumed"], 0,
+        "a job within its dispatch grace is left alone"
+    );
+
+    w.expire_lease(lost.id).await;
+    let answer = worker.handle(tick.clone(), far()).await.unwrap();
+    assert_eq!(answer, json!({ "orgs": 0, "jobs": 0, "resumed": 1 }));
+    let events = bus.receive(1).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].job_ids, vec![lost.id]);
+    let again = worker.handle(tick, far()).await.unwrap();
+    assert_eq!(again["resumed"], 0, "dispatched once, with a fresh grace");
+
+    // The event arrives twice (EventBridge delivers at least once): the job runs once.
+    let event = json!({ "detail-type": "SyncRequested", "detail": { "job_ids": [lost.id] } });
+    let (first, second) = tokio::join!(
+        worker.handle(event.clone(), far()),
+        worker.handle(event, far())
+    );
+    let answers = [first.unwrap(), second.unwrap()];
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|a| a["held"] == json!(lost.id))
+            .count()
+            + answers
+                .iter()
+                .filter(|a| a["finished"][0]["status"] == "succeeded")
+                .count(),
+        2,
+        "one run finished it, the other found it held or already done: {answers:?}"
+    );
+    let done = w.job(lost.id).await;
+    assert_eq!((done.status, done.attempts), (JobStatus::Succeeded, 1));
+    assert_eq!(
+        w.ids("calls", w.t.org_a).await.len(),
+        w.fake.account(&w.api_key(0)).unwrap().calls.len()
     );
 }
 
