@@ -30,7 +30,8 @@ pub enum RunOutcome {
 pub struct Engine {
     db: Db,
     pub(crate) secrets: Arc<settings::Secrets>,
-    pub(crate) settings: SyncSettings,
+    /// Shared, not copied: the settings are large and every clone of the engine reads the same.
+    pub(crate) settings: Arc<SyncSettings>,
 }
 
 impl Engine {
@@ -38,7 +39,7 @@ impl Engine {
         Self {
             db,
             secrets,
-            settings: settings.bounded(),
+            settings: Arc::new(settings.bounded()),
         }
     }
 

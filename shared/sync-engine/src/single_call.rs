@@ -7,7 +7,7 @@ use domain::OrgId;
 use store::sync_jobs;
 
 use crate::failure::Stop;
-use crate::{Engine, EngineError, client, mapping};
+use crate::{Engine, EngineError, SyncSettings, client, mapping};
 
 /// Why a single call could not be fetched. The codes are stable and carry no upstream text.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +44,7 @@ impl Engine {
             .current()
             .await
             .map_err(|e| EngineError::Config(e.to_string()))?;
-        let mut settings = self.settings.clone();
+        let mut settings = SyncSettings::clone(&self.settings);
         // Someone (MightyCall) waits for the answer: one retry at most; the next sync covers the rest.
         settings.retry.max_retries = settings.retry.max_retries.min(1);
         let org_client = client::for_org(self.db(), &secrets, &settings, org).await?;
