@@ -1,13 +1,15 @@
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use domain::OrgId;
+use domain::{OrgId, UserId};
 use mightycall::{
-    BaseUrl, ClientConfig, Credentials, MightyCallClient, MightyCallError, MightyCallHost,
+    BaseUrl, ClientConfig, Credentials, KeyFingerprint, MightyCallClient, MightyCallError,
+    MightyCallHost,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::integrations::{self as store_integrations, IntegrationWrite};
+use store::usage;
 use sync_engine::StoreLedger;
 use web::{ApiError, ApiJson, ApiPath, CurrentUser, RequestId};
 use zeroize::Zeroizing;
@@ -120,9 +122,17 @@ fn invalid(code: &'static str, message: &str) -> ApiError {
     }
 }
 
-/// Saves per org per window: each verified save spends a token request of the key's quota.
+/// Saves per org, and per user, per window: each verified save spends a token request of the key's
+/// quota, and anyone can create orgs.
 const SAVES_PER_WINDOW: u32 = 5;
+const SAVES_PER_USER_PER_WINDOW: u32 = 10;
 const SAVE_WINDOW_MINUTES: i32 = 10;
+
+/// Credential checks per api key and UTC day, whichever orgs ask. Each spends a request of the key's
+/// daily budget, shared with its syncs, and MightyCall shows the api key in webhook payloads: with
+/// junk user keys from orgs of their own, someone who learnt it could otherwise spend its owner's
+/// budget and stop their syncs. 20 leaves an owner room to retry and costs them under 1%.
+const CHECKS_PER_KEY_PER_DAY: u32 = 20;
 
 /// `POST /api/admin/orgs/{orgId}/integrations`: checks the credentials with one token request
 /// (unless `"verify": false`), seals them, saves them with the token, and audits the change.
@@ -169,7 +179,8 @@ pub async fn save(
             )
         })?,
     };
-    count_save(&state, org).await?;
+    let checked_key = body.verify.then(|| credentials.api_key.fingerprint());
+    count_save(&state, org, user.user_id, checked_key.as_ref()).await?;
     let token = if body.verify {
         Some(verify_credentials(&state, host, credentials).await?)
     } else {
@@ -244,23 +255,48 @@ pub async fn save(
     Ok((status, Json(json!({ "integration": view }))))
 }
 
-/// Counts the save against the org's limit, committed at once so concurrent saves see it.
-async fn count_save(state: &AdminState, org: OrgId) -> Result<(), ApiError> {
+/// Counts the save against the org's and the user's limits and, when the credentials are to be
+/// checked, the check against the key's: all or nothing, committed at once so concurrent saves see
+/// it, and before the check reserves anything of the key's budget.
+async fn count_save(
+    state: &AdminState,
+    org: OrgId,
+    user: UserId,
+    checked_key: Option<&KeyFingerprint>,
+) -> Result<(), ApiError> {
+    let too_many_saves = || ApiError::TooManyRequests {
+        code: "too_many_saves",
+        message: format!(
+            "at most {SAVES_PER_WINDOW} integration saves per org and {SAVES_PER_USER_PER_WINDOW} per user in {SAVE_WINDOW_MINUTES} minutes; try again later"
+        ),
+    };
+    // Dropping `tx` on a refusal rolls back what it counted.
     let tx = state.core.db.as_service().await?;
-    let counted =
-        store::usage::count_integration_save(&tx, org, SAVES_PER_WINDOW, SAVE_WINDOW_MINUTES)
-            .await?;
-    tx.commit().await?;
-    if counted {
-        Ok(())
-    } else {
-        Err(ApiError::TooManyRequests {
-            code: "too_many_saves",
-            message: format!(
-                "at most {SAVES_PER_WINDOW} integration saves per {SAVE_WINDOW_MINUTES} minutes; try again later"
-            ),
-        })
+    if !usage::count_integration_save(&tx, org, SAVES_PER_WINDOW, SAVE_WINDOW_MINUTES).await? {
+        return Err(too_many_saves());
     }
+    if !usage::count_user_integration_save(
+        &tx,
+        user,
+        SAVES_PER_USER_PER_WINDOW,
+        SAVE_WINDOW_MINUTES,
+    )
+    .await?
+    {
+        return Err(too_many_saves());
+    }
+    if let Some(key) = checked_key
+        && !usage::count_credential_check(&tx, key.as_str(), CHECKS_PER_KEY_PER_DAY).await?
+    {
+        return Err(ApiError::TooManyRequests {
+            code: "too_many_credential_checks",
+            message: format!(
+                "this MightyCall api key was checked {CHECKS_PER_KEY_PER_DAY} times today (UTC); try again tomorrow or save without verification"
+            ),
+        });
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// One token request, reserved from the api key's daily budget like every sync request.

@@ -101,51 +101,75 @@ pub struct IntegrationWrite<'a> {
     pub created_by: UserId,
 }
 
-/// Inserts or replaces the org's integration for the provider; `true` when it was new.
-pub async fn save_integration(tx: &Tx, w: &IntegrationWrite<'_>) -> Result<bool, StoreError> {
-    let updated = tx
+/// Whether the transaction's caller, by its verified claims rather than an argument, administers
+/// `org`: the rule the `org_integrations` write policies held before V12. The writes below run as
+/// `service_role` (users may not write the table), so they check it first: a call that skipped the
+/// route's check still changes nothing in another org.
+pub(crate) async fn caller_administers(tx: &Tx, org: OrgId) -> Result<bool, StoreError> {
+    let row = tx
         .client()
-        .execute(
-            "update org_integrations set credentials_ciphertext = $3, credentials_key_id = $4, api_key_hint = $5,
-               metadata = $6, token_cache_ciphertext = $7, token_expires_at = $8
-             where org_id = $1 and provider = $2",
-            &[
-                &w.org.as_uuid(),
-                &w.provider,
-                &w.credentials_ciphertext,
-                &w.credentials_key_id,
-                &w.api_key_hint,
-                &w.metadata,
-                &w.token_cache_ciphertext,
-                &w.token_expires_at,
-            ],
+        .query_one(
+            "select $1::uuid in (select private.user_org_ids_with_role(array['org_admin']))
+               or (select private.is_platform_admin())",
+            &[&org.as_uuid()],
         )
         .await?;
-    if updated > 0 {
-        return Ok(false);
-    }
-    tx.client()
-        .execute(
-            "insert into org_integrations (org_id, provider, credentials_ciphertext, credentials_key_id, api_key_hint,
-               metadata, token_cache_ciphertext, token_expires_at, created_by)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[
-                &w.org.as_uuid(),
-                &w.provider,
-                &w.credentials_ciphertext,
-                &w.credentials_key_id,
-                &w.api_key_hint,
-                &w.metadata,
-                &w.token_cache_ciphertext,
-                &w.token_expires_at,
-                &w.created_by.as_uuid(),
-            ],
-        )
-        .await?;
-    Ok(true)
+    Ok(row.get(0))
 }
 
-/// Scheduled-sync settings; `false` when the org has no such integration.
+/// Inserts or replaces the org's integration for the provider; `true` when it was new.
+/// [`StoreError::Denied`] unless the caller administers the org.
+pub async fn save_integration(tx: &Tx, w: &IntegrationWrite<'_>) -> Result<bool, StoreError> {
+    if !caller_administers(tx, w.org).await? {
+        return Err(StoreError::Denied);
+    }
+    tx.as_service_role(async {
+        let updated = tx
+            .client()
+            .execute(
+                "update org_integrations set credentials_ciphertext = $3, credentials_key_id = $4, api_key_hint = $5,
+                   metadata = $6, token_cache_ciphertext = $7, token_expires_at = $8
+                 where org_id = $1 and provider = $2",
+                &[
+                    &w.org.as_uuid(),
+                    &w.provider,
+                    &w.credentials_ciphertext,
+                    &w.credentials_key_id,
+                    &w.api_key_hint,
+                    &w.metadata,
+                    &w.token_cache_ciphertext,
+                    &w.token_expires_at,
+                ],
+            )
+            .await?;
+        if updated > 0 {
+            return Ok(false);
+        }
+        tx.client()
+            .execute(
+                "insert into org_integrations (org_id, provider, credentials_ciphertext, credentials_key_id, api_key_hint,
+                   metadata, token_cache_ciphertext, token_expires_at, created_by)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[
+                    &w.org.as_uuid(),
+                    &w.provider,
+                    &w.credentials_ciphertext,
+                    &w.credentials_key_id,
+                    &w.api_key_hint,
+                    &w.metadata,
+                    &w.token_cache_ciphertext,
+                    &w.token_expires_at,
+                    &w.created_by.as_uuid(),
+                ],
+            )
+            .await?;
+        Ok(true)
+    })
+    .await
+}
+
+/// Scheduled-sync settings; `false` when the org has no such integration or the caller does not
+/// administer it.
 pub async fn update_schedule(
     tx: &Tx,
     org: OrgId,
@@ -153,25 +177,40 @@ pub async fn update_schedule(
     enabled: Option<bool>,
     interval_minutes: Option<i32>,
 ) -> Result<bool, StoreError> {
+    if !caller_administers(tx, org).await? {
+        return Ok(false);
+    }
     let changed = tx
-        .client()
-        .execute(
-            "update org_integrations set enabled = coalesce($3, enabled),
-               sync_interval_minutes = coalesce($4, sync_interval_minutes)
-             where org_id = $1 and provider = $2",
-            &[&org.as_uuid(), &provider, &enabled, &interval_minutes],
-        )
+        .as_service_role(async {
+            Ok(tx
+                .client()
+                .execute(
+                    "update org_integrations set enabled = coalesce($3, enabled),
+                       sync_interval_minutes = coalesce($4, sync_interval_minutes)
+                     where org_id = $1 and provider = $2",
+                    &[&org.as_uuid(), &provider, &enabled, &interval_minutes],
+                )
+                .await?)
+        })
         .await?;
     Ok(changed > 0)
 }
 
+/// `false` when the org has no such integration or the caller does not administer it.
 pub async fn delete_integration(tx: &Tx, org: OrgId, provider: &str) -> Result<bool, StoreError> {
+    if !caller_administers(tx, org).await? {
+        return Ok(false);
+    }
     let deleted = tx
-        .client()
-        .execute(
-            "delete from org_integrations where org_id = $1 and provider = $2",
-            &[&org.as_uuid(), &provider],
-        )
+        .as_service_role(async {
+            Ok(tx
+                .client()
+                .execute(
+                    "delete from org_integrations where org_id = $1 and provider = $2",
+                    &[&org.as_uuid(), &provider],
+                )
+                .await?)
+        })
         .await?;
     Ok(deleted > 0)
 }

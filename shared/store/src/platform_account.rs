@@ -1,5 +1,7 @@
 //! Which orgs may use the platform's own MightyCall account: only those a platform admin bound to
-//! it. Writes run as the platform admin (RLS admits no one else); the engine reads as the service.
+//! it. Users may not write bindings (V12: through PostgREST they would skip the audit and the MFA
+//! check), so the API writes them as `service_role` after checking the caller here as well; the
+//! engine reads as the service.
 
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
@@ -14,27 +16,51 @@ pub struct Binding {
     pub bound_at: DateTime<Utc>,
 }
 
-/// Binds `org`; `false` when it already was (the first binding is kept as it is).
-pub async fn bind(tx: &Tx, org: OrgId, by: UserId) -> Result<bool, StoreError> {
-    let inserted = tx
+/// Whether the transaction's caller, by its verified claims, is a platform admin.
+async fn caller_is_platform_admin(tx: &Tx) -> Result<bool, StoreError> {
+    let row = tx
         .client()
-        .execute(
-            "insert into platform_account_bindings (org_id, bound_by) values ($1, $2)
-             on conflict (org_id) do nothing",
-            &[&org.as_uuid(), &by.as_uuid()],
-        )
+        .query_one("select private.is_platform_admin()", &[])
+        .await?;
+    Ok(row.get(0))
+}
+
+/// Binds `org`; `false` when it already was (the first binding is kept as it is).
+/// [`StoreError::Denied`] unless the caller is a platform admin.
+pub async fn bind(tx: &Tx, org: OrgId, by: UserId) -> Result<bool, StoreError> {
+    if !caller_is_platform_admin(tx).await? {
+        return Err(StoreError::Denied);
+    }
+    let inserted = tx
+        .as_service_role(async {
+            Ok(tx
+                .client()
+                .execute(
+                    "insert into platform_account_bindings (org_id, bound_by) values ($1, $2)
+                     on conflict (org_id) do nothing",
+                    &[&org.as_uuid(), &by.as_uuid()],
+                )
+                .await?)
+        })
         .await?;
     Ok(inserted == 1)
 }
 
-/// `false` when `org` was not bound.
+/// `false` when `org` was not bound or the caller is not a platform admin.
 pub async fn unbind(tx: &Tx, org: OrgId) -> Result<bool, StoreError> {
+    if !caller_is_platform_admin(tx).await? {
+        return Ok(false);
+    }
     let deleted = tx
-        .client()
-        .execute(
-            "delete from platform_account_bindings where org_id = $1",
-            &[&org.as_uuid()],
-        )
+        .as_service_role(async {
+            Ok(tx
+                .client()
+                .execute(
+                    "delete from platform_account_bindings where org_id = $1",
+                    &[&org.as_uuid()],
+                )
+                .await?)
+        })
         .await?;
     Ok(deleted == 1)
 }

@@ -36,20 +36,28 @@ pub async fn target(
     }))
 }
 
-/// Sets (or replaces) the org's webhook token hash; `false` when the org has no such integration.
-/// Runs in an org admin's RLS transaction (V8 grants them this one column).
+/// Sets (or replaces) the org's webhook token hash; `false` when the org has no such integration or
+/// the caller does not administer it. Runs in an org admin's transaction, the write as
+/// `service_role` (V12: users may not write integrations).
 pub async fn set_token_hash(
     tx: &Tx,
     org: OrgId,
     provider: &str,
     hash: &[u8; 32],
 ) -> Result<bool, StoreError> {
+    if !crate::integrations::caller_administers(tx, org).await? {
+        return Ok(false);
+    }
     let changed = tx
-        .client()
-        .execute(
-            "update org_integrations set webhook_token_hash = $3 where org_id = $1 and provider = $2",
-            &[&org.as_uuid(), &provider, &hash.as_slice()],
-        )
+        .as_service_role(async {
+            Ok(tx
+                .client()
+                .execute(
+                    "update org_integrations set webhook_token_hash = $3 where org_id = $1 and provider = $2",
+                    &[&org.as_uuid(), &provider, &hash.as_slice()],
+                )
+                .await?)
+        })
         .await?;
     Ok(changed > 0)
 }

@@ -1,5 +1,6 @@
-//! Saving an integration spends a MightyCall token request: saves are limited per org, the check
-//! is reserved from the api key's shared daily budget, and no transaction waits on MightyCall.
+//! Saving an integration spends a MightyCall token request: saves are limited per org and per user,
+//! checks per api key and day, the check is reserved from the api key's shared daily budget, and no
+//! transaction waits on MightyCall.
 
 use std::time::Duration;
 
@@ -174,4 +175,139 @@ async fn no_transaction_is_open_while_mightycall_checks_the_credentials() {
     assert_eq!(waiting, 0, "a transaction waited on MightyCall");
     let reply = save.await.unwrap();
     assert_eq!(reply.status, 200, "{:?}", reply.body);
+}
+
+/// A fresh user and the org they just created, as anyone can.
+async fn new_org(w: &World, name: &str) -> (Uuid, Uuid) {
+    let founder = Uuid::new_v4();
+    let org = new_org_of(w, founder, name).await;
+    (founder, org)
+}
+
+async fn new_org_of(w: &World, founder: Uuid, name: &str) -> Uuid {
+    let reply = w
+        .user_call(
+            Method::POST,
+            "/api/user/onboard",
+            founder,
+            Some(serde_json::json!({ "org_name": name })),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    reply.body["org"]["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// MightyCall puts the api key in webhook payloads: someone who learnt it must not be able to
+/// spend its owner's quota by checking it with junk user keys from orgs of their own.
+#[tokio::test]
+async fn an_api_key_gets_twenty_credential_checks_a_day_whichever_orgs_ask() {
+    let w = World::new().await;
+    let key = w.fake.accounts()[0].api_key.clone();
+    let junk = |n: usize| {
+        let mut body = w.integration_body(0);
+        body["credentials"]["user_key"] = Value::String(format!("junk-user-key-{n:04}"));
+        body
+    };
+    for n in 0..20 {
+        let (founder, org) = new_org(&w, &format!("Prober {n}")).await;
+        let reply = w
+            .admin_call(Method::POST, &integrations(org), founder, Some(junk(n)))
+            .await;
+        assert_eq!(reply.status, 422, "check {n}: {:?}", reply.body);
+        assert_eq!(reply.body["error"], "invalid_credentials");
+    }
+    assert_eq!(key_usage(&w, 0).await, 20);
+
+    let (founder, org) = new_org(&w, "Prober 20").await;
+    let before = w.snapshot(org).await;
+    let sent = w.fake.requests(&key);
+    let refused = w
+        .admin_call(Method::POST, &integrations(org), founder, Some(junk(20)))
+        .await;
+    assert_eq!(refused.status, 429, "{:?}", refused.body);
+    assert_eq!(refused.body["error"], "too_many_credential_checks");
+    assert!(refused.body["message"].as_str().unwrap().contains("20"));
+    assert!(refused.body["request_id"].is_string());
+    assert!(
+        !refused.body.to_string().contains(&key),
+        "no key in the error"
+    );
+    assert_eq!(w.fake.requests(&key), sent, "no token request");
+    assert_eq!(
+        key_usage(&w, 0).await,
+        20,
+        "the key's sync budget moved by 20 at most"
+    );
+    assert_eq!(w.snapshot(org).await, before, "nothing changed");
+
+    // Other keys are checked as usual, and the key's owner can still save without a check.
+    let other = w
+        .admin_call(
+            Method::POST,
+            &integrations(w.t.org_b),
+            w.t.admin_b,
+            Some(w.integration_body(1)),
+        )
+        .await;
+    assert_eq!(other.status, 200, "{:?}", other.body);
+    let owner = w
+        .admin_call(
+            Method::POST,
+            &integrations(w.t.org_a),
+            w.t.admin_a,
+            Some(unverified(&w, 0)),
+        )
+        .await;
+    assert_eq!(owner.status, 200, "{:?}", owner.body);
+    assert_eq!(key_usage(&w, 0).await, 20);
+}
+
+/// Anyone can create orgs, so the per-org limit alone would not bound one user's saves.
+#[tokio::test]
+async fn a_user_gets_ten_saves_per_ten_minutes_across_their_orgs() {
+    let w = World::new().await;
+    let (founder, first) = new_org(&w, "First").await;
+    let second = new_org_of(&w, founder, "Second").await;
+    let third = new_org_of(&w, founder, "Third").await;
+    for org in [first, second] {
+        for n in 0..5 {
+            let reply = w
+                .admin_call(
+                    Method::POST,
+                    &integrations(org),
+                    founder,
+                    Some(unverified(&w, 0)),
+                )
+                .await;
+            assert!(
+                reply.status == 200 || reply.status == 201,
+                "save {n} in {org}: {:?}",
+                reply.body
+            );
+        }
+    }
+    let before = w.snapshot(third).await;
+    let refused = w
+        .admin_call(
+            Method::POST,
+            &integrations(third),
+            founder,
+            Some(unverified(&w, 0)),
+        )
+        .await;
+    assert_eq!(refused.status, 429, "{:?}", refused.body);
+    assert_eq!(refused.body["error"], "too_many_saves");
+    assert!(refused.body["request_id"].is_string());
+    assert_eq!(w.snapshot(third).await, before, "nothing changed");
+
+    // The limit is the user's: another admin saves in their own org as usual.
+    let other = w
+        .admin_call(
+            Method::POST,
+            &integrations(w.t.org_a),
+            w.t.admin_a,
+            Some(unverified(&w, 0)),
+        )
+        .await;
+    assert_eq!(other.status, 200, "{:?}", other.body);
 }

@@ -100,8 +100,10 @@ async fn a_platform_admin_manages_any_org() {
 #[tokio::test]
 async fn rls_alone_stops_a_forged_membership_check() {
     // If the code's check were skipped, the admin of A would run B's queries under their own claims:
-    // RLS must return nothing and refuse every write.
+    // RLS must return nothing and refuse every write. Integration writes run as service_role (V12):
+    // the store checks the caller's claims itself before them.
     let w = World::new().await;
+    let before = w.snapshot(w.t.org_b).await;
     let db = w.db.store();
     let tx = db
         .as_user(&test_harness::fixtures::claims_for(w.t.admin_a))
@@ -148,7 +150,30 @@ async fn rls_alone_stops_a_forged_membership_check() {
             .await
             .unwrap()
     );
-    drop(tx);
+    let saved = store::integrations::save_integration(
+        &tx,
+        &store::integrations::IntegrationWrite {
+            org: org_b,
+            provider: "mightycall",
+            credentials_ciphertext: "x",
+            credentials_key_id: "k1",
+            api_key_hint: "x",
+            metadata: serde_json::json!({}),
+            token_cache_ciphertext: None,
+            token_expires_at: None,
+            created_by: domain::UserId::new(w.t.admin_a),
+        },
+    )
+    .await;
+    assert!(matches!(saved, Err(store::StoreError::Denied)), "{saved:?}");
+    assert!(
+        !store::webhooks::set_token_hash(&tx, org_b, "mightycall", &[7; 32])
+            .await
+            .unwrap()
+    );
+    // Committed, so that anything a write slipped through would show.
+    tx.commit().await.unwrap();
+    assert_eq!(w.snapshot(w.t.org_b).await, before, "org B changed");
     let tx = db
         .as_user(&test_harness::fixtures::claims_for(w.t.admin_a))
         .await

@@ -134,3 +134,34 @@ async fn credentials_and_tokens_are_not_readable_by_authenticated() {
         "secret columns readable by authenticated: {readable:?}"
     );
 }
+
+/// PostgREST hands user tokens every write `authenticated` is granted, with only the policies in
+/// between: these are the only ones (`profiles` only its display name). Integrations, platform
+/// bindings, jobs, audit entries and new memberships are written by the API, as `service_role`.
+#[tokio::test]
+async fn authenticated_writes_only_what_users_may_change_past_the_api() {
+    let db = TestDb::new().await;
+    let writable = names(
+        &db,
+        "select distinct table_name || ':' || privilege_type from information_schema.column_privileges
+         where grantee = 'authenticated' and table_schema = 'public'
+           and privilege_type in ('INSERT', 'UPDATE', 'DELETE')
+         union
+         select distinct table_name || ':' || privilege_type from information_schema.role_table_grants
+         where grantee = 'authenticated' and table_schema = 'public'
+           and privilege_type in ('INSERT', 'UPDATE', 'DELETE')
+         order by 1",
+    )
+    .await;
+    assert_eq!(
+        writable,
+        [
+            "org_invites:DELETE",
+            "org_invites:INSERT",
+            "org_users:DELETE",
+            "org_users:UPDATE",
+            "organizations:UPDATE",
+            "profiles:UPDATE",
+        ]
+    );
+}

@@ -187,7 +187,7 @@ async fn org_admin_of_a_cannot_update_or_delete_org_b_rows() {
         }
     }
     // Positive control: the same kind of statement reaches A's own rows where writes are allowed.
-    for name in ["organizations", "org_users", "org_integrations"] {
+    for name in ["organizations", "org_users"] {
         let table = TABLES.iter().find(|t| t.name == name).unwrap();
         let sql = format!(
             "update {} set {} where {} = $1",
@@ -338,6 +338,76 @@ async fn members_cannot_write_jobs_audit_entries_or_memberships_even_in_their_ow
         }
     }
     assert_eq!(snapshot(&test_db, t.org_a).await, before, "org A changed");
+}
+
+/// Through PostgREST an org admin could seal junk into their integration (key rotation then fails
+/// for every org) or change it unaudited: the database refuses, even in the admin's own org.
+#[tokio::test]
+async fn admins_cannot_write_integrations_past_the_api() {
+    let (test_db, db, t) = setup().await;
+    let before = snapshot(&test_db, t.org_a).await;
+    // $1 the admin's own org, $2 the admin.
+    let statements = [
+        "update org_integrations set credentials_ciphertext = 'x' where org_id = $1 and $2::uuid is not null",
+        "update org_integrations set enabled = false, sync_interval_minutes = 15 where org_id = $1 and $2::uuid is not null",
+        "update org_integrations set token_cache_ciphertext = 'x', token_expires_at = now() where org_id = $1 and $2::uuid is not null",
+        "update org_integrations set webhook_token_hash = sha256('x') where org_id = $1 and $2::uuid is not null",
+        "delete from org_integrations where org_id = $1 and $2::uuid is not null",
+        "insert into org_integrations (org_id, provider, credentials_ciphertext, credentials_key_id, created_by)
+         values ($1, 'mightycall', 'x', 'k1', $2) on conflict (org_id, provider) do nothing",
+    ];
+    for user in [t.admin_a, t.platform_admin] {
+        for sql in statements {
+            let result = run_as(&db, user, sql, &[&t.org_a, &user]).await;
+            assert!(
+                matches!(result, Err(StoreError::Denied)),
+                "{sql} by {user}: expected a denial, got {result:?}"
+            );
+        }
+    }
+    assert_eq!(snapshot(&test_db, t.org_a).await, before, "org A changed");
+}
+
+/// A platform admin binds an org to the platform's MightyCall account through the API only, where
+/// it is audited and behind the MFA check.
+#[tokio::test]
+async fn platform_admins_cannot_bind_or_unbind_past_the_api() {
+    let (test_db, db, t) = setup().await;
+    let admin = test_db.admin().await;
+    admin
+        .execute(
+            "insert into platform_account_bindings (org_id, bound_by) values ($1, $2)",
+            &[&t.org_b, &t.platform_admin],
+        )
+        .await
+        .unwrap();
+    let bind = run_as(
+        &db,
+        t.platform_admin,
+        "insert into platform_account_bindings (org_id, bound_by) values ($1, $2)",
+        &[&t.org_a, &t.platform_admin],
+    )
+    .await;
+    assert!(matches!(bind, Err(StoreError::Denied)), "bind: {bind:?}");
+    let unbind = run_as(
+        &db,
+        t.platform_admin,
+        "delete from platform_account_bindings where org_id = $1",
+        &[&t.org_b],
+    )
+    .await;
+    assert!(
+        matches!(unbind, Err(StoreError::Denied)),
+        "unbind: {unbind:?}"
+    );
+    let bound: Vec<Uuid> = admin
+        .query("select org_id from platform_account_bindings", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(bound, [t.org_b], "bindings changed");
 }
 
 /// The API writes its audit entry in the user's own transaction, as `service_role` for that one
