@@ -136,8 +136,10 @@ async fn credentials_and_tokens_are_not_readable_by_authenticated() {
 }
 
 /// PostgREST hands user tokens every write `authenticated` is granted, with only the policies in
-/// between: these are the only ones (`profiles` only its display name). Integrations, platform
-/// bindings, jobs, audit entries and new memberships are written by the API, as `service_role`.
+/// between: these are the only ones (`profiles` only its display name; `integration_sync_jobs`
+/// only the cancel columns, which its policy lets an org admin set to `cancelled` by themselves).
+/// Integrations, platform bindings, new jobs, audit entries and new memberships are written by the
+/// API, as `service_role`.
 #[tokio::test]
 async fn authenticated_writes_only_what_users_may_change_past_the_api() {
     let db = TestDb::new().await;
@@ -156,6 +158,7 @@ async fn authenticated_writes_only_what_users_may_change_past_the_api() {
     assert_eq!(
         writable,
         [
+            "integration_sync_jobs:UPDATE",
             "org_invites:DELETE",
             "org_invites:INSERT",
             "org_users:DELETE",
