@@ -31,6 +31,13 @@ pub(crate) async fn for_org(
     let bound = sealed.is_none() && store::platform_account::binding(&tx, org).await?.is_some();
     drop(tx);
     let (credentials, host, token, own) = match sealed {
+        // An org admin switched the integration off: nothing may be fetched with it, by any trigger.
+        Some(sealed) if !sealed.enabled => {
+            return Err(end(
+                "integration_disabled",
+                "the MightyCall integration is disabled; an org admin can enable it again",
+            ));
+        }
         Some(sealed) => {
             let keyring = secrets
                 .keyring()

@@ -311,3 +311,34 @@ async fn a_run_pauses_before_its_deadline_and_resumes_where_it_stopped() {
     );
     assert_eq!(w.ids("calls", w.t.org_a).await.len(), 2500);
 }
+
+/// An integration an org admin switched off fetches nothing, whoever starts the sync, and syncs
+/// again once switched back on.
+#[tokio::test]
+async fn a_disabled_integration_fetches_nothing_until_enabled_again() {
+    let w = World::new(config()).await;
+    let admin = w.db.admin().await;
+    let org = w.t.org_a;
+    let set_enabled = |on: bool| {
+        let admin = &admin;
+        async move {
+            admin
+                .execute(
+                    "update org_integrations set enabled = $2 where org_id = $1",
+                    &[&org, &on],
+                )
+                .await
+                .unwrap();
+        }
+    };
+    set_enabled(false).await;
+    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    assert_eq!(job.status, JobStatus::Failed);
+    assert_eq!(job.error_code.as_deref(), Some("integration_disabled"));
+    assert_eq!(w.fake.requests(&w.api_key(0)), 0, "not even a token");
+    assert!(w.ids("calls", w.t.org_a).await.is_empty());
+
+    set_enabled(true).await;
+    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    assert_eq!(w.ids("calls", w.t.org_a).await.len(), 150);
+}
