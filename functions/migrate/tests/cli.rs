@@ -78,6 +78,17 @@ fn rotated_keyring() -> String {
         .replace(r#""k2":"#, &format!(r#""k3":"{K3}","k2":"#))
 }
 
+/// Runs a rotation that must succeed and returns its answer.
+fn resealed(database_url: &str, keyring: &str) -> serde_json::Value {
+    let out = reseal(database_url, keyring);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    last_json(&out)
+}
+
 fn last_json(out: &std::process::Output) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap()
@@ -138,14 +149,8 @@ async fn reseal_credentials_moves_every_row_to_the_active_key() {
     assert_eq!(unchanged, before);
 
     let rotated = rotated_keyring();
-    let out = reseal(&db.app_url(), &rotated);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        last_json(&out),
+        resealed(&db.app_url(), &rotated),
         serde_json::json!({ "resealed": 2, "unchanged": 0, "tokens_dropped": 0, "left_under_old_keys": 0 })
     );
 
@@ -214,14 +219,8 @@ async fn an_unopenable_token_is_dropped_and_the_rotation_completes() {
         .unwrap();
 
     let rotated = rotated_keyring();
-    let out = reseal(&db.app_url(), &rotated);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        last_json(&out),
+        resealed(&db.app_url(), &rotated),
         serde_json::json!({ "resealed": 2, "unchanged": 0, "tokens_dropped": 1, "left_under_old_keys": 0 })
     );
     let rows = admin
