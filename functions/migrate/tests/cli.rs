@@ -78,6 +78,33 @@ fn rotated_keyring() -> String {
         .replace(r#""k2":"#, &format!(r#""k3":"{K3}","k2":"#))
 }
 
+/// Both orgs' credentials sealed under `k1` of the test keyring, as before a rotation.
+async fn seal_credentials_under_k1(
+    db: &TestDb,
+    tenants: &test_harness::fixtures::Tenants,
+    keyring: &crypto::Keyring,
+) {
+    let admin = db.admin().await;
+    let vault = vault::Vault::new(keyring);
+    for org in [tenants.org_a, tenants.org_b] {
+        let creds = vault
+            .seal_credentials(
+                domain::OrgId::new(org),
+                "mightycall",
+                "api-key-of-some-org",
+                "user-key-of-some-org",
+            )
+            .unwrap();
+        admin
+            .execute(
+                "update org_integrations set credentials_ciphertext = $2, credentials_key_id = 'k1' where org_id = $1",
+                &[&org, &creds],
+            )
+            .await
+            .unwrap();
+    }
+}
+
 /// Runs a rotation that must succeed and returns its answer.
 fn resealed(database_url: &str, keyring: &str) -> serde_json::Value {
     let out = reseal(database_url, keyring);
@@ -99,26 +126,8 @@ async fn reseal_credentials_moves_every_row_to_the_active_key() {
     let db = TestDb::new().await;
     let tenants = test_harness::fixtures::Tenants::seed(&db.admin().await).await;
     let old = crypto::Keyring::from_json(test_harness::identity::KEYRING).unwrap();
-    let vault = vault::Vault::new(&old);
     let admin = db.admin().await;
-    for org in [tenants.org_a, tenants.org_b] {
-        let id = domain::OrgId::new(org);
-        let creds = vault
-            .seal_credentials(
-                id,
-                "mightycall",
-                "api-key-of-some-org",
-                "user-key-of-some-org",
-            )
-            .unwrap();
-        admin
-            .execute(
-                "update org_integrations set credentials_ciphertext = $2, credentials_key_id = 'k1' where org_id = $1",
-                &[&org, &creds],
-            )
-            .await
-            .unwrap();
-    }
+    seal_credentials_under_k1(&db, &tenants, &old).await;
     let before: Vec<String> = admin
         .query(
             "select credentials_ciphertext from org_integrations order by id",
@@ -187,26 +196,15 @@ async fn an_unopenable_token_is_dropped_and_the_rotation_completes() {
     let db = TestDb::new().await;
     let tenants = test_harness::fixtures::Tenants::seed(&db.admin().await).await;
     let old = crypto::Keyring::from_json(test_harness::identity::KEYRING).unwrap();
-    let vault = vault::Vault::new(&old);
     let admin = db.admin().await;
-    for org in [tenants.org_a, tenants.org_b] {
-        let creds = vault
-            .seal_credentials(
-                domain::OrgId::new(org),
-                "mightycall",
-                "api-key-x",
-                "user-key-x",
-            )
-            .unwrap();
-        admin
-            .execute(
-                "update org_integrations set credentials_ciphertext = $2, credentials_key_id = 'k1',
-                   token_cache_ciphertext = null, token_expires_at = null where org_id = $1",
-                &[&org, &creds],
-            )
-            .await
-            .unwrap();
-    }
+    seal_credentials_under_k1(&db, &tenants, &old).await;
+    admin
+        .execute(
+            "update org_integrations set token_cache_ciphertext = null, token_expires_at = null",
+            &[],
+        )
+        .await
+        .unwrap();
     // Org A's token was sealed under another binding, so it opens under no key of the keyring.
     let foreign = old.seal(b"{}", b"another org's token").unwrap();
     admin
