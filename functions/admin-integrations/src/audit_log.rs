@@ -1,85 +1,56 @@
 use axum::Json;
 use axum::extract::State;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use domain::{OrgId, UserId};
-use serde::Deserialize;
-use serde_json::{Value, json};
-use store::Tx;
-use store::audit::{self, Actor, AuditEvent};
-use web::{ApiError, ApiPath, ApiQuery, CurrentUser, RequestId};
+use domain::PageLimit;
+use serde::{Deserialize, Serialize};
+use store::audit::{self, AuditRow};
+use utoipa::{IntoParams, ToSchema};
+use web::paging::{decode_cursor, next_cursor, page_limit};
+use web::{ApiError, ApiPath, ApiQuery, Caller, Need, OrgScope, ReadErrors};
 
 use crate::AdminState;
-use crate::guard::{Intent, org_admin_tx};
-use crate::integrations::OrgPath;
+use crate::paths::OrgPath;
 
-/// Records an org admin's change. `details` carries names and flags, never a secret.
-pub async fn record(
-    tx: &Tx,
-    org: OrgId,
-    actor: UserId,
-    action: &str,
-    target: &str,
-    details: Value,
-    request_id: &RequestId,
-) -> Result<(), ApiError> {
-    audit::record(
-        tx,
-        &AuditEvent {
-            org: Some(org),
-            actor: Actor::User(actor),
-            action,
-            target: Some(target),
-            details,
-            request_id: Some(request_id.as_str()),
-        },
-    )
-    .await
-    .map_err(ApiError::from)
-}
+/// The scope of audit-log cursors.
+const SCOPE: &str = "audit";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    limit: Option<i64>,
+    /// Entries per page, 1 to 500 (default 100).
+    #[param(value_type = Option<u16>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
-/// The cursor is opaque to clients: the last row's id, base64url-encoded.
-fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix("a:").and_then(|id| id.parse().ok()))
-        .ok_or(ApiError::BadRequest {
-            code: "invalid_cursor",
-            message: "cursor is not one this API returned".into(),
-        })
+#[derive(Serialize, ToSchema)]
+pub struct AuditReply {
+    audit: Vec<AuditRow>,
+    next_cursor: Option<String>,
 }
 
-/// `GET /api/admin/orgs/{orgId}/audit?limit&cursor` → `{"audit":[…],"next_cursor"}`, newest first.
+/// The org's audit log, newest first.
+#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/audit", tag = "admin",
+    params(OrgPath, AuditQuery), responses((status = 200, body = AuditReply), ReadErrors))]
 pub async fn list(
     State(state): State<AdminState>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
     ApiQuery(query): ApiQuery<AuditQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::BadRequest {
-            code: "invalid_limit",
-            message: "limit must be between 1 and 500".into(),
-        });
-    }
-    let before = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let tx = org_admin_tx(&state, &user, path.org_id(), Intent::Read).await?;
-    let rows = audit::list(&tx, path.org_id(), limit + 1, before).await?;
-    let more = rows.len() as i64 > limit;
-    let page: Vec<_> = rows.into_iter().take(limit as usize).collect();
-    let next_cursor = match page.last() {
-        Some(last) if more => Some(URL_SAFE_NO_PAD.encode(format!("a:{}", last.id))),
-        _ => None,
-    };
-    Ok(Json(json!({ "audit": page, "next_cursor": next_cursor })))
+) -> Result<Json<AuditReply>, ApiError> {
+    let limit = page_limit(query.limit.as_deref(), PageLimit::DEFAULT)?;
+    let before = decode_cursor(SCOPE, query.cursor.as_deref())?;
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: false },
+    )
+    .await?;
+    let page = audit::list(scope.tx(), scope.org, limit, before).await?;
+    Ok(Json(AuditReply {
+        next_cursor: next_cursor(SCOPE, &page),
+        audit: page.rows,
+    }))
 }

@@ -1,63 +1,33 @@
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{OrgId, UserId};
+use domain::{OrgId, Provider, UserId};
 use mightycall::{
     BaseUrl, ClientConfig, Credentials, KeyFingerprint, MightyCallClient, MightyCallError,
     MightyCallHost,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
-use store::integrations::{self as store_integrations, IntegrationWrite};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use store::integrations::{self as store_integrations, IntegrationView, IntegrationWrite};
 use store::usage;
 use sync_engine::StoreLedger;
-use web::{ApiError, ApiJson, ApiPath, CurrentUser, RequestId};
+use utoipa::ToSchema;
+use web::{ApiError, ApiJson, ApiPath, Caller, Need, OrgScope, ReadErrors, WriteErrors};
 use zeroize::Zeroizing;
 
 use crate::AdminState;
-use crate::audit_log::record;
-use crate::guard::{Intent, org_admin_tx};
+use crate::paths::{OrgPath, ProviderPath};
 
-/// Providers an org can connect. The path and body only accept these names.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    Mightycall,
-}
-
-impl Provider {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Mightycall => "mightycall",
-        }
-    }
-}
-
-#[derive(Deserialize)]
-pub struct OrgPath {
-    org_id: OrgId,
-}
-
-impl OrgPath {
-    pub fn org_id(&self) -> OrgId {
-        self.org_id
-    }
-}
-
-#[derive(Deserialize)]
-pub struct ProviderPath {
-    org_id: OrgId,
-    provider: Provider,
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SaveIntegration {
     provider: Provider,
     credentials: CredentialsIn,
     #[serde(default)]
     metadata: MetadataIn,
+    /// Check the credentials with one token request first (default true).
     #[serde(default = "verify_by_default")]
+    #[schema(default = true)]
     verify: bool,
 }
 
@@ -65,22 +35,26 @@ fn verify_by_default() -> bool {
     true
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CredentialsIn {
+    #[schema(value_type = String)]
     api_key: Zeroizing<String>,
+    #[schema(value_type = String)]
     user_key: Zeroizing<String>,
 }
 
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MetadataIn {
     host: Option<HostChoice>,
+    /// At most 100 printable characters.
+    #[schema(max_length = 100)]
     label: Option<String>,
 }
 
 /// Orgs choose one of MightyCall's two API hosts, never a URL.
-#[derive(Clone, Copy, Default, Deserialize)]
+#[derive(Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 enum HostChoice {
     #[default]
@@ -104,15 +78,42 @@ impl HostChoice {
     }
 }
 
-/// `GET /api/admin/orgs/{orgId}/integrations`
+#[derive(Serialize, ToSchema)]
+pub struct IntegrationsReply {
+    integrations: Vec<IntegrationView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IntegrationReply {
+    integration: Option<IntegrationView>,
+}
+
+/// The org's integrations: never the credentials or the token, only a hint of the api key.
+#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/integrations", tag = "admin",
+    params(OrgPath), responses((status = 200, body = IntegrationsReply), ReadErrors))]
 pub async fn list(
     State(state): State<AdminState>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
-) -> Result<Json<Value>, ApiError> {
-    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Read).await?;
-    let integrations = store_integrations::list_integrations(&tx, path.org_id).await?;
-    Ok(Json(json!({ "integrations": integrations })))
+) -> Result<Json<IntegrationsReply>, ApiError> {
+    let scope = admin(&state, caller, &path, false).await?;
+    let integrations = store_integrations::list_integrations(scope.tx(), scope.org).await?;
+    Ok(Json(IntegrationsReply { integrations }))
+}
+
+async fn admin(
+    state: &AdminState,
+    caller: Caller,
+    path: &OrgPath,
+    write: bool,
+) -> Result<OrgScope, ApiError> {
+    OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write },
+    )
+    .await
 }
 
 fn invalid(code: &'static str, message: &str) -> ApiError {
@@ -134,19 +135,23 @@ const SAVE_WINDOW_MINUTES: i32 = 10;
 /// budget and stop their syncs. 20 leaves an owner room to retry and costs them under 1%.
 const CHECKS_PER_KEY_PER_DAY: u32 = 20;
 
-/// `POST /api/admin/orgs/{orgId}/integrations`: checks the credentials with one token request
-/// (unless `"verify": false`), seals them, saves them with the token, and audits the change.
-/// No transaction is open while MightyCall answers: access is checked, then checked again in the
-/// transaction that writes.
+/// Checks the credentials with one token request (unless `"verify": false`), seals them, saves
+/// them with the token, and audits the change: 201 when created, 200 when replaced. No transaction
+/// is open while MightyCall answers: access is checked, then checked again in the transaction
+/// that writes.
+#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations", tag = "admin",
+    params(OrgPath), request_body = SaveIntegration,
+    responses((status = 201, body = IntegrationReply), (status = 200, body = IntegrationReply),
+        WriteErrors))]
 pub async fn save(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
     ApiJson(body): ApiJson<SaveIntegration>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<IntegrationReply>), ApiError> {
     let org = path.org_id;
-    org_admin_tx(&state, &user, org, Intent::Write)
+    let user = caller.user.user_id;
+    admin(&state, caller.clone(), &path, true)
         .await?
         .commit()
         .await?;
@@ -180,7 +185,7 @@ pub async fn save(
         })?,
     };
     let checked_key = body.verify.then(|| credentials.api_key.fingerprint());
-    count_save(&state, org, user.user_id, checked_key.as_ref()).await?;
+    count_save(&state, org, user, checked_key.as_ref()).await?;
     let token = if body.verify {
         Some(verify_credentials(&state, host, credentials).await?)
     } else {
@@ -219,9 +224,9 @@ pub async fn save(
         let chars: Vec<char> = body.credentials.api_key.chars().collect();
         chars[chars.len().saturating_sub(4)..].iter().collect()
     };
-    let tx = org_admin_tx(&state, &user, org, Intent::Write).await?;
+    let scope = admin(&state, caller, &path, true).await?;
     let inserted = store_integrations::save_integration(
-        &tx,
+        scope.tx(),
         &IntegrationWrite {
             org,
             provider,
@@ -231,28 +236,25 @@ pub async fn save(
             metadata: json!({ "host": host.as_str(), "label": label }),
             token_cache_ciphertext: sealed_token.as_deref(),
             token_expires_at: token.as_ref().map(|t| t.expires_at()),
-            created_by: user.user_id,
+            created_by: user,
         },
     )
     .await?;
-    record(
-        &tx,
-        org,
-        user.user_id,
-        "integration.saved",
-        provider,
-        json!({ "provider": provider, "host": host.as_str(), "verified": body.verify, "created": inserted }),
-        &request_id,
-    )
-    .await?;
-    let view = store_integrations::get_integration(&tx, org, provider).await?;
-    tx.commit().await?;
+    scope
+        .audit(
+            "integration.saved",
+            Some(provider),
+            json!({ "provider": provider, "host": host.as_str(), "verified": body.verify, "created": inserted }),
+        )
+        .await?;
+    let integration = store_integrations::get_integration(scope.tx(), org, provider).await?;
+    scope.commit().await?;
     let status = if inserted {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(json!({ "integration": view }))))
+    Ok((status, Json(IntegrationReply { integration })))
 }
 
 /// Counts the save against the org's and the user's limits and, when the credentials are to be
@@ -343,21 +345,25 @@ async fn verify_credentials(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSchedule {
     enabled: Option<bool>,
+    /// 15 to 10080 (one week).
+    #[schema(minimum = 15, maximum = 10080)]
     sync_interval_minutes: Option<i32>,
 }
 
-/// `PATCH /api/admin/orgs/{orgId}/integrations/{provider}`: scheduled sync on/off and its interval.
+/// Scheduled sync on/off and its interval.
+#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
+    params(ProviderPath), request_body = UpdateSchedule,
+    responses((status = 200, body = IntegrationReply), WriteErrors))]
 pub async fn update(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<ProviderPath>,
     ApiJson(body): ApiJson<UpdateSchedule>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<IntegrationReply>, ApiError> {
     if body.enabled.is_none() && body.sync_interval_minutes.is_none() {
         return Err(invalid(
             "nothing_to_change",
@@ -373,11 +379,17 @@ pub async fn update(
             "sync_interval_minutes must be between 15 and 10080 (one week)",
         ));
     }
-    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: true },
+    )
+    .await?;
     let provider = path.provider.as_str();
     if !store_integrations::update_schedule(
-        &tx,
-        path.org_id,
+        scope.tx(),
+        scope.org,
         provider,
         body.enabled,
         body.sync_interval_minutes,
@@ -386,43 +398,44 @@ pub async fn update(
     {
         return Err(ApiError::NotFound("integration"));
     }
-    record(
-        &tx,
-        path.org_id,
-        user.user_id,
-        "integration.schedule_changed",
-        provider,
-        json!({ "enabled": body.enabled, "sync_interval_minutes": body.sync_interval_minutes }),
-        &request_id,
-    )
-    .await?;
-    let view = store_integrations::get_integration(&tx, path.org_id, provider).await?;
-    tx.commit().await?;
-    Ok(Json(json!({ "integration": view })))
+    scope
+        .audit(
+            "integration.schedule_changed",
+            Some(provider),
+            json!({ "enabled": body.enabled, "sync_interval_minutes": body.sync_interval_minutes }),
+        )
+        .await?;
+    let integration = store_integrations::get_integration(scope.tx(), scope.org, provider).await?;
+    scope.commit().await?;
+    Ok(Json(IntegrationReply { integration }))
 }
 
-/// `DELETE /api/admin/orgs/{orgId}/integrations/{provider}`: removes the credentials (204).
+/// Removes the credentials (204).
+#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
+    params(ProviderPath), responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<ProviderPath>,
 ) -> Result<StatusCode, ApiError> {
-    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
-    let provider = path.provider.as_str();
-    if !store_integrations::delete_integration(&tx, path.org_id, provider).await? {
-        return Err(ApiError::NotFound("integration"));
-    }
-    record(
-        &tx,
-        path.org_id,
-        user.user_id,
-        "integration.deleted",
-        provider,
-        json!({ "provider": provider }),
-        &request_id,
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: true },
     )
     .await?;
-    tx.commit().await?;
+    let provider = path.provider.as_str();
+    if !store_integrations::delete_integration(scope.tx(), scope.org, provider).await? {
+        return Err(ApiError::NotFound("integration"));
+    }
+    scope
+        .audit(
+            "integration.deleted",
+            Some(provider),
+            json!({ "provider": provider }),
+        )
+        .await?;
+    scope.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,12 +3,13 @@
 //! the platform's MightyCall account is for platform admins alone.
 
 mod audit_log;
-mod guard;
 mod integrations;
 mod members;
+mod paths;
 mod platform_account;
 pub mod routes;
 mod state;
 mod webhook_token;
 
+pub use routes::openapi;
 pub use state::AdminState;

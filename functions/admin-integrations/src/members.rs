@@ -1,95 +1,121 @@
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use domain::{Email, InviteToken, OrgId, OrgRole, UserId};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use domain::{Email, InviteToken, OrgRole};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use store::StoreError;
-use store::invites::{self, NewInvite};
-use store::members;
-use web::{ApiError, ApiJson, ApiPath, CurrentUser, RequestId};
+use store::invites::{self, Invite, NewInvite};
+use store::members::{self, Member};
+use utoipa::ToSchema;
+use web::{ApiError, ApiJson, ApiPath, Caller, Need, OrgScope, ReadErrors, WriteErrors};
 
 use crate::AdminState;
-use crate::audit_log::record;
-use crate::guard::{Intent, org_admin_tx};
-use crate::integrations::OrgPath;
+use crate::paths::{MemberPath, OrgPath};
 
 /// How long an invite stays valid.
 const INVITE_TTL_DAYS: i64 = 7;
 
-#[derive(Deserialize)]
-pub struct MemberPath {
-    org_id: OrgId,
-    user_id: UserId,
+#[derive(Serialize, ToSchema)]
+pub struct MembersReply {
+    members: Vec<Member>,
 }
 
-/// `GET /api/admin/orgs/{orgId}/members`
+/// The org's members and their roles.
+#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/members", tag = "admin", params(OrgPath),
+    responses((status = 200, body = MembersReply), ReadErrors))]
 pub async fn list(
     State(state): State<AdminState>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
-) -> Result<Json<Value>, ApiError> {
-    let tx = org_admin_tx(&state, &user, path.org_id(), Intent::Read).await?;
-    let members = members::list_members(&tx, path.org_id()).await?;
-    Ok(Json(json!({ "members": members })))
+) -> Result<Json<MembersReply>, ApiError> {
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: false },
+    )
+    .await?;
+    let members = members::list_members(scope.tx(), scope.org).await?;
+    Ok(Json(MembersReply { members }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
+    #[schema(format = Email)]
     email: String,
     role: OrgRole,
 }
 
-/// `POST /api/admin/orgs/{orgId}/invites` → 201 with the invite token, shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct InviteReply {
+    invite: Invite,
+    /// Shown this once; only its hash is stored.
+    invite_token: String,
+}
+
+/// Invites someone by email with a role; the token in the reply is shown this once.
+#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/invites", tag = "admin", params(OrgPath),
+    request_body = InviteRequest,
+    responses((status = 201, body = InviteReply), WriteErrors))]
 pub async fn invite(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
     ApiJson(body): ApiJson<InviteRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<InviteReply>), ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::Unprocessable {
         code: "invalid_email",
         message: e.to_string(),
     })?;
-    let org = path.org_id();
-    let tx = org_admin_tx(&state, &user, org, Intent::Write).await?;
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: true },
+    )
+    .await?;
     let token = InviteToken::generate();
     let invite = invites::create_invite(
-        &tx,
+        scope.tx(),
         &NewInvite {
-            org,
+            org: scope.org,
             email: email.as_str(),
             role: body.role,
             token_hash: &token.hash(),
-            invited_by: user.user_id,
+            invited_by: scope.user_id(),
             expires_at: Utc::now() + Duration::days(INVITE_TTL_DAYS),
         },
     )
     .await?;
-    record(
-        &tx,
-        org,
-        user.user_id,
-        "invite.created",
-        &invite.id.to_string(),
-        json!({ "email": email, "role": body.role }),
-        &request_id,
-    )
-    .await?;
-    tx.commit().await?;
+    scope
+        .audit(
+            "invite.created",
+            Some(&invite.id.to_string()),
+            json!({ "email": email, "role": body.role }),
+        )
+        .await?;
+    scope.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "invite": invite, "invite_token": token.expose() })),
+        Json(InviteReply {
+            invite,
+            invite_token: token.expose().to_owned(),
+        }),
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleChange {
     role: OrgRole,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberReply {
+    member: Member,
 }
 
 fn last_admin(err: StoreError) -> ApiError {
@@ -104,57 +130,62 @@ fn last_admin(err: StoreError) -> ApiError {
     }
 }
 
-/// `PATCH /api/admin/orgs/{orgId}/members/{userId}` with `{"role"}`.
+/// Changes a member's role; the last org admin cannot be demoted (409).
+#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/members/{user_id}", tag = "admin",
+    params(MemberPath), request_body = RoleChange,
+    responses((status = 200, body = MemberReply), WriteErrors))]
 pub async fn change_role(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<MemberPath>,
     ApiJson(body): ApiJson<RoleChange>,
-) -> Result<Json<Value>, ApiError> {
-    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
-    let member = members::set_role(&tx, path.org_id, path.user_id, body.role)
+) -> Result<Json<MemberReply>, ApiError> {
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: true },
+    )
+    .await?;
+    let member = members::set_role(scope.tx(), scope.org, path.user_id, body.role)
         .await
         .map_err(last_admin)?
         .ok_or(ApiError::NotFound("member"))?;
-    record(
-        &tx,
-        path.org_id,
-        user.user_id,
-        "member.role_changed",
-        &path.user_id.to_string(),
-        json!({ "role": body.role }),
-        &request_id,
-    )
-    .await?;
-    tx.commit().await.map_err(last_admin)?;
-    Ok(Json(json!({ "member": member })))
+    scope
+        .audit(
+            "member.role_changed",
+            Some(&path.user_id.to_string()),
+            json!({ "role": body.role }),
+        )
+        .await?;
+    scope.commit().await?;
+    Ok(Json(MemberReply { member }))
 }
 
-/// `DELETE /api/admin/orgs/{orgId}/members/{userId}` (204).
+/// Removes a member; the last org admin cannot be removed (409).
+#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/members/{user_id}", tag = "admin",
+    params(MemberPath), responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<MemberPath>,
 ) -> Result<StatusCode, ApiError> {
-    let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
-    if !members::remove_member(&tx, path.org_id, path.user_id)
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: true },
+    )
+    .await?;
+    if !members::remove_member(scope.tx(), scope.org, path.user_id)
         .await
         .map_err(last_admin)?
     {
         return Err(ApiError::NotFound("member"));
     }
-    record(
-        &tx,
-        path.org_id,
-        user.user_id,
-        "member.removed",
-        &path.user_id.to_string(),
-        json!({}),
-        &request_id,
-    )
-    .await?;
-    tx.commit().await.map_err(last_admin)?;
+    scope
+        .audit("member.removed", Some(&path.user_id.to_string()), json!({}))
+        .await?;
+    scope.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,75 +2,91 @@
 //! bound org syncs with the platform account (and only where the deployment allows it at all).
 
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
-use store::platform_account;
-use web::{ApiError, ApiPath, CurrentUser, RequestId};
+use domain::Provider;
+use serde::Serialize;
+use serde_json::json;
+use store::platform_account::{self, Binding};
+use utoipa::ToSchema;
+use web::{ApiError, ApiPath, Caller, Need, OrgScope, WriteErrors};
 
 use crate::AdminState;
-use crate::audit_log::record;
-use crate::guard::{Intent, platform_admin_tx};
-use crate::integrations::OrgPath;
+use crate::paths::OrgPath;
 
-const TARGET: &str = "mightycall";
+#[derive(Serialize, ToSchema)]
+pub struct BindingReply {
+    platform_account: Binding,
+}
 
-/// `PUT /api/admin/orgs/{orgId}/platform-account`: 201 when bound now, 200 when it already was.
+/// Binds the org to the platform's MightyCall account: 201 when bound now, 200 when it already was.
+#[utoipa::path(put, path = "/api/admin/orgs/{org_id}/platform-account", tag = "platform",
+    params(OrgPath),
+    responses((status = 201, body = BindingReply), (status = 200, body = BindingReply), WriteErrors))]
 pub async fn bind(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let org = path.org_id();
-    let tx = platform_admin_tx(&state, &user, org, Intent::Write).await?;
-    let created = platform_account::bind(&tx, org, user.user_id).await?;
+) -> Result<(StatusCode, Json<BindingReply>), ApiError> {
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::PlatformAdmin { write: true },
+    )
+    .await?;
+    let created = platform_account::bind(scope.tx(), scope.org, scope.user_id()).await?;
     if created {
-        record(
-            &tx,
-            org,
-            user.user_id,
-            "platform_account.bound",
-            TARGET,
-            json!({}),
-            &request_id,
-        )
-        .await?;
+        scope
+            .audit(
+                "platform_account.bound",
+                Some(Provider::MightyCall.as_str()),
+                json!({}),
+            )
+            .await?;
     }
-    let binding = platform_account::binding(&tx, org)
+    let binding = platform_account::binding(scope.tx(), scope.org)
         .await?
         .ok_or_else(|| ApiError::Internal("binding missing right after it was made".into()))?;
-    tx.commit().await?;
+    scope.commit().await?;
     let status = if created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(json!({ "platform_account": binding }))))
+    Ok((
+        status,
+        Json(BindingReply {
+            platform_account: binding,
+        }),
+    ))
 }
 
-/// `DELETE /api/admin/orgs/{orgId}/platform-account`: 204, or 404 when the org was not bound.
+/// Unbinds the org: 204, or 404 when it was not bound.
+#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/platform-account", tag = "platform",
+    params(OrgPath), responses((status = 204, description = "Unbound"), WriteErrors))]
 pub async fn unbind(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
 ) -> Result<StatusCode, ApiError> {
-    let org = path.org_id();
-    let tx = platform_admin_tx(&state, &user, org, Intent::Write).await?;
-    if !platform_account::unbind(&tx, org).await? {
-        return Err(ApiError::NotFound("platform account binding"));
-    }
-    record(
-        &tx,
-        org,
-        user.user_id,
-        "platform_account.unbound",
-        TARGET,
-        json!({}),
-        &request_id,
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::PlatformAdmin { write: true },
     )
     .await?;
-    tx.commit().await?;
+    if !platform_account::unbind(scope.tx(), scope.org).await? {
+        return Err(ApiError::NotFound("platform account binding"));
+    }
+    scope
+        .audit(
+            "platform_account.unbound",
+            Some(Provider::MightyCall.as_str()),
+            json!({}),
+        )
+        .await?;
+    scope.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,36 +1,31 @@
 use axum::Router;
-use axum::routing::{get, patch, post, put};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::{AdminState, audit_log, integrations, members, platform_account, webhook_token};
 
+fn config() -> web::AppConfig {
+    web::AppConfig::new("admin-integrations", env!("CARGO_PKG_VERSION"))
+}
+
+fn routes() -> OpenApiRouter<AdminState> {
+    OpenApiRouter::new()
+        .routes(routes!(integrations::list, integrations::save))
+        .routes(routes!(integrations::update, integrations::remove))
+        .routes(routes!(webhook_token::generate))
+        .routes(routes!(members::list))
+        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(members::invite))
+        .routes(routes!(audit_log::list))
+        .routes(routes!(platform_account::bind, platform_account::unbind))
+}
+
 pub fn router(state: AdminState) -> Router {
-    let routes = Router::new()
-        .route(
-            "/api/admin/orgs/{org_id}/integrations",
-            get(integrations::list).post(integrations::save),
-        )
-        .route(
-            "/api/admin/orgs/{org_id}/integrations/{provider}",
-            patch(integrations::update).delete(integrations::remove),
-        )
-        .route(
-            "/api/admin/orgs/{org_id}/integrations/mightycall/webhook-token",
-            post(webhook_token::generate),
-        )
-        .route("/api/admin/orgs/{org_id}/members", get(members::list))
-        .route(
-            "/api/admin/orgs/{org_id}/members/{user_id}",
-            patch(members::change_role).delete(members::remove),
-        )
-        .route("/api/admin/orgs/{org_id}/invites", post(members::invite))
-        .route("/api/admin/orgs/{org_id}/audit", get(audit_log::list))
-        .route(
-            "/api/admin/orgs/{org_id}/platform-account",
-            put(platform_account::bind).delete(platform_account::unbind),
-        )
-        .with_state(state);
-    web::app(
-        &web::AppConfig::new("admin-integrations", env!("CARGO_PKG_VERSION")),
-        routes,
-    )
+    web::app(&config(), routes().with_state(state))
+}
+
+/// This function's part of the API document.
+pub fn openapi() -> OpenApi {
+    web::document(&config(), routes().into_openapi())
 }

@@ -6,8 +6,6 @@ pub struct AdminState {
     pub core: Core,
     /// `MIGHTYCALL_BASE_URL`: a deployment-wide override (the fake locally); orgs only pick a host.
     pub mightycall_base_override: Option<String>,
-    /// `REQUIRE_MFA_FOR_ADMIN`: admin writes need a token with `aal` = `aal2`.
-    pub require_mfa_for_admin: bool,
     /// `MIGHTYCALL_DAILY_REQUEST_BUDGET`: the api key's daily budget, shared with the sync engine;
     /// a credential check reserves its token request from it.
     pub daily_request_budget: u32,
@@ -21,7 +19,6 @@ impl AdminState {
         Ok(Self {
             core,
             mightycall_base_override: settings::env_optional(mightycall::config::BASE_URL_ENV),
-            require_mfa_for_admin: settings::env_flag("REQUIRE_MFA_FOR_ADMIN", false)?,
             daily_request_budget: sync_engine::SyncSettings::from_env()
                 .map_err(|e| StartupError::Config(e.to_string()))?
                 .daily_budget,

@@ -1,47 +1,60 @@
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use domain::WebhookToken;
-use serde_json::{Value, json};
+use domain::{Provider, WebhookToken};
+use serde::Serialize;
+use serde_json::json;
 use store::webhooks;
-use web::{ApiError, ApiPath, CurrentUser, RequestId};
+use utoipa::ToSchema;
+use web::{ApiError, ApiPath, Caller, Need, OrgScope, WriteErrors};
 
 use crate::AdminState;
-use crate::audit_log::record;
-use crate::guard::{Intent, org_admin_tx};
-use crate::integrations::OrgPath;
+use crate::paths::OrgPath;
 
-/// `POST /api/admin/orgs/{orgId}/integrations/mightycall/webhook-token` → 201 with a new token and
-/// the webhook path to enter in MightyCall, shown this once. Only its SHA-256 is stored; a new
-/// token replaces the old one, which stops working at once.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookTokenReply {
+    /// Shown this once; only its SHA-256 is stored.
+    webhook_token: String,
+    /// The path to enter in MightyCall's webhook settings.
+    webhook_path: String,
+}
+
+/// A new webhook token and the webhook path to enter in MightyCall, shown this once. A new token
+/// replaces the old one, which stops working at once.
+#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations/mightycall/webhook-token",
+    tag = "admin", params(OrgPath),
+    responses((status = 201, body = WebhookTokenReply), WriteErrors))]
 pub async fn generate(
     State(state): State<AdminState>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let org = path.org_id();
-    let tx = org_admin_tx(&state, &user, org, Intent::Write).await?;
-    let token = WebhookToken::generate();
-    if !webhooks::set_token_hash(&tx, org, "mightycall", &token.hash()).await? {
-        return Err(ApiError::NotFound("integration"));
-    }
-    record(
-        &tx,
-        org,
-        user.user_id,
-        "integration.webhook_token_generated",
-        "mightycall",
-        json!({ "provider": "mightycall" }),
-        &request_id,
+) -> Result<(StatusCode, Json<WebhookTokenReply>), ApiError> {
+    let scope = OrgScope::open(
+        &state.core,
+        caller,
+        Some(path.org_id),
+        Need::Admin { write: true },
     )
     .await?;
-    tx.commit().await?;
+    let provider = Provider::MightyCall;
+    let token = WebhookToken::generate();
+    if !webhooks::set_token_hash(scope.tx(), scope.org, provider.as_str(), &token.hash()).await? {
+        return Err(ApiError::NotFound("integration"));
+    }
+    scope
+        .audit(
+            "integration.webhook_token_generated",
+            Some(provider.as_str()),
+            json!({ "provider": provider }),
+        )
+        .await?;
+    let org = scope.org;
+    scope.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "webhook_token": token.expose(),
-            "webhook_path": format!("/api/webhooks/mightycall/{org}/{}", token.expose()),
-        })),
+        Json(WebhookTokenReply {
+            webhook_path: format!("/api/webhooks/mightycall/{org}/{}", token.expose()),
+            webhook_token: token.expose().to_owned(),
+        }),
     ))
 }

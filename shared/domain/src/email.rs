@@ -6,8 +6,9 @@ use crate::ParseError;
 
 /// An email address as far as this service needs: one `@` with text on both sides, no spaces,
 /// at most 320 characters. Compared case-insensitively, stored lowercase.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
+#[schema(value_type = String, format = Email)]
 pub struct Email(String);
 
 impl Email {

@@ -10,9 +10,20 @@ macro_rules! uuid_id {
     ($name:ident, $what:literal) => {
         #[doc = concat!("The id of ", $what, ".")]
         #[derive(
-            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            Serialize,
+            Deserialize,
+            utoipa::ToSchema,
         )]
         #[serde(transparent)]
+        #[schema(value_type = String, format = Uuid)]
         pub struct $name(Uuid);
 
         impl $name {

@@ -8,11 +8,15 @@ pub struct PageLimit(u16);
 
 impl PageLimit {
     pub const MAX: u16 = 500;
+    /// The data lists' and the audit log's default.
     pub const DEFAULT: PageLimit = PageLimit(100);
+    /// Sync jobs: a screenful.
+    pub const JOBS: PageLimit = PageLimit(50);
 
-    pub fn parse(raw: Option<&str>) -> Result<Self, ParseError> {
+    /// `raw` as a client sent it, or the list's `default` when absent.
+    pub fn parse(raw: Option<&str>, default: PageLimit) -> Result<Self, ParseError> {
         let Some(raw) = raw else {
-            return Ok(Self::DEFAULT);
+            return Ok(default);
         };
         raw.parse::<u16>()
             .ok()
@@ -132,11 +136,27 @@ mod tests {
 
     #[test]
     fn limits_default_to_100_and_stay_within_1_to_500() {
-        assert_eq!(PageLimit::parse(None).unwrap().get(), 100);
-        assert_eq!(PageLimit::parse(Some("1")).unwrap().get(), 1);
-        assert_eq!(PageLimit::parse(Some("500")).unwrap().get(), 500);
+        assert_eq!(
+            PageLimit::parse(None, PageLimit::DEFAULT).unwrap().get(),
+            100
+        );
+        assert_eq!(
+            PageLimit::parse(Some("1"), PageLimit::DEFAULT)
+                .unwrap()
+                .get(),
+            1
+        );
+        assert_eq!(
+            PageLimit::parse(Some("500"), PageLimit::DEFAULT)
+                .unwrap()
+                .get(),
+            500
+        );
         for bad in ["0", "501", "-1", "ten", "", "1.5", "99999999999"] {
-            assert!(PageLimit::parse(Some(bad)).is_err(), "{bad}");
+            assert!(
+                PageLimit::parse(Some(bad), PageLimit::DEFAULT).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::{ParseError, Resource};
 
 /// The names the old API used for what to sync; `reports` means calls.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SyncKind {
     PhoneNumbers,

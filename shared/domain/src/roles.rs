@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ParseError;
 
 /// A member's role inside one organisation (`org_users.role`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgRole {
     OrgAdmin,
@@ -46,7 +46,7 @@ impl fmt::Display for OrgRole {
 }
 
 /// Platform-wide role (`profiles.global_role`); only the database grants it, never a token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GlobalRole {
     PlatformAdmin,

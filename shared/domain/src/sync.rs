@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ParseError;
 
 /// Something a sync copies from MightyCall.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Resource {
     PhoneNumbers,
@@ -58,7 +58,7 @@ impl fmt::Display for Resource {
 }
 
 /// What started a sync.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncTrigger {
     User,
@@ -81,7 +81,7 @@ impl SyncTrigger {
 /// A sync job's state: queued → running → succeeded | failed | partial (a paused job, or one whose
 /// run lost its lease, is queued again with its progress kept); an org admin may end an active job
 /// as cancelled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     Queued,
@@ -124,6 +124,22 @@ impl FromStr for JobStatus {
                 "status must be one of queued, running, succeeded, failed, partial, cancelled"
                     .into(),
             )),
+        }
+    }
+}
+
+/// A phone system an org connects. The only one today; paths, bodies and rows use its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    #[serde(rename = "mightycall")]
+    MightyCall,
+}
+
+impl Provider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MightyCall => "mightycall",
         }
     }
 }

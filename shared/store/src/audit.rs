@@ -1,8 +1,9 @@
 use chrono::{DateTime, Utc};
-use domain::{OrgId, UserId};
+use domain::{OrgId, PageLimit, UserId};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::page::Page;
 use crate::{StoreError, Tx};
 
 /// Who did something.
@@ -70,7 +71,7 @@ pub async fn record(tx: &Tx, event: &AuditEvent<'_>) -> Result<(), StoreError> {
     .await
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
     pub id: i64,
     pub actor_kind: String,
@@ -86,19 +87,19 @@ pub struct AuditRow {
 pub async fn list(
     tx: &Tx,
     org: OrgId,
-    limit: i64,
+    limit: PageLimit,
     before: Option<i64>,
-) -> Result<Vec<AuditRow>, StoreError> {
+) -> Result<Page<AuditRow, i64>, StoreError> {
     let rows = tx
         .client()
         .query(
             "select id, actor_kind, actor_user_id, action, target, details, request_id, created_at
              from audit_log where org_id = $1 and ($2::bigint is null or id < $2)
              order by id desc limit $3",
-            &[&org.as_uuid(), &before, &limit],
+            &[&org.as_uuid(), &before, &(limit.get() + 1)],
         )
         .await?;
-    Ok(rows
+    let rows = rows
         .iter()
         .map(|r| AuditRow {
             id: r.get(0),
@@ -110,5 +111,6 @@ pub async fn list(
             request_id: r.get(6),
             created_at: r.get(7),
         })
-        .collect())
+        .collect();
+    Ok(Page::from_overfetch(rows, limit.get(), |r: &AuditRow| r.id))
 }

@@ -4,10 +4,10 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError, Tx};
 
 /// An integration as org admins see it: never the credentials or the token, only a hint.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct IntegrationView {
     pub provider: String,
     pub enabled: bool,
@@ -20,7 +20,7 @@ pub struct IntegrationView {
     pub last_sync: Option<LastSync>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct LastSync {
     pub job_id: Uuid,
     pub resource: String,
@@ -225,7 +225,7 @@ pub struct SealedRow {
 }
 
 /// Every integration row, locked, for key rotation (service path).
-pub async fn lock_all_sealed(tx: &Tx) -> Result<Vec<SealedRow>, StoreError> {
+pub async fn lock_all_sealed(tx: &ServiceTx) -> Result<Vec<SealedRow>, StoreError> {
     let rows = tx
         .client()
         .query(
@@ -247,7 +247,7 @@ pub async fn lock_all_sealed(tx: &Tx) -> Result<Vec<SealedRow>, StoreError> {
 }
 
 pub async fn replace_sealed(
-    tx: &Tx,
+    tx: &ServiceTx,
     id: Uuid,
     credentials_ciphertext: &str,
     credentials_key_id: &str,
@@ -279,7 +279,7 @@ pub struct SealedIntegration {
 }
 
 pub async fn load_sealed(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     provider: &str,
 ) -> Result<Option<SealedIntegration>, StoreError> {
@@ -301,7 +301,7 @@ pub async fn load_sealed(
 
 /// Keeps the MightyCall token a sync obtained, so the next run does not spend a request on one.
 pub async fn save_token(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     provider: &str,
     sealed: &str,

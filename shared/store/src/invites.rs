@@ -3,9 +3,9 @@ use domain::{OrgId, OrgRole, UserId};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError, Tx};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Invite {
     pub id: Uuid,
     pub org_id: OrgId,
@@ -61,7 +61,7 @@ pub async fn create_invite(tx: &Tx, new: &NewInvite<'_>) -> Result<Invite, Store
 
 /// The invite with this token hash, locked until the transaction ends so that two requests with
 /// the same token cannot both accept it. Service path: the invitee is not a member yet.
-pub async fn lock_invite(tx: &Tx, token_hash: &[u8]) -> Result<Option<Invite>, StoreError> {
+pub async fn lock_invite(tx: &ServiceTx, token_hash: &[u8]) -> Result<Option<Invite>, StoreError> {
     let row = tx
         .client()
         .query_opt(
@@ -90,7 +90,7 @@ pub async fn lock_invite(tx: &Tx, token_hash: &[u8]) -> Result<Option<Invite>, S
 
 /// Marks an open invite accepted; `false` when it was already used (the row lock from
 /// [`lock_invite`] makes that a bug, not a race, but the update never reopens or re-dates one).
-pub async fn mark_accepted(tx: &Tx, invite: Uuid, user: UserId) -> Result<bool, StoreError> {
+pub async fn mark_accepted(tx: &ServiceTx, invite: Uuid, user: UserId) -> Result<bool, StoreError> {
     let changed = tx
         .client()
         .execute(

@@ -28,4 +28,4 @@ pub use config::DbConfig;
 pub use error::StoreError;
 pub use migrate::{AppliedMigration, run_migrations};
 pub use pool::Db;
-pub use tx::Tx;
+pub use tx::{ServiceTx, Tx, UserTx};

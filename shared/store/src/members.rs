@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::{StoreError, Tx};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Member {
     pub user_id: UserId,
     pub email: Option<String>,

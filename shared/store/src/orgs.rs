@@ -2,9 +2,9 @@ use chrono::{DateTime, Utc};
 use domain::{OrgId, OrgRole, UserId};
 use serde::Serialize;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError, Tx};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Org {
     pub id: OrgId,
     pub name: String,
@@ -12,7 +12,7 @@ pub struct Org {
 }
 
 /// An org as a user sees it in their list: with their role, or `platform_admin`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct OrgWithRole {
     pub id: OrgId,
     pub name: String,
@@ -55,7 +55,7 @@ pub async fn orgs_for_user(
 /// An org this user already created under this name (case-insensitive), so that a repeated
 /// onboarding request returns it instead of creating a twin.
 pub async fn find_created_org(
-    tx: &Tx,
+    tx: &ServiceTx,
     creator: UserId,
     name: &str,
 ) -> Result<Option<Org>, StoreError> {
@@ -78,7 +78,7 @@ pub async fn find_created_org(
 
 /// Creates an org with `creator` as its first org admin. Service path: nobody is a member yet, so no
 /// member policy could allow it.
-pub async fn create_org(tx: &Tx, creator: UserId, name: &str) -> Result<Org, StoreError> {
+pub async fn create_org(tx: &ServiceTx, creator: UserId, name: &str) -> Result<Org, StoreError> {
     let row = tx
         .client()
         .query_one(
@@ -112,7 +112,7 @@ pub async fn get_org(tx: &Tx, org: OrgId) -> Result<Option<Org>, StoreError> {
 
 /// Adds a member; an existing membership is kept as it is (so replays change nothing).
 pub async fn add_member(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     user: UserId,
     role: OrgRole,

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::{StoreError, Tx};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Binding {
     pub org_id: OrgId,
     pub bound_by: Option<UserId>,

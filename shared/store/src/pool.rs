@@ -5,7 +5,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use crate::tx::Tx;
+use crate::tx::{ServiceTx, Tx, UserTx};
 use crate::{AppliedMigration, DbConfig, StoreError};
 
 /// The connection pool. Cheap to clone; build it once per Lambda cold start.
@@ -68,19 +68,22 @@ impl Db {
     /// A transaction in which Row Level Security sees the caller: role `authenticated` and the
     /// verified JWT claims as `request.jwt.claims`, both local to the transaction so a pooled
     /// connection never carries one user's identity into the next request.
-    pub async fn as_user(&self, claims: &serde_json::Value) -> Result<Tx, StoreError> {
+    pub async fn as_user(&self, claims: &serde_json::Value) -> Result<UserTx, StoreError> {
         Tx::begin(
             self.pool.get().await?,
             &self.setup.user,
             &claims.to_string(),
         )
         .await
+        .map(UserTx)
     }
 
     /// A transaction as `service_role` (bypasses RLS) for the sync engine, onboarding and other
     /// server-side paths whose authorisation the code has already decided.
-    pub async fn as_service(&self) -> Result<Tx, StoreError> {
-        Tx::begin(self.pool.get().await?, &self.setup.service, "").await
+    pub async fn as_service(&self) -> Result<ServiceTx, StoreError> {
+        Tx::begin(self.pool.get().await?, &self.setup.service, "")
+            .await
+            .map(ServiceTx)
     }
 
     /// Applies pending migrations over one pooled connection (the pool's role must own the schema).

@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::{StoreError, Tx};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Profile {
     pub id: UserId,
     pub email: Option<String>,

@@ -115,7 +115,7 @@ fn search_clause(param: &str) -> String {
     .join(" or ")
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct CallRow {
     pub id: Uuid,
     pub external_id: String,
@@ -200,7 +200,7 @@ pub async fn list_calls(
 }
 
 /// Counts and talk time of a set of calls (see the module docs for the definitions).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CallStats {
     pub total: i64,
     pub answered: i64,
@@ -245,7 +245,7 @@ impl std::ops::Add for CallStats {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct DailyRow {
     pub day: NaiveDate,
     #[serde(flatten)]
@@ -261,7 +261,7 @@ pub enum GroupBy {
 
 /// The group of a [`GroupRow`], serialised as the field it names; `null` gathers the calls without
 /// an agent (or without a business number).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub enum GroupKey {
     #[serde(rename = "agent_extension")]
     Agent(Option<String>),
@@ -269,7 +269,7 @@ pub enum GroupKey {
     Number(Option<String>),
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct GroupRow {
     #[serde(flatten)]
     pub key: GroupKey,

@@ -1,11 +1,11 @@
 use domain::OrgId;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError};
 
 /// Claims the organisations whose enabled integration is due (never scheduled, or its interval has
 /// passed since the last tick) by stamping `last_scheduled_at` in the same statement, so two ticks
 /// running at once never both schedule an org. Service path.
-pub async fn claim_due_orgs(tx: &Tx) -> Result<Vec<OrgId>, StoreError> {
+pub async fn claim_due_orgs(tx: &ServiceTx) -> Result<Vec<OrgId>, StoreError> {
     let rows = tx
         .client()
         .query(

@@ -6,10 +6,10 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError, Tx};
 
 /// One sync run, as the jobs API shows it and the engine drives it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Job {
     pub id: Uuid,
     pub org_id: OrgId,
@@ -191,7 +191,7 @@ pub async fn queue_job(tx: &Tx, new: &NewJob) -> Result<(Job, Queued), StoreErro
 /// or a lost event never blocks the (org, resource) for long. The row lock makes one caller win
 /// each job, so a stale job is dispatched once. Service path.
 pub async fn resume_expired(
-    tx: &Tx,
+    tx: &ServiceTx,
     only: Option<(OrgId, Resource)>,
 ) -> Result<Vec<Job>, StoreError> {
     let (org, resource) = only.map_or((None, None), |(o, r)| (Some(o.as_uuid()), Some(r.as_str())));
@@ -259,7 +259,7 @@ pub async fn list_jobs(tx: &Tx, q: &JobQuery) -> Result<Vec<Job>, StoreError> {
 
 /// Claims a job for a run: only a queued job, or a running one whose lease expired (its run died).
 /// `None` when the job ended or another run holds a live lease (a duplicate event).
-pub async fn claim_job(tx: &Tx, id: Uuid, lease: Lease) -> Result<Option<Job>, StoreError> {
+pub async fn claim_job(tx: &ServiceTx, id: Uuid, lease: Lease) -> Result<Option<Job>, StoreError> {
     let sql = format!(
         "update integration_sync_jobs set status = 'running', started_at = coalesce(started_at, now()),
            attempts = attempts + 1, lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3)
@@ -286,7 +286,7 @@ pub struct PageCounts {
 /// Records a page and renews the lease. `false`: the run no longer holds the job (taken over or
 /// cancelled), nothing was recorded, and the caller must roll the page back.
 pub async fn record_page(
-    tx: &Tx,
+    tx: &ServiceTx,
     lease: &Lease,
     counts: PageCounts,
     progress: &Value,
@@ -315,7 +315,7 @@ pub async fn record_page(
 }
 
 /// Requests spent outside a page (token calls, a failed page), so the job tells the whole cost.
-pub async fn add_requests(tx: &Tx, id: Uuid, requests: i32) -> Result<(), StoreError> {
+pub async fn add_requests(tx: &ServiceTx, id: Uuid, requests: i32) -> Result<(), StoreError> {
     tx.client()
         .execute(
             "update integration_sync_jobs set api_requests = api_requests + $2 where id = $1",
@@ -327,7 +327,11 @@ pub async fn add_requests(tx: &Tx, id: Uuid, requests: i32) -> Result<(), StoreE
 
 /// Stops a run at a page boundary: queued again (with a fresh dispatch grace), progress kept, to
 /// be re-dispatched. `false`: the run had lost the job.
-pub async fn pause_job(tx: &Tx, lease: &Lease, progress: &Value) -> Result<bool, StoreError> {
+pub async fn pause_job(
+    tx: &ServiceTx,
+    lease: &Lease,
+    progress: &Value,
+) -> Result<bool, StoreError> {
     let updated = tx
         .client()
         .execute(
@@ -343,7 +347,7 @@ pub async fn pause_job(tx: &Tx, lease: &Lease, progress: &Value) -> Result<bool,
 /// Ends a run's job. `error_message` is for people and must not carry secrets. `false`: the run
 /// had lost the job, which is left as it is.
 pub async fn finish_run(
-    tx: &Tx,
+    tx: &ServiceTx,
     lease: &Lease,
     status: JobStatus,
     error: Option<(&str, &str)>,
@@ -363,7 +367,7 @@ pub async fn finish_run(
 
 /// Fails a job no run has claimed yet (its dispatch failed), so it does not wait for its grace.
 pub async fn fail_unclaimed(
-    tx: &Tx,
+    tx: &ServiceTx,
     id: Uuid,
     code: &str,
     message: &str,
@@ -406,7 +410,7 @@ pub async fn cancel_job(tx: &Tx, id: Uuid, by: UserId) -> Result<Option<Job>, St
 
 /// The per (org, resource) high-water mark.
 pub async fn watermark(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     resource: Resource,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
@@ -422,7 +426,7 @@ pub async fn watermark(
 
 /// Moves the watermark forward (never back: an older re-sync range leaves it alone).
 pub async fn advance_watermark(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     resource: Resource,
     to: DateTime<Utc>,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::OrgId;
 use serde_json::Value;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError};
 
 #[derive(Clone, Debug, Default)]
 pub struct CallRow {
@@ -88,7 +88,7 @@ macro_rules! storable_as_is {
 storable_as_is!(bool, i64, &'static str, DateTime<Utc>);
 
 /// Returns how many rows were inserted or changed.
-pub async fn upsert_calls(tx: &Tx, org: OrgId, rows: &[CallRow]) -> Result<u64, StoreError> {
+pub async fn upsert_calls(tx: &ServiceTx, org: OrgId, rows: &[CallRow]) -> Result<u64, StoreError> {
     let (
         ids,
         started,
@@ -166,7 +166,7 @@ pub struct SmsRow {
     pub attachments: Value,
 }
 
-pub async fn upsert_sms(tx: &Tx, org: OrgId, rows: &[SmsRow]) -> Result<u64, StoreError> {
+pub async fn upsert_sms(tx: &ServiceTx, org: OrgId, rows: &[SmsRow]) -> Result<u64, StoreError> {
     let (ids, sent, direction, client, business, agent_ext, agent_name, body, status, attachments) = columns!(
         rows,
         external_id,
@@ -216,7 +216,7 @@ pub struct VoicemailRow {
 }
 
 pub async fn upsert_voicemails(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     rows: &[VoicemailRow],
 ) -> Result<u64, StoreError> {
@@ -267,7 +267,11 @@ pub struct ContactRow {
     pub deleted: bool,
 }
 
-pub async fn upsert_contacts(tx: &Tx, org: OrgId, rows: &[ContactRow]) -> Result<u64, StoreError> {
+pub async fn upsert_contacts(
+    tx: &ServiceTx,
+    org: OrgId,
+    rows: &[ContactRow],
+) -> Result<u64, StoreError> {
     let (ids, etag, first, last, phones, emails, tags, created, updated, deleted) = columns!(
         rows,
         external_id,
@@ -328,7 +332,7 @@ pub struct PhoneNumberRow {
 
 /// Upserts the numbers MightyCall listed (active and deleted). Returns rows inserted or changed.
 pub async fn upsert_phone_numbers(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     rows: &[PhoneNumberRow],
 ) -> Result<u64, StoreError> {
@@ -399,7 +403,7 @@ pub async fn upsert_phone_numbers(
 /// After a refresh that read MightyCall's whole list: numbers it no longer lists are marked
 /// deleted (kept, not dropped: old calls still refer to them). Returns how many.
 pub async fn mark_vanished_phone_numbers(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     listed: &[PhoneNumberRow],
 ) -> Result<u64, StoreError> {
@@ -420,7 +424,7 @@ pub async fn mark_vanished_phone_numbers(
 /// Recordings are the calls of the window that carry a recording: derived in SQL from synced calls,
 /// which costs no MightyCall request. Returns rows inserted or changed.
 pub async fn derive_recordings(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::page::{Page, TimeKey};
 use crate::{StoreError, Tx};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PhoneNumberRow {
     pub id: Uuid,
     pub external_id: String,
@@ -131,7 +131,7 @@ pub async fn list<T: Listed>(
     })
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct RecordingRow {
     pub id: Uuid,
     pub external_id: String,
@@ -172,7 +172,7 @@ impl Listed for RecordingRow {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct VoicemailRow {
     pub id: Uuid,
     pub external_id: String,
@@ -210,7 +210,7 @@ impl Listed for VoicemailRow {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct MessageRow {
     pub id: Uuid,
     pub external_id: String,
@@ -248,7 +248,7 @@ impl Listed for MessageRow {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct ContactRow {
     pub id: Uuid,
     pub external_id: String,

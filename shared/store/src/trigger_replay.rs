@@ -2,7 +2,7 @@
 
 use chrono::TimeDelta;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError};
 
 /// What the database makes of a valid signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum Freshness {
 /// database has already forgotten. Expired entries are cleared on the way, which keeps the table
 /// as small as ten minutes of traffic.
 pub async fn remember(
-    tx: &Tx,
+    tx: &ServiceTx,
     signature_hash: &[u8; 32],
     signed_at: i64,
     tolerance: TimeDelta,

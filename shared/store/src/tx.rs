@@ -2,8 +2,10 @@ use deadpool_postgres::Object;
 
 use crate::StoreError;
 
-/// An open transaction on a pooled connection, already switched to its role (see
-/// [`crate::Db::as_user`] / [`crate::Db::as_service`]). Commit it explicitly; dropping it rolls back.
+/// An open transaction on a pooled connection, already switched to its role. It is only ever
+/// handed out as a [`UserTx`] or a [`ServiceTx`]: a store function that any caller may run takes
+/// `&Tx` (both deref to it), one that must bypass RLS takes `&ServiceTx`, so the compiler keeps
+/// user requests inside RLS. Commit it explicitly; dropping it rolls back.
 pub struct Tx {
     conn: Option<Object>,
 }
@@ -89,3 +91,32 @@ impl Drop for Tx {
         }
     }
 }
+
+/// A transaction as role `authenticated` with the caller's JWT claims: RLS applies to every
+/// statement ([`crate::Db::as_user`]).
+pub struct UserTx(pub(crate) Tx);
+
+/// A transaction as `service_role`, which bypasses RLS ([`crate::Db::as_service`]). Only
+/// server-side paths whose authorisation the code has already decided open one.
+pub struct ServiceTx(pub(crate) Tx);
+
+macro_rules! role_tx {
+    ($role:ident) => {
+        impl std::ops::Deref for $role {
+            type Target = Tx;
+
+            fn deref(&self) -> &Tx {
+                &self.0
+            }
+        }
+
+        impl $role {
+            pub async fn commit(self) -> Result<(), StoreError> {
+                self.0.commit().await
+            }
+        }
+    };
+}
+
+role_tx!(UserTx);
+role_tx!(ServiceTx);

@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use domain::{OrgId, UserId};
 use uuid::Uuid;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError, Tx};
 
 /// Reserves one request of the api key's quota for `day`. `Err(used)` when `limit` is reached
 /// (nothing reserved). `key_fingerprint` is a hash of the key, never the key.
 pub async fn reserve_key_request(
-    tx: &Tx,
+    tx: &ServiceTx,
     key_fingerprint: &str,
     day: NaiveDate,
     limit: u32,

@@ -6,7 +6,7 @@ use domain::OrgId;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::{StoreError, Tx};
+use crate::{ServiceTx, StoreError, Tx};
 
 /// What the receiver needs of the org's integration: the token hash to check the URL against,
 /// whether it syncs at all, and the sealed credentials to check the payload's `ApiKey` against.
@@ -17,7 +17,7 @@ pub struct WebhookTarget {
 }
 
 pub async fn target(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     provider: &str,
 ) -> Result<Option<WebhookTarget>, StoreError> {
@@ -74,7 +74,7 @@ pub struct NewEvent<'a> {
 }
 
 /// Stores the event; `None` when its Guid was already stored for the org (a redelivery).
-pub async fn insert_event(tx: &Tx, e: &NewEvent<'_>) -> Result<Option<Uuid>, StoreError> {
+pub async fn insert_event(tx: &ServiceTx, e: &NewEvent<'_>) -> Result<Option<Uuid>, StoreError> {
     let row = tx
         .client()
         .query_opt(
@@ -98,7 +98,7 @@ pub async fn insert_event(tx: &Tx, e: &NewEvent<'_>) -> Result<Option<Uuid>, Sto
 /// Whether a processed event of the same kind (`event_types`) for the same call is at least as
 /// recent as `occurred_at`: then the call's newest state has already been acted on.
 pub async fn superseded(
-    tx: &Tx,
+    tx: &ServiceTx,
     org: OrgId,
     call_id: &str,
     event_types: &[&str],
@@ -116,7 +116,7 @@ pub async fn superseded(
     Ok(row.get(0))
 }
 
-pub async fn mark_processed(tx: &Tx, id: Uuid) -> Result<(), StoreError> {
+pub async fn mark_processed(tx: &ServiceTx, id: Uuid) -> Result<(), StoreError> {
     tx.client()
         .execute(
             "update webhook_events set processed_at = now() where id = $1",

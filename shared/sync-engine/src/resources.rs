@@ -14,7 +14,7 @@ use mightycall::{
     UtcWindow, VoicemailsQuery,
 };
 use store::sync_jobs::{self, Job, Lease, PageCounts};
-use store::{Db, StoreError, Tx};
+use store::{Db, ServiceTx, StoreError};
 
 use crate::client::OrgClient;
 use crate::failure::Stop;
@@ -57,7 +57,7 @@ impl RunCtx<'_> {
     /// when a chunk is complete, the watermark. Rolled back (dropped) when the lease was lost.
     async fn commit_page(
         &mut self,
-        tx: Tx,
+        tx: ServiceTx,
         mut counts: PageCounts,
         progress: &Progress,
         watermark: Option<DateTime<Utc>>,
@@ -101,7 +101,7 @@ pub(crate) trait Windowed {
         resume: Option<PageCursor>,
     ) -> BoxStream<'static, Result<Page<Self::Item>, MightyCallError>>;
     fn write<'a>(
-        tx: &'a Tx,
+        tx: &'a ServiceTx,
         org: OrgId,
         items: &'a [Self::Item],
     ) -> impl Future<Output = Result<Written, StoreError>> + Send + 'a;
@@ -130,7 +130,7 @@ impl Windowed for Calls {
         }
         client.calls(query)
     }
-    async fn write(tx: &Tx, org: OrgId, items: &[Call]) -> Result<Written, StoreError> {
+    async fn write(tx: &ServiceTx, org: OrgId, items: &[Call]) -> Result<Written, StoreError> {
         let page = mapping::rows(items, mapping::call, |r| &r.external_id);
         Ok(Written {
             upserted: store::sync_rows::upsert_calls(tx, org, &page.rows).await?,
@@ -152,7 +152,11 @@ impl Windowed for Sms {
         }
         client.journal(query)
     }
-    async fn write(tx: &Tx, org: OrgId, items: &[JournalRequest]) -> Result<Written, StoreError> {
+    async fn write(
+        tx: &ServiceTx,
+        org: OrgId,
+        items: &[JournalRequest],
+    ) -> Result<Written, StoreError> {
         let page = mapping::rows(items, mapping::sms, |r| &r.external_id);
         Ok(Written {
             upserted: store::sync_rows::upsert_sms(tx, org, &page.rows).await?,
@@ -174,7 +178,7 @@ impl Windowed for Voicemails {
         }
         client.voicemails(query)
     }
-    async fn write(tx: &Tx, org: OrgId, items: &[Voicemail]) -> Result<Written, StoreError> {
+    async fn write(tx: &ServiceTx, org: OrgId, items: &[Voicemail]) -> Result<Written, StoreError> {
         let page = mapping::rows(items, mapping::voicemail, |r| &r.external_id);
         Ok(Written {
             upserted: store::sync_rows::upsert_voicemails(tx, org, &page.rows).await?,

@@ -8,7 +8,7 @@ use chrono::Utc;
 use domain::{OrgId, Resource, ResyncWindow, SyncTrigger, UserId};
 use serde_json::{Value, json};
 use store::sync_jobs::{self, Job, NewJob, Queued};
-use store::{Db, StoreError, Tx};
+use store::{Db, ServiceTx, StoreError, Tx};
 use uuid::Uuid;
 
 use crate::{Dispatcher, Engine, EngineError, SyncSettings};
@@ -53,7 +53,7 @@ pub async fn dispatch_new(
     jobs: &[Started],
 ) -> Result<(), EngineError> {
     let mut sets: Vec<(OrgId, Vec<Uuid>)> = Vec::new();
-    let mut service: Option<Tx> = None;
+    let mut service: Option<ServiceTx> = None;
     for (job, how) in jobs {
         let id = match how {
             Queued::Created | Queued::Resumed => job.id,

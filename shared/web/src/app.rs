@@ -1,14 +1,17 @@
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router, middleware};
-use serde_json::{Value, json};
+use axum::{Extension, Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::render_errors;
+use crate::openapi::{self, Health, Served, health, openapi_json};
 use crate::request_id::assign_request_id;
 
 /// Limits every HTTP function shares.
@@ -35,13 +38,26 @@ impl AppConfig {
     }
 }
 
-/// Wraps a function's routes with what every HTTP function has: `GET /api/health`, a JSON 404 for
-/// unknown routes, request ids, JSON errors, a body-size limit, a timeout, and panic containment.
-pub fn app(config: &AppConfig, routes: Router) -> Router {
-    let health = json!({ "status": "ok", "function": config.function, "version": config.version });
+/// Wraps a function's routes with what every HTTP function has: `GET /api/health`,
+/// `GET /api/openapi.json` (the document of exactly these routes), a JSON 404 for unknown routes,
+/// request ids, JSON errors, a body-size limit, a timeout, and panic containment.
+pub fn app(config: &AppConfig, routes: OpenApiRouter) -> Router {
+    // Documented by `openapi::document`, which every function's document goes through.
+    let (routes, document) = routes
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi_json))
+        .split_for_parts();
+    let served = Served {
+        health: Health {
+            status: "ok",
+            function: config.function,
+            version: config.version,
+        },
+        document: Arc::new(openapi::document(config, document)),
+    };
     routes
-        .route("/api/health", get(move || health_check(health.clone())))
         .fallback(not_found)
+        .layer(Extension(served))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
@@ -51,10 +67,6 @@ pub fn app(config: &AppConfig, routes: Router) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(assign_request_id))
-}
-
-async fn health_check(body: Value) -> Json<Value> {
-    Json(body)
 }
 
 async fn not_found() -> crate::ApiError {

@@ -3,13 +3,14 @@ use std::time::Duration;
 
 use axum::extract::FromRef;
 
-use crate::AuthContext;
+use crate::{AccessPolicy, AuthContext};
 
 /// What every HTTP function builds once per cold start: the database pool and authentication.
 #[derive(Clone)]
 pub struct Core {
     pub db: store::Db,
     pub auth: AuthContext,
+    pub policy: AccessPolicy,
 }
 
 /// Why a function could not start; the message names the setting, never its value.
@@ -24,7 +25,8 @@ pub enum StartupError {
 }
 
 impl Core {
-    /// `DATABASE_*`, `APP_SECRET_ARN`/secret variables, `SUPABASE_JWKS_URL`, `SUPABASE_JWT_ISSUER`.
+    /// `DATABASE_*`, `APP_SECRET_ARN`/secret variables, `SUPABASE_JWKS_URL`, `SUPABASE_JWT_ISSUER`,
+    /// `REQUIRE_MFA_FOR_ADMIN`.
     /// Loads the secrets once so a missing or malformed one stops the cold start, not a request.
     pub async fn from_env() -> Result<Self, StartupError> {
         let secrets = Arc::new(settings::Secrets::from_env().await?);
@@ -51,11 +53,9 @@ impl Core {
             .timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| StartupError::Config(e.to_string()))?;
-        Ok(Self::new(
-            db,
-            auth::Authenticator::new(config, http),
-            secrets,
-        ))
+        let mut core = Self::new(db, auth::Authenticator::new(config, http), secrets);
+        core.policy.require_mfa_for_admin = settings::env_flag("REQUIRE_MFA_FOR_ADMIN", false)?;
+        Ok(core)
     }
 
     pub fn new(
@@ -69,6 +69,7 @@ impl Core {
                 authenticator: Arc::new(authenticator),
                 secrets,
             },
+            policy: AccessPolicy::default(),
         }
     }
 }

@@ -31,7 +31,6 @@ async fn http_functions() -> Vec<(&'static str, Router)> {
     let admin = admin_integrations::AdminState {
         core: core.clone(),
         mightycall_base_override: None,
-        require_mfa_for_admin: false,
         daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
     };
     vec![

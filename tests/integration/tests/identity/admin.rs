@@ -149,7 +149,6 @@ async fn an_unreachable_mightycall_is_a_503_and_verify_false_skips_the_check() {
     let unreachable = admin_integrations::routes::router(admin_integrations::AdminState {
         core: w.core.clone(),
         mightycall_base_override: Some(format!("http://{closed}/v4")),
-        require_mfa_for_admin: false,
         daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
     });
     let token = w.token(w.t.admin_a);

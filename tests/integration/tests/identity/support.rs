@@ -120,10 +120,11 @@ pub fn admin_router(
     require_mfa_for_admin: bool,
     daily_request_budget: u32,
 ) -> Router {
+    let mut core = core.clone();
+    core.policy.require_mfa_for_admin = require_mfa_for_admin;
     admin_integrations::routes::router(admin_integrations::AdminState {
-        core: core.clone(),
+        core,
         mightycall_base_override: Some(fake.base_url().to_string()),
-        require_mfa_for_admin,
         daily_request_budget,
     })
 }

@@ -45,7 +45,6 @@ fn admin_router(w: &World) -> Router {
     admin_integrations::routes::router(admin_integrations::AdminState {
         core: w.core.clone(),
         mightycall_base_override: Some(w.fake.base_url()),
-        require_mfa_for_admin: false,
         daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
     })
 }

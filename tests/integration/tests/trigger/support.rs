@@ -45,7 +45,6 @@ impl World {
         let admin = admin_integrations::routes::router(admin_integrations::AdminState {
             core: core.clone(),
             mightycall_base_override: Some(s.fake.base_url()),
-            require_mfa_for_admin: false,
             daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
         });
         Self {
