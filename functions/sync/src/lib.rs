@@ -6,4 +6,5 @@ pub mod routes;
 mod state;
 mod trigger;
 
+pub use routes::openapi;
 pub use state::SyncState;

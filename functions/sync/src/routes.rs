@@ -1,20 +1,27 @@
 use axum::Router;
-use axum::routing::{get, post};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::{SyncState, jobs, trigger};
 
+fn config() -> web::AppConfig {
+    web::AppConfig::new("sync", env!("CARGO_PKG_VERSION"))
+}
+
+fn routes() -> OpenApiRouter<SyncState> {
+    OpenApiRouter::new()
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::get))
+        .routes(routes!(jobs::cancel))
+        .routes(routes!(trigger::start))
+}
+
 pub fn router(state: SyncState) -> Router {
-    let routes = Router::new()
-        .route("/api/mightycall/sync/jobs", get(jobs::list))
-        .route("/api/mightycall/sync/jobs/{job_id}", get(jobs::get))
-        .route(
-            "/api/mightycall/sync/jobs/{job_id}/cancel",
-            post(jobs::cancel),
-        )
-        .route("/api/mightycall/sync/{kind}", post(trigger::start))
-        .with_state(state);
-    web::app(
-        &web::AppConfig::new("sync", env!("CARGO_PKG_VERSION")),
-        routes,
-    )
+    web::app(&config(), routes().with_state(state))
+}
+
+/// This function's part of the API document.
+pub fn openapi() -> OpenApi {
+    web::document(&config(), routes().into_openapi())
 }

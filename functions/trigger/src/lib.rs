@@ -10,4 +10,5 @@ mod state;
 mod webhook;
 mod webhook_input;
 
+pub use routes::openapi;
 pub use state::TriggerState;

@@ -3,25 +3,32 @@
 //! key; a caller who proves no key only gets a log line.
 
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use bytes::Bytes;
 use domain::{OrgId, ResyncWindow, SyncKind, SyncTrigger};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::audit::{self, Actor, AuditEvent};
-use sync_engine::StartRequest;
-use web::{ApiError, RequestId};
+use sync_engine::{StartRequest, StartedReply};
+use utoipa::ToSchema;
+use web::{ApiError, RequestId, WriteErrors};
 
 use crate::TriggerState;
 use crate::caller::{self, Caller};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct TriggerRequest {
+pub struct TriggerRequest {
     org_id: OrgId,
+    /// `sync-phone-numbers`, `sync-reports`, `sync-recordings`, `sync-sms`, `sync-voicemails`,
+    /// `sync-contacts` or `sync-all`.
+    #[schema(pattern = "^sync-(phone-numbers|reports|recordings|sms|voicemails|contacts|all)$")]
     action: String,
+    /// A re-sync range, `YYYY-MM-DD`, both or neither.
+    #[schema(format = Date)]
     start_date: Option<String>,
+    #[schema(format = Date)]
     end_date: Option<String>,
 }
 
@@ -38,12 +45,18 @@ fn parse_action(action: &str) -> Result<SyncKind, ApiError> {
         })
 }
 
+type Accepted = (StatusCode, Json<StartedReply>);
+
+/// A service starts a sync for one org: 202 with the job (or the org's already active job).
+#[utoipa::path(post, path = "/api/trigger", tag = "trigger",
+    security(("service_key" = []), ("signature" = [])), request_body = TriggerRequest,
+    responses((status = 202, body = StartedReply), WriteErrors))]
 pub async fn trigger(
     State(state): State<TriggerState>,
-    Extension(request_id): Extension<RequestId>,
+    request_id: RequestId,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<Accepted, ApiError> {
     let secrets = state.core.auth.secrets.current().await?;
     let identified =
         caller::identify(&state.core.db, secrets.service_keys(), &headers, &body).await?;
@@ -68,7 +81,7 @@ async fn accept(
     caller: Caller,
     request_id: &RequestId,
     body: &[u8],
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<Accepted, ApiError> {
     let request: TriggerRequest = crate::body::parse(body)?;
     let kind = parse_action(&request.action)?;
     let window = domain::resync_window(
@@ -111,7 +124,7 @@ async fn accept(
     sync_engine::dispatch_new(&state.core.db, &state.dispatcher, &jobs)
         .await
         .map_err(|_| ApiError::Unavailable("the sync service"))?;
-    Ok((StatusCode::ACCEPTED, Json(sync_engine::started_body(&jobs))))
+    Ok((StatusCode::ACCEPTED, Json(StartedReply::of(&jobs))))
 }
 
 fn accepted_details(

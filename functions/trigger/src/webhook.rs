@@ -13,10 +13,12 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 use domain::{OrgId, WebhookToken};
 use mightycall::models::{CALL_COMPLETED_EVENTS, WebhookEvent};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use store::webhooks::{self, NewEvent};
 use subtle::ConstantTimeEq;
-use web::ApiError;
+use utoipa::{IntoParams, ToSchema};
+use web::{ApiError, WriteErrors};
 
 use crate::{TriggerState, webhook_input};
 
@@ -28,13 +30,63 @@ fn not_this_webhook() -> ApiError {
     ApiError::Unauthenticated("invalid_webhook_token")
 }
 
+/// Both parts are checked only after the route matched, so a malformed one gets the same 401 as a
+/// wrong one.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct WebhookPath {
+    #[param(format = Uuid)]
+    org_id: String,
+    /// The org's webhook token (from the admin route that generates it).
+    token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookOutcome {
+    /// Stored (and acted on).
+    Accepted,
+    /// The same event (Guid) was stored before.
+    Duplicate,
+    /// The org's integration is disabled: acknowledged, not stored.
+    Ignored,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookReply {
+    status: WebhookOutcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_id: Option<uuid::Uuid>,
+    /// Whether the ended call was fetched now (false: the next sync covers it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    call_fetched: Option<bool>,
+}
+
+impl WebhookReply {
+    fn only(status: WebhookOutcome) -> Self {
+        Self {
+            status,
+            reason: None,
+            event_id: None,
+            call_fetched: None,
+        }
+    }
+}
+
+/// A MightyCall webhook event (unsigned: the URL's token and the payload's api key authenticate it).
+#[utoipa::path(post, path = "/api/webhooks/mightycall/{org_id}/{token}", tag = "trigger",
+    params(WebhookPath), security(()),
+    request_body(content = Object, description = "MightyCall's webhook event", content_type = "application/json"),
+    responses((status = 202, body = WebhookReply), (status = 200, body = WebhookReply), WriteErrors))]
 pub async fn receive(
     State(state): State<TriggerState>,
-    Path((org, token)): Path<(String, String)>,
+    Path(path): Path<WebhookPath>,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let org: OrgId = org.parse().map_err(|_| not_this_webhook())?;
-    let token = WebhookToken::parse(&token).map_err(|_| not_this_webhook())?;
+) -> Result<(StatusCode, Json<WebhookReply>), ApiError> {
+    let org: OrgId = path.org_id.parse().map_err(|_| not_this_webhook())?;
+    let token = WebhookToken::parse(&path.token).map_err(|_| not_this_webhook())?;
     let tx = state.core.db.as_service().await?;
     let target = webhooks::target(&tx, org, PROVIDER)
         .await?
@@ -49,7 +101,10 @@ pub async fn receive(
         // acknowledged and dropped; once re-enabled, the regular sync covers these calls.
         return Ok((
             StatusCode::OK,
-            Json(json!({ "status": "ignored", "reason": "integration_disabled" })),
+            Json(WebhookReply {
+                reason: Some("integration_disabled"),
+                ..WebhookReply::only(WebhookOutcome::Ignored)
+            }),
         ));
     }
 
@@ -77,7 +132,10 @@ pub async fn receive(
     )
     .await?
     else {
-        return Ok((StatusCode::OK, Json(json!({ "status": "duplicate" }))));
+        return Ok((
+            StatusCode::OK,
+            Json(WebhookReply::only(WebhookOutcome::Duplicate)),
+        ));
     };
     let fetch = match call_id.filter(|_| event.completes_call()) {
         Some(call) => {
@@ -97,7 +155,11 @@ pub async fn receive(
     };
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "status": "accepted", "event_id": id, "call_fetched": fetched })),
+        Json(WebhookReply {
+            event_id: Some(id),
+            call_fetched: Some(fetched),
+            ..WebhookReply::only(WebhookOutcome::Accepted)
+        }),
     ))
 }
 

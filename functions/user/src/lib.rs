@@ -4,3 +4,5 @@
 mod onboarding;
 mod profile;
 pub mod routes;
+
+pub use routes::openapi;

@@ -1,39 +1,58 @@
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use domain::{InviteToken, OrgRole, UserId};
-use serde::Deserialize;
-use serde_json::{Value, json};
-use store::audit::{self, Actor, AuditEvent};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use store::invites::{self, Acceptance};
+use store::orgs::Org;
 use store::{access, orgs};
+use utoipa::ToSchema;
+use web::{ApiError, ApiJson, Caller, Core, UserScope, WriteErrors};
 
-use web::{ApiError, ApiJson, Core, CurrentUser, RequestId};
-
-#[derive(Deserialize)]
+/// Exactly one of the two.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OnboardRequest {
+    /// Create an org of this name (1 to 120 printable characters); the caller becomes its org admin.
+    #[schema(min_length = 1, max_length = 120)]
     org_name: Option<String>,
+    /// Join the org that sent this invite, with the invited role.
     invite_token: Option<String>,
 }
 
-/// `POST /api/user/onboard` with `{"org_name"}` (create an org, caller becomes its org admin) or
-/// `{"invite_token"}` (join the inviting org with the invited role). Repeating a request returns
-/// the same org with 200 instead of creating or joining twice; a used invite never adds anyone.
+/// The org the caller now belongs to and their role in it.
+#[derive(Serialize, ToSchema)]
+pub struct OnboardReply {
+    org: Org,
+    role: OrgRole,
+}
+
+type Onboarded = (StatusCode, Json<OnboardReply>);
+
+fn onboarded(status: StatusCode, org: Org, role: OrgRole) -> Onboarded {
+    (status, Json(OnboardReply { org, role }))
+}
+
+/// Creates an org (`org_name`; the caller becomes its org admin) or joins one (`invite_token`, with
+/// the invited role): 201. Repeating a request returns the same org with 200 instead of creating or
+/// joining twice; a used invite never adds anyone.
+#[utoipa::path(post, path = "/api/user/onboard", tag = "user", request_body = OnboardRequest,
+    responses((status = 201, body = OnboardReply), (status = 200, body = OnboardReply), WriteErrors))]
 pub async fn onboard(
     State(core): State<Core>,
-    Extension(request_id): Extension<RequestId>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     ApiJson(body): ApiJson<OnboardRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<Onboarded, ApiError> {
     // The profile must exist before a membership can point at it.
-    let tx = core.db.as_user(&user.claims).await?;
-    crate::profile::ensure(&tx, &user).await?;
-    tx.commit().await?;
+    let scope = UserScope::open(&core, caller).await?;
+    crate::profile::ensure(scope.tx(), &scope.caller.user).await?;
+    let caller = scope.caller.clone();
+    scope.commit().await?;
     match (body.org_name, body.invite_token) {
-        (Some(name), None) => create_org(&core, user.user_id, &name, &request_id).await,
-        (None, Some(token)) => accept_invite(&core, &user, &token, &request_id).await,
+        (Some(name), None) => create_org(&core, &caller, &name).await,
+        (None, Some(token)) => accept_invite(&core, &caller, &token).await,
         _ => Err(ApiError::BadRequest {
             code: "invalid_body",
             message: "send exactly one of org_name or invite_token".into(),
@@ -53,48 +72,31 @@ fn org_name(raw: &str) -> Result<String, ApiError> {
     Ok(name.to_owned())
 }
 
-async fn create_org(
-    core: &Core,
-    user: UserId,
-    raw_name: &str,
-    request_id: &RequestId,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create_org(core: &Core, caller: &Caller, raw_name: &str) -> Result<Onboarded, ApiError> {
+    let user = caller.user.user_id;
     let name = org_name(raw_name)?;
     // Service path: a new org has no members yet, so no member policy could allow its creation;
     // the rule enforced here is "the caller becomes its only admin".
     let tx = core.db.as_service().await?;
     if let Some(org) = orgs::find_created_org(&tx, user, &name).await? {
-        return Ok((
-            StatusCode::OK,
-            Json(json!({ "org": org, "role": OrgRole::OrgAdmin })),
-        ));
+        return Ok(onboarded(StatusCode::OK, org, OrgRole::OrgAdmin));
     }
     let org = orgs::create_org(&tx, user, &name).await?;
-    audit::record(
-        &tx,
-        &AuditEvent {
-            org: Some(org.id),
-            actor: Actor::User(user),
-            action: "org.created",
-            target: Some(&org.id.to_string()),
-            details: json!({ "name": org.name }),
-            request_id: Some(request_id.as_str()),
-        },
-    )
-    .await?;
+    caller
+        .audit(
+            &tx,
+            org.id,
+            "org.created",
+            Some(&org.id.to_string()),
+            json!({ "name": org.name }),
+        )
+        .await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "org": org, "role": OrgRole::OrgAdmin })),
-    ))
+    Ok(onboarded(StatusCode::CREATED, org, OrgRole::OrgAdmin))
 }
 
-async fn accept_invite(
-    core: &Core,
-    user: &auth::VerifiedUser,
-    token: &str,
-    request_id: &RequestId,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn accept_invite(core: &Core, caller: &Caller, token: &str) -> Result<Onboarded, ApiError> {
+    let user = &caller.user;
     let hash = InviteToken::parse(token)
         .map_err(|e| ApiError::BadRequest {
             code: "invalid_invite_token",
@@ -109,7 +111,7 @@ async fn accept_invite(
         .await?
         .ok_or(ApiError::NotFound("invite"))?;
     if let Some(acceptance) = invite.acceptance {
-        return replayed(&tx, &org, user.user_id, acceptance).await;
+        return replayed(&tx, org, user.user_id, acceptance).await;
     }
     if invite.expires_at <= Utc::now() {
         return Err(ApiError::Unprocessable {
@@ -132,23 +134,17 @@ async fn accept_invite(
     if !invites::mark_accepted(&tx, invite.id, user.user_id).await? {
         return Err(invite_used());
     }
-    audit::record(
-        &tx,
-        &AuditEvent {
-            org: Some(org.id),
-            actor: Actor::User(user.user_id),
-            action: "invite.accepted",
-            target: Some(&invite.id.to_string()),
-            details: json!({ "role": role }),
-            request_id: Some(request_id.as_str()),
-        },
-    )
-    .await?;
+    caller
+        .audit(
+            &tx,
+            org.id,
+            "invite.accepted",
+            Some(&invite.id.to_string()),
+            json!({ "role": role }),
+        )
+        .await?;
     tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "org": org, "role": role })),
-    ))
+    Ok(onboarded(StatusCode::CREATED, org, role))
 }
 
 fn invite_used() -> ApiError {
@@ -163,15 +159,15 @@ fn invite_used() -> ApiError {
 /// that repeating a successful request is harmless.
 async fn replayed(
     tx: &store::Tx,
-    org: &orgs::Org,
+    org: Org,
     user: UserId,
     acceptance: Acceptance,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<Onboarded, ApiError> {
     if acceptance.by != Some(user) {
         return Err(invite_used());
     }
     match access::access(tx, user, org.id).await?.role {
-        Some(role) => Ok((StatusCode::OK, Json(json!({ "org": org, "role": role })))),
+        Some(role) => Ok(onboarded(StatusCode::OK, org, role)),
         None => Err(invite_used()),
     }
 }

@@ -1,16 +1,26 @@
 use axum::Router;
-use axum::routing::{get, post};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::{onboarding, profile};
 
+fn config() -> web::AppConfig {
+    web::AppConfig::new("user", env!("CARGO_PKG_VERSION"))
+}
+
+fn routes() -> OpenApiRouter<web::Core> {
+    OpenApiRouter::new()
+        .routes(routes!(profile::get_profile))
+        .routes(routes!(profile::list_orgs))
+        .routes(routes!(onboarding::onboard))
+}
+
 pub fn router(core: web::Core) -> Router {
-    let routes = Router::new()
-        .route("/api/user/profile", get(profile::get_profile))
-        .route("/api/user/orgs", get(profile::list_orgs))
-        .route("/api/user/onboard", post(onboarding::onboard))
-        .with_state(core);
-    web::app(
-        &web::AppConfig::new("user", env!("CARGO_PKG_VERSION")),
-        routes,
-    )
+    web::app(&config(), routes().with_state(core))
+}
+
+/// This function's part of the API document.
+pub fn openapi() -> OpenApi {
+    web::document(&config(), routes().into_openapi())
 }

@@ -63,6 +63,20 @@ fn view(row: &tokio_postgres::Row) -> IntegrationView {
     }
 }
 
+/// Every org with an integration that the transaction's role can see, in id order.
+pub async fn orgs_with_integration(tx: &Tx) -> Result<Vec<OrgId>, StoreError> {
+    let rows = tx
+        .client()
+        .query(
+            "select distinct org_id from org_integrations order by org_id",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok(OrgId::new(r.try_get("org_id")?)))
+        .collect()
+}
+
 pub async fn list_integrations(tx: &Tx, org: OrgId) -> Result<Vec<IntegrationView>, StoreError> {
     let sql = format!("{VIEW_SQL} order by i.provider");
     Ok(tx

@@ -1,11 +1,12 @@
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{JobStatus, OrgId, Resource, SyncTrigger, UserId};
+use domain::{JobStatus, OrgId, PageLimit, Resource, SyncTrigger, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::page::{Page, TimeKey};
 use crate::{ServiceTx, StoreError, Tx};
 
 /// One sync run, as the jobs API shows it and the engine drives it.
@@ -19,7 +20,8 @@ pub struct Job {
     pub requested_by: Option<UserId>,
     pub window_start: Option<DateTime<Utc>>,
     pub window_end: Option<DateTime<Utc>>,
-    /// Where a paused job resumes (engine-defined JSON).
+    /// Where a paused job resumes (engine-defined JSON); the engine's business, not the API's.
+    #[serde(skip)]
     pub progress: Value,
     pub pages: i32,
     pub records_fetched: i32,
@@ -228,19 +230,20 @@ pub struct JobQuery {
     /// `None`: every org the caller can see (RLS decides).
     pub org: Option<OrgId>,
     pub status: Option<JobStatus>,
-    pub limit: i64,
-    pub after: Option<(DateTime<Utc>, Uuid)>,
+    pub limit: PageLimit,
+    pub after: Option<TimeKey>,
 }
 
-pub async fn list_jobs(tx: &Tx, q: &JobQuery) -> Result<Vec<Job>, StoreError> {
-    let (after_time, after_id) = q.after.map_or((None, None), |(t, i)| (Some(t), Some(i)));
+pub async fn list_jobs(tx: &Tx, q: &JobQuery) -> Result<Page<Job, TimeKey>, StoreError> {
+    let (after_time, after_id) = q.after.map_or((None, None), |k| (Some(k.at), Some(k.id)));
     let sql = format!(
         "select {COLUMNS} from integration_sync_jobs
          where ($1::uuid is null or org_id = $1) and ($2::text is null or status = $2)
            and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid))
          order by created_at desc, id desc limit $5"
     );
-    tx.client()
+    let jobs = tx
+        .client()
         .query(
             &sql,
             &[
@@ -248,13 +251,19 @@ pub async fn list_jobs(tx: &Tx, q: &JobQuery) -> Result<Vec<Job>, StoreError> {
                 &q.status.map(|s| s.as_str()),
                 &after_time,
                 &after_id,
-                &q.limit,
+                &(q.limit.get() + 1),
             ],
         )
         .await?
         .iter()
         .map(job)
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(jobs, q.limit.get(), |j: &Job| {
+        TimeKey {
+            at: j.created_at,
+            id: j.id,
+        }
+    }))
 }
 
 /// Claims a job for a run: only a queued job, or a running one whose lease expired (its run died).

@@ -24,4 +24,6 @@ pub use failure::EngineError;
 pub use key_budget::StoreLedger;
 pub use run::{Engine, RunOutcome};
 pub use single_call::FetchCallError;
-pub use start::{StartRequest, Started, SyncWiring, dispatch_new, queue_jobs, started_body};
+pub use start::{
+    StartRequest, Started, StartedJob, StartedReply, SyncWiring, dispatch_new, queue_jobs,
+};

@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use chrono::Utc;
-use domain::{OrgId, Resource, ResyncWindow, SyncTrigger, UserId};
-use serde_json::{Value, json};
+use domain::{JobStatus, OrgId, Resource, ResyncWindow, SyncTrigger, UserId};
+use serde::Serialize;
 use store::sync_jobs::{self, Job, NewJob, Queued};
 use store::{Db, ServiceTx, StoreError, Tx};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{Dispatcher, Engine, EngineError, SyncSettings};
@@ -99,12 +100,38 @@ pub async fn dispatch_new(
     Err(e)
 }
 
-/// The 202 body: `{"job_id","status","created","job"}` for one job, `{"jobs":[…]}` for several.
-pub fn started_body(jobs: &[Started]) -> Value {
-    let view = |(job, how): &Started| json!({ "job_id": job.id, "status": job.status, "created": *how == Queued::Created, "job": job });
-    match jobs {
-        [single] => view(single),
-        many => json!({ "jobs": many.iter().map(view).collect::<Vec<_>>() }),
+/// One queued (or already active) job in a 202 reply.
+#[derive(Serialize, ToSchema)]
+pub struct StartedJob {
+    pub job_id: Uuid,
+    pub status: JobStatus,
+    /// False when the org's active job for the resource was returned instead of a new one.
+    pub created: bool,
+    pub job: Job,
+}
+
+/// The 202 body: the job itself for one job, `{"jobs":[…]}` for several.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum StartedReply {
+    One(StartedJob),
+    Many { jobs: Vec<StartedJob> },
+}
+
+impl StartedReply {
+    pub fn of(jobs: &[Started]) -> Self {
+        let view = |(job, how): &Started| StartedJob {
+            job_id: job.id,
+            status: job.status,
+            created: *how == Queued::Created,
+            job: job.clone(),
+        };
+        match jobs {
+            [single] => Self::One(view(single)),
+            many => Self::Many {
+                jobs: many.iter().map(view).collect(),
+            },
+        }
     }
 }
 

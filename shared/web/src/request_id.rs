@@ -46,3 +46,19 @@ pub(crate) async fn assign_request_id(mut request: Request, next: Next) -> Respo
     }
     response
 }
+
+/// Handlers that need the id without a user (service routes) take it as an argument.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestId {
+    type Rejection = crate::ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestId>()
+            .cloned()
+            .ok_or_else(|| crate::ApiError::Internal("request id middleware missing".into()))
+    }
+}

@@ -5,8 +5,8 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use domain::{OrgId, UserId};
 use serde_json::Value;
-use store::UserTx;
 use store::audit::{self, Actor, AuditEvent};
+use store::{Tx, UserTx};
 
 use crate::{ApiError, AuthContext, Core, CurrentUser, RequestId};
 
@@ -26,12 +26,35 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-        let request_id = parts
-            .extensions
-            .get::<RequestId>()
-            .cloned()
-            .ok_or_else(|| ApiError::Internal("request id middleware missing".into()))?;
+        let request_id = RequestId::from_request_parts(parts, state).await?;
         Ok(Self { user, request_id })
+    }
+}
+
+impl Caller {
+    /// Records the caller's change in `org`'s audit log inside `tx` (a user's or, for onboarding,
+    /// the service's transaction). `details` carries names and flags, never a secret.
+    pub async fn audit(
+        &self,
+        tx: &Tx,
+        org: OrgId,
+        action: &str,
+        target: Option<&str>,
+        details: Value,
+    ) -> Result<(), ApiError> {
+        audit::record(
+            tx,
+            &AuditEvent {
+                org: Some(org),
+                actor: Actor::User(self.user.user_id),
+                action,
+                target,
+                details,
+                request_id: Some(self.request_id.as_str()),
+            },
+        )
+        .await?;
+        Ok(())
     }
 }
 
@@ -110,15 +133,26 @@ impl UserScope {
         }
     }
 
-    /// Narrows the scope to `org` (the caller's only org when `None`) after checking `need`:
-    /// non-members learn nothing about the org (404), members without the right get 403. RLS
-    /// applies the same rules again to every statement of the transaction.
+    /// Narrows the scope to `org` (the caller's only org when `None`) after [`Self::check`].
     pub async fn into_org(
         self,
         org: Option<OrgId>,
         need: Need,
         policy: AccessPolicy,
     ) -> Result<OrgScope, ApiError> {
+        let org = self.check(org, need, policy).await?;
+        Ok(OrgScope { org, scope: self })
+    }
+
+    /// The org a request acts on (the caller's only org when `None`) once the caller may do what
+    /// `need` says there: non-members learn nothing about the org (404), members without the right
+    /// get 403. RLS applies the same rules again to every statement of the transaction.
+    pub async fn check(
+        &self,
+        org: Option<OrgId>,
+        need: Need,
+        policy: AccessPolicy,
+    ) -> Result<OrgId, ApiError> {
         let org = match org {
             Some(org) => org,
             None => self.only_org().await?,
@@ -156,11 +190,10 @@ impl UserScope {
                     .into(),
             });
         }
-        Ok(OrgScope { org, scope: self })
+        Ok(org)
     }
 
-    /// Records the caller's change in `org`'s audit log, in this transaction. `details` carries
-    /// names and flags, never a secret.
+    /// Records the caller's change in `org`'s audit log, in this transaction.
     pub async fn audit(
         &self,
         org: OrgId,
@@ -168,19 +201,9 @@ impl UserScope {
         target: Option<&str>,
         details: Value,
     ) -> Result<(), ApiError> {
-        audit::record(
-            &self.tx,
-            &AuditEvent {
-                org: Some(org),
-                actor: Actor::User(self.user_id()),
-                action,
-                target,
-                details,
-                request_id: Some(self.caller.request_id.as_str()),
-            },
-        )
-        .await?;
-        Ok(())
+        self.caller
+            .audit(&self.tx, org, action, target, details)
+            .await
     }
 
     pub async fn commit(self) -> Result<(), ApiError> {
