@@ -1,6 +1,6 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    web::init_process();
+    startup::init_process();
     let state = admin_integrations::AdminState::from_env().await?;
     web::serve_lambda(admin_integrations::routes::router(state)).await
 }

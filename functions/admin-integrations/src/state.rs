@@ -1,5 +1,6 @@
 use axum::extract::FromRef;
-use web::{AuthContext, Core, StartupError};
+use startup::StartupError;
+use web::{AuthContext, Core};
 
 #[derive(Clone)]
 pub struct AdminState {

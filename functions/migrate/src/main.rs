@@ -8,7 +8,7 @@ use store::{Db, DbConfig};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    web::init_process();
+    startup::init_process();
     match start().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

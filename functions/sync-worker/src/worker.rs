@@ -2,9 +2,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
+use startup::StartupError;
 use store::sync_jobs::Queued;
 use sync_engine::{Dispatcher, Engine, RunOutcome};
-use web::StartupError;
 
 use crate::event::WorkerEvent;
 use crate::{WorkerError, fan_out};

@@ -1,8 +1,9 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use startup::StartupError;
 use sync_engine::{Dispatcher, SyncWiring};
-use web::{AuthContext, Core, StartupError};
+use web::{AuthContext, Core};
 
 #[derive(Clone)]
 pub struct SyncState {

@@ -2,8 +2,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use startup::StartupError;
 use sync_engine::{Dispatcher, Engine, SyncWiring};
-use web::{Core, StartupError};
+use web::Core;
 
 #[derive(Clone)]
 pub struct TriggerState {

@@ -1,6 +1,6 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    web::init_process();
+    startup::init_process();
     let core = web::Core::from_env().await?;
     web::serve_lambda(user::routes::router(core)).await
 }

@@ -11,6 +11,6 @@ mod source;
 
 pub use app_secrets::{AppSecrets, ServiceKey};
 pub use cache::Secrets;
-pub use env::{env_flag, env_optional};
+pub use env::{env_flag, env_millis, env_number, env_optional, env_secs};
 pub use error::SettingsError;
 pub use source::SecretSource;

@@ -115,14 +115,6 @@ impl SyncSettings {
     }
 }
 
-fn number(name: &str, min: i64, max: i64) -> Result<Option<i64>, EngineError> {
-    match settings::env_optional(name) {
-        None => Ok(None),
-        Some(v) => match v.trim().parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-            _ => Err(EngineError::Config(format!(
-                "{name} must be a whole number from {min} to {max}"
-            ))),
-        },
-    }
+fn number(name: &'static str, min: i64, max: i64) -> Result<Option<i64>, EngineError> {
+    settings::env_number(name, min..=max).map_err(|e| EngineError::Config(e.to_string()))
 }

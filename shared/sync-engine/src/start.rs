@@ -176,15 +176,9 @@ impl SyncWiring {
             }
             Some(_) => return Err(config("SYNC_DISPATCH must be eventbridge or inline")),
         };
-        let max_range_days = match settings::env_optional("SYNC_MAX_RANGE_DAYS") {
-            None => 92,
-            Some(v) => v
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|d| (1..=366).contains(d))
-                .ok_or_else(|| config("SYNC_MAX_RANGE_DAYS must be from 1 to 366"))?,
-        };
+        let max_range_days = settings::env_number("SYNC_MAX_RANGE_DAYS", 1..=366)
+            .map_err(|e| config(&e.to_string()))?
+            .unwrap_or(92);
         Ok(Self {
             engine,
             dispatcher: Arc::new(dispatcher),

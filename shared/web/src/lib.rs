@@ -11,7 +11,6 @@ pub mod paging;
 mod request_id;
 mod scope;
 mod startup;
-mod telemetry;
 
 pub use app::{AppConfig, app, serve_lambda};
 pub use error::ApiError;
@@ -20,5 +19,4 @@ pub use identity::{AuthContext, CurrentUser};
 pub use openapi::{ReadErrors, WriteErrors, document};
 pub use request_id::RequestId;
 pub use scope::{AccessPolicy, Caller, Need, OrgScope, UserScope};
-pub use startup::{Core, StartupError};
-pub use telemetry::init_process;
+pub use startup::Core;

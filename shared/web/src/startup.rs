@@ -3,6 +3,8 @@ use std::time::Duration;
 
 use axum::extract::FromRef;
 
+use startup::StartupError;
+
 use crate::{AccessPolicy, AuthContext};
 
 /// What every HTTP function builds once per cold start: the database pool and authentication.
@@ -11,17 +13,6 @@ pub struct Core {
     pub db: store::Db,
     pub auth: AuthContext,
     pub policy: AccessPolicy,
-}
-
-/// Why a function could not start; the message names the setting, never its value.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Store(#[from] store::StoreError),
-    #[error(transparent)]
-    Settings(#[from] settings::SettingsError),
-    #[error("{0}")]
-    Config(String),
 }
 
 impl Core {
