@@ -1,13 +1,12 @@
 use axum::Json;
-use axum::extract::State;
 use domain::PageLimit;
 use serde::{Deserialize, Serialize};
 use store::audit::{self, AuditRow};
 use utoipa::{IntoParams, ToSchema};
 use web::paging::{decode_cursor, next_cursor, page_limit};
-use web::{ApiError, ApiPath, ApiQuery, Caller, Need, OrgScope, ReadErrors};
+use web::{ApiError, ApiQuery, ReadErrors};
 
-use crate::AdminState;
+use crate::admin_scope::OrgAdmin;
 use crate::paths::OrgPath;
 
 /// The scope of audit-log cursors.
@@ -34,20 +33,11 @@ pub struct AuditReply {
 #[utoipa::path(get, path = "/api/admin/orgs/{org_id}/audit", tag = "admin",
     params(OrgPath, AuditQuery), responses((status = 200, body = AuditReply), ReadErrors))]
 pub async fn list(
-    State(state): State<AdminState>,
-    caller: Caller,
-    ApiPath(path): ApiPath<OrgPath>,
+    OrgAdmin(scope): OrgAdmin,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditReply>, ApiError> {
     let limit = page_limit(query.limit.as_deref(), PageLimit::DEFAULT)?;
     let before = decode_cursor(SCOPE, query.cursor.as_deref())?;
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: false },
-    )
-    .await?;
     let page = audit::list(scope.tx(), scope.org, limit, before).await?;
     Ok(Json(AuditReply {
         next_cursor: next_cursor(SCOPE, &page),

@@ -16,6 +16,7 @@ use web::{ApiError, ApiJson, ApiPath, Caller, Need, OrgScope, ReadErrors, WriteE
 use zeroize::Zeroizing;
 
 use crate::AdminState;
+use crate::admin_scope::OrgAdmin;
 use crate::paths::{OrgPath, ProviderPath};
 
 #[derive(Deserialize, ToSchema)]
@@ -91,29 +92,9 @@ pub struct IntegrationReply {
 /// The org's integrations: never the credentials or the token, only a hint of the api key.
 #[utoipa::path(get, path = "/api/admin/orgs/{org_id}/integrations", tag = "admin",
     params(OrgPath), responses((status = 200, body = IntegrationsReply), ReadErrors))]
-pub async fn list(
-    State(state): State<AdminState>,
-    caller: Caller,
-    ApiPath(path): ApiPath<OrgPath>,
-) -> Result<Json<IntegrationsReply>, ApiError> {
-    let scope = admin(&state, caller, &path, false).await?;
+pub async fn list(OrgAdmin(scope): OrgAdmin) -> Result<Json<IntegrationsReply>, ApiError> {
     let integrations = store_integrations::list_integrations(scope.tx(), scope.org).await?;
     Ok(Json(IntegrationsReply { integrations }))
-}
-
-async fn admin(
-    state: &AdminState,
-    caller: Caller,
-    path: &OrgPath,
-    write: bool,
-) -> Result<OrgScope, ApiError> {
-    OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write },
-    )
-    .await
 }
 
 fn invalid(code: &'static str, message: &str) -> ApiError {
@@ -146,15 +127,12 @@ const CHECKS_PER_KEY_PER_DAY: u32 = 20;
 pub async fn save(
     State(state): State<AdminState>,
     caller: Caller,
-    ApiPath(path): ApiPath<OrgPath>,
+    OrgAdmin(checked): OrgAdmin,
     ApiJson(body): ApiJson<SaveIntegration>,
 ) -> Result<(StatusCode, Json<IntegrationReply>), ApiError> {
-    let org = path.org_id;
-    let user = caller.user.user_id;
-    admin(&state, caller.clone(), &path, true)
-        .await?
-        .commit()
-        .await?;
+    let org = checked.org;
+    let user = checked.user_id();
+    checked.commit().await?;
     let label = body
         .metadata
         .label
@@ -224,7 +202,7 @@ pub async fn save(
         let chars: Vec<char> = body.credentials.api_key.chars().collect();
         chars[chars.len().saturating_sub(4)..].iter().collect()
     };
-    let scope = admin(&state, caller, &path, true).await?;
+    let scope = OrgScope::open(&state.core, caller, Some(org), Need::Admin { write: true }).await?;
     let inserted = store_integrations::save_integration(
         scope.tx(),
         &IntegrationWrite {
@@ -356,11 +334,10 @@ pub struct UpdateSchedule {
 
 /// Scheduled sync on/off and its interval.
 #[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
-    params(ProviderPath), request_body = UpdateSchedule,
+    params(OrgPath, ProviderPath), request_body = UpdateSchedule,
     responses((status = 200, body = IntegrationReply), WriteErrors))]
 pub async fn update(
-    State(state): State<AdminState>,
-    caller: Caller,
+    OrgAdmin(scope): OrgAdmin,
     ApiPath(path): ApiPath<ProviderPath>,
     ApiJson(body): ApiJson<UpdateSchedule>,
 ) -> Result<Json<IntegrationReply>, ApiError> {
@@ -379,13 +356,6 @@ pub async fn update(
             "sync_interval_minutes must be between 15 and 10080 (one week)",
         ));
     }
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: true },
-    )
-    .await?;
     let provider = path.provider.as_str();
     if !store_integrations::update_schedule(
         scope.tx(),
@@ -412,19 +382,11 @@ pub async fn update(
 
 /// Removes the credentials (204).
 #[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
-    params(ProviderPath), responses((status = 204, description = "Removed"), WriteErrors))]
+    params(OrgPath, ProviderPath), responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove(
-    State(state): State<AdminState>,
-    caller: Caller,
+    OrgAdmin(scope): OrgAdmin,
     ApiPath(path): ApiPath<ProviderPath>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: true },
-    )
-    .await?;
     let provider = path.provider.as_str();
     if !store_integrations::delete_integration(scope.tx(), scope.org, provider).await? {
         return Err(ApiError::NotFound("integration"));

@@ -2,6 +2,7 @@
 //! invites, and its audit log. Org admins of that org, or platform admins, only; binding an org to
 //! the platform's MightyCall account is for platform admins alone.
 
+mod admin_scope;
 mod audit_log;
 mod integrations;
 mod members;

@@ -1,5 +1,4 @@
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use domain::{Email, InviteToken, OrgRole};
@@ -9,9 +8,9 @@ use store::StoreError;
 use store::invites::{self, Invite, NewInvite};
 use store::members::{self, Member};
 use utoipa::ToSchema;
-use web::{ApiError, ApiJson, ApiPath, Caller, Need, OrgScope, ReadErrors, WriteErrors};
+use web::{ApiError, ApiJson, ApiPath, ReadErrors, WriteErrors};
 
-use crate::AdminState;
+use crate::admin_scope::OrgAdmin;
 use crate::paths::{MemberPath, OrgPath};
 
 /// How long an invite stays valid.
@@ -25,18 +24,7 @@ pub struct MembersReply {
 /// The org's members and their roles.
 #[utoipa::path(get, path = "/api/admin/orgs/{org_id}/members", tag = "admin", params(OrgPath),
     responses((status = 200, body = MembersReply), ReadErrors))]
-pub async fn list(
-    State(state): State<AdminState>,
-    caller: Caller,
-    ApiPath(path): ApiPath<OrgPath>,
-) -> Result<Json<MembersReply>, ApiError> {
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: false },
-    )
-    .await?;
+pub async fn list(OrgAdmin(scope): OrgAdmin) -> Result<Json<MembersReply>, ApiError> {
     let members = members::list_members(scope.tx(), scope.org).await?;
     Ok(Json(MembersReply { members }))
 }
@@ -61,22 +49,13 @@ pub struct InviteReply {
     request_body = InviteRequest,
     responses((status = 201, body = InviteReply), WriteErrors))]
 pub async fn invite(
-    State(state): State<AdminState>,
-    caller: Caller,
-    ApiPath(path): ApiPath<OrgPath>,
+    OrgAdmin(scope): OrgAdmin,
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<InviteReply>), ApiError> {
     let email = Email::parse(&body.email).map_err(|e| ApiError::Unprocessable {
         code: "invalid_email",
         message: e.to_string(),
     })?;
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: true },
-    )
-    .await?;
     let token = InviteToken::generate();
     let invite = invites::create_invite(
         scope.tx(),
@@ -132,21 +111,13 @@ fn last_admin(err: StoreError) -> ApiError {
 
 /// Changes a member's role; the last org admin cannot be demoted (409).
 #[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/members/{user_id}", tag = "admin",
-    params(MemberPath), request_body = RoleChange,
+    params(OrgPath, MemberPath), request_body = RoleChange,
     responses((status = 200, body = MemberReply), WriteErrors))]
 pub async fn change_role(
-    State(state): State<AdminState>,
-    caller: Caller,
+    OrgAdmin(scope): OrgAdmin,
     ApiPath(path): ApiPath<MemberPath>,
     ApiJson(body): ApiJson<RoleChange>,
 ) -> Result<Json<MemberReply>, ApiError> {
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: true },
-    )
-    .await?;
     let member = members::set_role(scope.tx(), scope.org, path.user_id, body.role)
         .await
         .map_err(last_admin)?
@@ -164,19 +135,11 @@ pub async fn change_role(
 
 /// Removes a member; the last org admin cannot be removed (409).
 #[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/members/{user_id}", tag = "admin",
-    params(MemberPath), responses((status = 204, description = "Removed"), WriteErrors))]
+    params(OrgPath, MemberPath), responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove(
-    State(state): State<AdminState>,
-    caller: Caller,
+    OrgAdmin(scope): OrgAdmin,
     ApiPath(path): ApiPath<MemberPath>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: true },
-    )
-    .await?;
     if !members::remove_member(scope.tx(), scope.org, path.user_id)
         .await
         .map_err(last_admin)?

@@ -1,4 +1,5 @@
-//! Path parameters of the admin routes.
+//! Path parameters of the admin routes. Each route's `{org_id}` is read by its scope
+//! ([`crate::admin_scope::OrgAdmin`]); the other parts of a path by the handler.
 
 use domain::{OrgId, Provider, UserId};
 use serde::Deserialize;
@@ -14,13 +15,11 @@ pub struct OrgPath {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct ProviderPath {
-    pub org_id: OrgId,
     pub provider: Provider,
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct MemberPath {
-    pub org_id: OrgId,
     pub user_id: UserId,
 }

@@ -14,6 +14,15 @@ use web::{ApiError, ApiPath, Caller, Need, OrgScope, WriteErrors};
 use crate::AdminState;
 use crate::paths::OrgPath;
 
+async fn platform_admin(
+    state: &AdminState,
+    caller: Caller,
+    path: &OrgPath,
+) -> Result<OrgScope, ApiError> {
+    let need = Need::PlatformAdmin { write: true };
+    OrgScope::open(&state.core, caller, Some(path.org_id), need).await
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct BindingReply {
     platform_account: Binding,
@@ -28,13 +37,7 @@ pub async fn bind(
     caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
 ) -> Result<(StatusCode, Json<BindingReply>), ApiError> {
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::PlatformAdmin { write: true },
-    )
-    .await?;
+    let scope = platform_admin(&state, caller, &path).await?;
     let created = platform_account::bind(scope.tx(), scope.org, scope.user_id()).await?;
     if created {
         scope
@@ -70,13 +73,7 @@ pub async fn unbind(
     caller: Caller,
     ApiPath(path): ApiPath<OrgPath>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::PlatformAdmin { write: true },
-    )
-    .await?;
+    let scope = platform_admin(&state, caller, &path).await?;
     if !platform_account::unbind(scope.tx(), scope.org).await? {
         return Err(ApiError::NotFound("platform account binding"));
     }

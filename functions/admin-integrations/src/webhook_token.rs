@@ -1,14 +1,13 @@
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use domain::{Provider, WebhookToken};
 use serde::Serialize;
 use serde_json::json;
 use store::webhooks;
 use utoipa::ToSchema;
-use web::{ApiError, ApiPath, Caller, Need, OrgScope, WriteErrors};
+use web::{ApiError, WriteErrors};
 
-use crate::AdminState;
+use crate::admin_scope::OrgAdmin;
 use crate::paths::OrgPath;
 
 #[derive(Serialize, ToSchema)]
@@ -25,17 +24,8 @@ pub struct WebhookTokenReply {
     tag = "admin", params(OrgPath),
     responses((status = 201, body = WebhookTokenReply), WriteErrors))]
 pub async fn generate(
-    State(state): State<AdminState>,
-    caller: Caller,
-    ApiPath(path): ApiPath<OrgPath>,
+    OrgAdmin(scope): OrgAdmin,
 ) -> Result<(StatusCode, Json<WebhookTokenReply>), ApiError> {
-    let scope = OrgScope::open(
-        &state.core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: true },
-    )
-    .await?;
     let provider = Provider::MightyCall;
     let token = WebhookToken::generate();
     if !webhooks::set_token_hash(scope.tx(), scope.org, provider.as_str(), &token.hash()).await? {
