@@ -13,4 +13,4 @@ mod state;
 mod webhook_token;
 
 pub use routes::openapi;
-pub use state::AdminState;
+pub use state::{AdminConfig, AdminState};

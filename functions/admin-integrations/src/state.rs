@@ -1,10 +1,11 @@
 use axum::extract::FromRef;
-use startup::StartupError;
-use web::{AuthContext, Core};
+use startup::{Deps, StartupError};
+use web::{AuthContext, Core, CoreConfig};
 
-#[derive(Clone)]
-pub struct AdminState {
-    pub core: Core,
+/// What the function reads from the environment, parsed only.
+#[derive(Clone, Debug)]
+pub struct AdminConfig {
+    pub core: CoreConfig,
     /// `MIGHTYCALL_BASE_URL`: a deployment-wide override (the fake locally); orgs only pick a host.
     pub mightycall_base_override: Option<String>,
     /// `MIGHTYCALL_DAILY_REQUEST_BUDGET`: the api key's daily budget, shared with the sync engine;
@@ -12,17 +13,35 @@ pub struct AdminState {
     pub daily_request_budget: u32,
 }
 
-impl AdminState {
-    pub async fn from_env() -> Result<Self, StartupError> {
-        let core = Core::from_env().await?;
-        // This function seals credentials: without a keyring it must not start.
-        core.auth.secrets.current().await?.keyring()?;
+impl AdminConfig {
+    pub fn from_env() -> Result<Self, StartupError> {
         Ok(Self {
-            core,
+            core: CoreConfig::from_env()?,
             mightycall_base_override: settings::env_optional(mightycall::config::BASE_URL_ENV),
             daily_request_budget: sync_engine::SyncSettings::from_env()
                 .map_err(|e| StartupError::Config(e.to_string()))?
                 .daily_budget,
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct AdminState {
+    pub(crate) core: Core,
+    pub(crate) mightycall_base_override: Option<String>,
+    pub(crate) daily_request_budget: u32,
+}
+
+impl AdminState {
+    /// Used by `main` and the tests alike. This function seals credentials: without a keyring it
+    /// must not start.
+    pub async fn build(config: AdminConfig, deps: Deps) -> Result<Self, StartupError> {
+        let core = Core::build(config.core, deps).await?;
+        core.auth.secrets.current().await?.keyring()?;
+        Ok(Self {
+            core,
+            mightycall_base_override: config.mightycall_base_override,
+            daily_request_budget: config.daily_request_budget,
         })
     }
 }

@@ -1,10 +1,9 @@
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use startup::StartupError;
+use startup::{Deps, StartupError};
 use store::sync_jobs::Queued;
-use sync_engine::{Dispatcher, Engine, RunOutcome};
+use sync_engine::{Dispatcher, Engine, RunOutcome, SyncWiring, WiringConfig};
 
 use crate::event::WorkerEvent;
 use crate::{WorkerError, fan_out};
@@ -26,15 +25,11 @@ pub fn deadline_of(context: &lambda_runtime::Context) -> Instant {
 }
 
 impl Worker {
-    /// `DATABASE_*`, secrets (`APP_SECRET_ARN` or environment), `SYNC_*`, and `SYNC_DISPATCH` /
-    /// `SYNC_EVENT_BUS` as for the sync function.
-    pub async fn from_env() -> Result<Self, StartupError> {
-        let secrets = Arc::new(settings::Secrets::from_env().await?);
-        let loaded = secrets.current().await?;
-        let db = store::Db::connect(&store::DbConfig::from_env(loaded.database_url())?)?;
-        // The worker always runs syncs itself, whatever it dispatches to.
-        loaded.keyring()?;
-        let wiring = sync_engine::SyncWiring::from_env(db, secrets)
+    /// Used by `main` and the tests alike. The worker always runs syncs itself, whatever it
+    /// dispatches to, so without a keyring it refuses to start.
+    pub async fn build(config: WiringConfig, deps: Deps) -> Result<Self, StartupError> {
+        deps.secrets.current().await?.keyring()?;
+        let wiring = SyncWiring::build(config, &deps)
             .await
             .map_err(|e| StartupError::Config(e.to_string()))?;
         Ok(Self {

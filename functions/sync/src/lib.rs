@@ -7,4 +7,4 @@ mod state;
 mod trigger;
 
 pub use routes::openapi;
-pub use state::SyncState;
+pub use state::{SyncConfig, SyncState};

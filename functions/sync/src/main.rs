@@ -1,6 +1,7 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     startup::init_process();
-    let state = sync::SyncState::from_env().await?;
+    let config = sync::SyncConfig::from_env()?;
+    let state = sync::SyncState::build(config, startup::Deps::from_env().await?).await?;
     web::serve_lambda(sync::routes::router(state)).await
 }

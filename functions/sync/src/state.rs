@@ -1,27 +1,42 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use startup::StartupError;
-use sync_engine::{Dispatcher, SyncWiring};
-use web::{AuthContext, Core};
+use startup::{Deps, StartupError};
+use sync_engine::{Dispatcher, SyncWiring, WiringConfig};
+use web::{AuthContext, Core, CoreConfig};
+
+/// What the function reads from the environment, parsed only.
+#[derive(Clone, Debug, Default)]
+pub struct SyncConfig {
+    pub core: CoreConfig,
+    pub wiring: WiringConfig,
+}
+
+impl SyncConfig {
+    pub fn from_env() -> Result<Self, StartupError> {
+        Ok(Self {
+            core: CoreConfig::from_env()?,
+            wiring: WiringConfig::from_env().map_err(|e| StartupError::Config(e.to_string()))?,
+        })
+    }
+}
 
 #[derive(Clone)]
 pub struct SyncState {
-    pub core: Core,
-    pub dispatcher: Arc<Dispatcher>,
-    /// `SYNC_MAX_RANGE_DAYS`: the longest explicit re-sync range a request may ask for.
-    pub max_range_days: i64,
+    pub(crate) core: Core,
+    pub(crate) dispatcher: Arc<Dispatcher>,
+    /// The longest explicit re-sync range a request may ask for.
+    pub(crate) max_range_days: i64,
 }
 
 impl SyncState {
-    /// `SYNC_DISPATCH` = `eventbridge` (with `SYNC_EVENT_BUS`) in AWS, `inline` locally.
-    pub async fn from_env() -> Result<Self, StartupError> {
-        let core = Core::from_env().await?;
-        let wiring = SyncWiring::from_env(core.db.clone(), Arc::clone(&core.auth.secrets))
+    /// Used by `main` and the tests alike.
+    pub async fn build(config: SyncConfig, deps: Deps) -> Result<Self, StartupError> {
+        let wiring = SyncWiring::build(config.wiring, &deps)
             .await
             .map_err(|e| StartupError::Config(e.to_string()))?;
         Ok(Self {
-            core,
+            core: Core::build(config.core, deps).await?,
             dispatcher: wiring.dispatcher,
             max_range_days: wiring.max_range_days,
         })

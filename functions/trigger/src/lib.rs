@@ -11,4 +11,4 @@ mod webhook;
 mod webhook_input;
 
 pub use routes::openapi;
-pub use state::TriggerState;
+pub use state::{TriggerConfig, TriggerState};

@@ -1,5 +1,7 @@
 //! Start-up shared by every function: process initialisation and why a cold start failed.
 
+use std::sync::Arc;
+
 mod process;
 
 pub use process::init_process;
@@ -13,4 +15,39 @@ pub enum StartupError {
     Settings(#[from] settings::SettingsError),
     #[error("{0}")]
     Config(String),
+}
+
+/// What a function connects to at cold start: its secrets and the database. `main` makes it from
+/// the environment; tests make it from their own database and secrets, then both build the
+/// function's state the same way.
+#[derive(Clone)]
+pub struct Deps {
+    pub db: store::Db,
+    pub secrets: Arc<settings::Secrets>,
+    /// The AWS SDK's configuration for clients other than Secrets Manager (EventBridge); `None`
+    /// loads the default chain when a client is first needed.
+    pub aws: Option<aws_config::SdkConfig>,
+}
+
+impl Deps {
+    /// Secrets (`APP_SECRET_ARN` or the environment) and `DATABASE_*`. Loads the secrets once so a
+    /// missing or malformed one stops the cold start, not a request.
+    pub async fn from_env() -> Result<Self, StartupError> {
+        let secrets = Arc::new(settings::Secrets::from_env().await?);
+        let loaded = secrets.current().await?;
+        let db = store::Db::connect(&store::DbConfig::from_env(loaded.database_url())?)?;
+        Ok(Self {
+            db,
+            secrets,
+            aws: None,
+        })
+    }
+
+    /// The AWS SDK configuration: the given one, or the default chain (Lambda's role).
+    pub async fn aws(&self) -> aws_config::SdkConfig {
+        match &self.aws {
+            Some(config) => config.clone(),
+            None => aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await,
+        }
+    }
 }

@@ -25,5 +25,6 @@ pub use key_budget::StoreLedger;
 pub use run::{Engine, RunOutcome};
 pub use single_call::FetchCallError;
 pub use start::{
-    StartRequest, Started, StartedJob, StartedReply, SyncWiring, dispatch_new, queue_jobs,
+    DispatchConfig, StartRequest, Started, StartedJob, StartedReply, SyncWiring, WiringConfig,
+    dispatch_new, queue_jobs,
 };

@@ -145,27 +145,72 @@ pub struct SyncWiring {
     pub max_range_days: i64,
 }
 
-impl SyncWiring {
+/// Where the jobs a function queues are run.
+#[derive(Clone, Debug, Default)]
+pub enum DispatchConfig {
+    /// In this process (locally, tests).
+    #[default]
+    Inline,
+    /// As `SyncRequested` events on this EventBridge bus, for the sync worker (in AWS).
+    EventBridge { bus: String },
+}
+
+/// What a function that starts syncs reads from the environment, parsed only.
+#[derive(Clone, Debug)]
+pub struct WiringConfig {
+    pub settings: SyncSettings,
+    pub dispatch: DispatchConfig,
+    /// `SYNC_MAX_RANGE_DAYS`: the longest explicit re-sync range a request may ask for.
+    pub max_range_days: i64,
+}
+
+impl Default for WiringConfig {
+    fn default() -> Self {
+        Self {
+            settings: SyncSettings::default(),
+            dispatch: DispatchConfig::Inline,
+            max_range_days: 92,
+        }
+    }
+}
+
+impl WiringConfig {
     /// `SYNC_DISPATCH` = `eventbridge` (with `SYNC_EVENT_BUS`) in AWS, `inline` locally, plus the
     /// engine's own settings (`SyncSettings::from_env`) and `SYNC_MAX_RANGE_DAYS` (default 92).
-    pub async fn from_env(db: Db, secrets: Arc<settings::Secrets>) -> Result<Self, EngineError> {
+    pub fn from_env() -> Result<Self, EngineError> {
         let config = |m: &str| EngineError::Config(m.to_owned());
-        let sync_settings = SyncSettings::from_env()?;
-        let engine = Engine::new(db, Arc::clone(&secrets), sync_settings);
-        let dispatcher = match settings::env_optional("SYNC_DISPATCH").as_deref() {
-            Some("eventbridge") => {
-                let bus = settings::env_optional("SYNC_EVENT_BUS").ok_or_else(|| {
+        let dispatch = match settings::env_optional("SYNC_DISPATCH").as_deref() {
+            Some("eventbridge") => DispatchConfig::EventBridge {
+                bus: settings::env_optional("SYNC_EVENT_BUS").ok_or_else(|| {
                     config("SYNC_EVENT_BUS is required with SYNC_DISPATCH=eventbridge")
-                })?;
-                let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-                Dispatcher::EventBridge {
-                    client: aws_sdk_eventbridge::Client::new(&aws),
-                    bus,
-                }
-            }
-            Some("inline") | None => {
-                // This process runs the syncs itself, so it needs the keyring to open credentials.
-                let loaded = secrets
+                })?,
+            },
+            Some("inline") | None => DispatchConfig::Inline,
+            Some(_) => return Err(config("SYNC_DISPATCH must be eventbridge or inline")),
+        };
+        Ok(Self {
+            settings: SyncSettings::from_env()?,
+            dispatch,
+            max_range_days: settings::env_number("SYNC_MAX_RANGE_DAYS", 1..=366)
+                .map_err(|e| config(&e.to_string()))?
+                .unwrap_or(92),
+        })
+    }
+}
+
+impl SyncWiring {
+    /// The engine and the dispatcher `config` asks for. Inline dispatch runs syncs in this process,
+    /// so without a keyring to open credentials it refuses to start.
+    pub async fn build(config: WiringConfig, deps: &startup::Deps) -> Result<Self, EngineError> {
+        let engine = Engine::new(deps.db.clone(), Arc::clone(&deps.secrets), config.settings);
+        let dispatcher = match config.dispatch {
+            DispatchConfig::EventBridge { bus } => Dispatcher::EventBridge {
+                client: aws_sdk_eventbridge::Client::new(&deps.aws().await),
+                bus,
+            },
+            DispatchConfig::Inline => {
+                let loaded = deps
+                    .secrets
                     .current()
                     .await
                     .map_err(|e| EngineError::Config(e.to_string()))?;
@@ -174,15 +219,11 @@ impl SyncWiring {
                     .map_err(|e| EngineError::Config(e.to_string()))?;
                 Dispatcher::Inline(engine.clone())
             }
-            Some(_) => return Err(config("SYNC_DISPATCH must be eventbridge or inline")),
         };
-        let max_range_days = settings::env_number("SYNC_MAX_RANGE_DAYS", 1..=366)
-            .map_err(|e| config(&e.to_string()))?
-            .unwrap_or(92);
         Ok(Self {
             engine,
             dispatcher: Arc::new(dispatcher),
-            max_range_days,
+            max_range_days: config.max_range_days,
         })
     }
 }

@@ -19,4 +19,4 @@ pub use identity::{AuthContext, CurrentUser};
 pub use openapi::{ReadErrors, WriteErrors, document};
 pub use request_id::RequestId;
 pub use scope::{AccessPolicy, Caller, Need, OrgScope, UserScope};
-pub use startup::Core;
+pub use startup::{Core, CoreConfig};

@@ -71,13 +71,16 @@ where
     let (mut rls, mut service) = (Vec::new(), Vec::new());
     for i in 0..runs + 20 {
         for as_user in [true, false] {
-            let tx = if as_user {
-                db.as_user(&claims).await.unwrap()
+            let (user, service_tx);
+            let tx: &store::Tx = if as_user {
+                user = db.as_user(&claims).await.unwrap();
+                &user
             } else {
-                db.as_service().await.unwrap()
+                service_tx = db.as_service().await.unwrap();
+                &service_tx
             };
             let started = Instant::now();
-            let rows = query(&tx).await;
+            let rows = query(tx).await;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             assert!(rows > 0, "{name} returned nothing");
             // The first runs warm caches and prepared plans.

@@ -32,18 +32,19 @@ impl AwsEmulator {
 
     /// Real SDK clients pointed at the emulator with throw-away credentials.
     pub fn secrets_manager(&self) -> aws_sdk_secretsmanager::Client {
-        aws_sdk_secretsmanager::Client::new(&self.config())
+        aws_sdk_secretsmanager::Client::new(&self.sdk_config())
     }
 
     pub fn eventbridge(&self) -> aws_sdk_eventbridge::Client {
-        aws_sdk_eventbridge::Client::new(&self.config())
+        aws_sdk_eventbridge::Client::new(&self.sdk_config())
     }
 
     pub fn sqs(&self) -> aws_sdk_sqs::Client {
-        aws_sdk_sqs::Client::new(&self.config())
+        aws_sdk_sqs::Client::new(&self.sdk_config())
     }
 
-    fn config(&self) -> aws_config::SdkConfig {
+    /// The SDK configuration every client above uses (for code that builds its own clients).
+    pub fn sdk_config(&self) -> aws_config::SdkConfig {
         use aws_sdk_sqs::config::{Credentials, SharedCredentialsProvider};
         aws_config::SdkConfig::builder()
             .behavior_version(aws_config::BehaviorVersion::latest())

@@ -93,14 +93,16 @@ pub fn token(user: Uuid, email: &str) -> String {
     sign(&claims(user, email), JWT_SECRET)
 }
 
-/// A `web::Core` on `db` whose secrets live in the AWS emulator's Secrets Manager, with the extra
-/// JSON `secrets` merged in (e.g. `SERVICE_KEYS`).
-pub async fn core(db: &TestDb, secrets: Value) -> web::Core {
+/// What a function connects to, for `db`: secrets that live in the AWS emulator's Secrets
+/// Manager (the JWT secret and the keyring, with the extra JSON `secrets` merged in, e.g.
+/// `SERVICE_KEYS`), and the emulator's SDK configuration for EventBridge.
+pub async fn deps(db: &TestDb, secrets: Value) -> startup::Deps {
     let mut document = json!({ "SUPABASE_JWT_SECRET": JWT_SECRET, "INTEGRATIONS_KEYS": KEYRING });
     if let (Some(doc), Some(extra)) = (document.as_object_mut(), secrets.as_object()) {
         doc.extend(extra.clone());
     }
-    let client = AwsEmulator::get().secrets_manager();
+    let emulator = AwsEmulator::get();
+    let client = emulator.secrets_manager();
     let name = format!("victorysync/test/{}", Uuid::new_v4());
     let created = client
         .create_secret()
@@ -117,14 +119,29 @@ pub async fn core(db: &TestDb, secrets: Value) -> web::Core {
         client,
         secret_ids: vec![arn],
     };
-    let secrets = Arc::new(settings::Secrets::new(source, Duration::from_secs(300)));
-    let config = auth::AuthConfig {
-        issuer: Some(ISSUER.into()),
-        ..auth::AuthConfig::default()
-    };
-    web::Core::new(
-        db.store(),
-        auth::Authenticator::new(config, reqwest::Client::new()),
-        secrets,
-    )
+    startup::Deps {
+        db: db.store(),
+        secrets: Arc::new(settings::Secrets::new(source, Duration::from_secs(300))),
+        aws: Some(emulator.sdk_config()),
+    }
+}
+
+/// The HTTP functions' configuration in tests: tokens of this module's issuer, HS256 only.
+pub fn core_config() -> web::CoreConfig {
+    web::CoreConfig {
+        auth: auth::AuthConfig {
+            issuer: Some(ISSUER.into()),
+            ..auth::AuthConfig::default()
+        },
+        ..web::CoreConfig::default()
+    }
+}
+
+/// A `web::Core` over [`deps`], built as the functions build theirs.
+pub async fn core(db: &TestDb, secrets: Value) -> web::Core {
+    match web::Core::build(core_config(), deps(db, secrets).await).await {
+        Ok(core) => core,
+        #[allow(clippy::panic)]
+        Err(e) => panic!("the test core does not start: {e}"),
+    }
 }

@@ -11,49 +11,45 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn sync_state(core: &web::Core) -> sync::SyncState {
-    let engine = sync_engine::Engine::new(
-        core.db.clone(),
-        std::sync::Arc::clone(&core.auth.secrets),
-        sync_engine::SyncSettings::default(),
-    );
-    sync::SyncState {
-        core: core.clone(),
-        dispatcher: std::sync::Arc::new(sync_engine::Dispatcher::Inline(engine)),
-        max_range_days: 92,
-    }
-}
-
-/// Every HTTP function's router; those with state get it over a fresh test database.
+/// Every HTTP function's router, built as each `main` builds it, over a fresh test database.
 async fn http_functions() -> Vec<(&'static str, Router)> {
+    use test_harness::identity::core_config;
     let db = test_harness::TestDb::new().await;
-    let core = test_harness::identity::core(&db, serde_json::json!({})).await;
-    let admin = admin_integrations::AdminState {
-        core: core.clone(),
+    let deps = test_harness::identity::deps(&db, serde_json::json!({})).await;
+    let core = web::Core::build(core_config(), deps.clone()).await.unwrap();
+    let wiring = sync_engine::WiringConfig::default();
+    let sync = sync::SyncConfig {
+        core: core_config(),
+        wiring: wiring.clone(),
+    };
+    let admin = admin_integrations::AdminConfig {
+        core: core_config(),
         mightycall_base_override: None,
         daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
     };
+    let trigger = trigger::TriggerConfig {
+        core: core_config(),
+        wiring,
+        clock: chrono::Utc::now,
+    };
     vec![
         ("user", user::routes::router(core.clone())),
-        ("data", data::routes::router(core.clone())),
-        ("sync", sync::routes::router(sync_state(&core))),
+        ("data", data::routes::router(core)),
+        (
+            "sync",
+            sync::routes::router(sync::SyncState::build(sync, deps.clone()).await.unwrap()),
+        ),
         (
             "admin-integrations",
-            admin_integrations::routes::router(admin),
+            admin_integrations::routes::router(
+                admin_integrations::AdminState::build(admin, deps.clone())
+                    .await
+                    .unwrap(),
+            ),
         ),
         (
             "trigger",
-            trigger::routes::router(trigger::TriggerState {
-                core: core.clone(),
-                dispatcher: std::sync::Arc::clone(&sync_state(&core).dispatcher),
-                engine: sync_engine::Engine::new(
-                    core.db.clone(),
-                    std::sync::Arc::clone(&core.auth.secrets),
-                    sync_engine::SyncSettings::default(),
-                ),
-                max_range_days: 92,
-                clock: chrono::Utc::now,
-            }),
+            trigger::routes::router(trigger::TriggerState::build(trigger, deps).await.unwrap()),
         ),
     ]
 }
@@ -169,7 +165,7 @@ async fn a_slow_handler_gets_a_json_504_with_the_request_id() {
         }),
     );
     let (status, body, _) = invoke(
-        web::app(&config, slow),
+        web::app(&config, slow.into()),
         &event_with("GET", "/api/slow", None),
     )
     .await;

@@ -146,11 +146,13 @@ async fn an_unreachable_mightycall_is_a_503_and_verify_false_skips_the_check() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let unreachable = admin_integrations::routes::router(admin_integrations::AdminState {
-        core: w.core.clone(),
-        mightycall_base_override: Some(format!("http://{closed}/v4")),
-        daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
-    });
+    let unreachable = crate::support::admin_router(
+        &w.deps,
+        Some(format!("http://{closed}/v4")),
+        false,
+        sync_engine::SyncSettings::default().daily_budget,
+    )
+    .await;
     let token = w.token(w.t.admin_a);
     let reply = test_harness::http::call(
         &unreachable,

@@ -91,7 +91,7 @@ async fn an_org_gets_five_saves_per_ten_minutes_then_a_429_that_changes_nothing(
 #[tokio::test]
 async fn the_credential_check_is_reserved_from_the_keys_budget_and_refused_once_it_is_spent() {
     let w = World::new().await;
-    let admin = admin_router(&w.core, &w.fake, false, 2);
+    let admin = admin_router(&w.deps, Some(w.fake.base_url().to_string()), false, 2).await;
     let token = w.token(w.t.admin_a);
     let key = w.fake.accounts()[0].api_key.clone();
     let path = integrations(w.t.org_a);

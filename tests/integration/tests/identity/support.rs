@@ -16,6 +16,7 @@ pub struct World {
     pub admin: Router,
     pub fake: FakeHandle,
     pub core: web::Core,
+    pub deps: startup::Deps,
 }
 
 impl World {
@@ -26,14 +27,18 @@ impl World {
     pub async fn with_mfa(require_mfa_for_admin: bool) -> Self {
         let db = TestDb::new().await;
         let t = Tenants::seed(&db.admin().await).await;
-        let core = identity::core(&db, json!({})).await;
+        let deps = identity::deps(&db, json!({})).await;
+        let core = web::Core::build(identity::core_config(), deps.clone())
+            .await
+            .unwrap();
         let fake = FakeMightyCall::start(FakeConfig::default()).await.unwrap();
         let admin = admin_router(
-            &core,
-            &fake,
+            &deps,
+            Some(fake.base_url().to_string()),
             require_mfa_for_admin,
             sync_engine::SyncSettings::default().daily_budget,
-        );
+        )
+        .await;
         let user = user::routes::router(core.clone());
         Self {
             db,
@@ -42,6 +47,7 @@ impl World {
             admin,
             fake,
             core,
+            deps,
         }
     }
 
@@ -113,20 +119,26 @@ impl World {
     }
 }
 
-/// The admin function against the fake MightyCall, with each api key's daily request budget.
-pub fn admin_router(
-    core: &web::Core,
-    fake: &FakeHandle,
+/// The admin function, built as `main` builds it, with MightyCall at `base` and each api key's
+/// daily request budget.
+pub async fn admin_router(
+    deps: &startup::Deps,
+    base: Option<String>,
     require_mfa_for_admin: bool,
     daily_request_budget: u32,
 ) -> Router {
-    let mut core = core.clone();
+    let mut core = identity::core_config();
     core.policy.require_mfa_for_admin = require_mfa_for_admin;
-    admin_integrations::routes::router(admin_integrations::AdminState {
+    let config = admin_integrations::AdminConfig {
         core,
-        mightycall_base_override: Some(fake.base_url().to_string()),
+        mightycall_base_override: base,
         daily_request_budget,
-    })
+    };
+    admin_integrations::routes::router(
+        admin_integrations::AdminState::build(config, deps.clone())
+            .await
+            .unwrap(),
+    )
 }
 
 impl World {

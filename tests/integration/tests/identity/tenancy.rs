@@ -123,9 +123,10 @@ async fn rls_alone_stops_a_forged_membership_check() {
             .is_empty()
     );
     assert!(
-        store::audit::list(&tx, org_b, 10, None)
+        store::audit::list(&tx, org_b, domain::PageLimit::DEFAULT, None)
             .await
             .unwrap()
+            .rows
             .is_empty()
     );
     assert!(

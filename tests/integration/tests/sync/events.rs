@@ -17,7 +17,7 @@ const SAMPLE_JOB: &str = "33333333-3333-4333-8333-333333333333";
 #[tokio::test]
 async fn every_sync_sample_event_succeeds() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/sync");
     let expected = [
         ("start-reports.json", 202),

@@ -76,7 +76,7 @@ async fn a_killed_run_holds_its_job_only_until_the_lease_expires_then_the_next_t
     // Once it expired, a user's trigger takes the job over instead of returning it stuck.
     w.expire_lease(job.id).await;
     let reply = call(
-        &w.router(),
+        &w.router().await,
         Method::POST,
         "/api/mightycall/sync/reports",
         Some(&token(w.t.admin_a)),
@@ -173,7 +173,7 @@ async fn a_stalled_run_that_lost_its_lease_writes_nothing_after_the_takeover() {
 #[tokio::test]
 async fn a_cancelled_job_stops_at_the_next_page_boundary_and_says_so() {
     let w = world().await;
-    let router = w.router();
+    let router = w.router().await;
     let job = w.queue(w.t.org_a, Resource::Calls).await;
     second_page_hangs(&w, Duration::from_secs(3));
     let run = tokio::spawn({

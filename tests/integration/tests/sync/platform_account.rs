@@ -41,18 +41,23 @@ async fn as_user(
     call(router, method, path, Some(&token), body.as_ref()).await
 }
 
-fn admin_router(w: &World) -> Router {
-    admin_integrations::routes::router(admin_integrations::AdminState {
-        core: w.core.clone(),
+async fn admin_router(w: &World) -> Router {
+    let config = admin_integrations::AdminConfig {
+        core: test_harness::identity::core_config(),
         mightycall_base_override: Some(w.fake.base_url()),
         daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
-    })
+    };
+    admin_integrations::routes::router(
+        admin_integrations::AdminState::build(config, w.deps.clone())
+            .await
+            .unwrap(),
+    )
 }
 
 /// Starts `sync/reports` for `org` through the sync function and waits for the job to end.
 async fn sync_reports(w: &World, org: Uuid, user: Uuid) -> store::sync_jobs::Job {
     let reply = as_user(
-        &w.router(),
+        &w.router().await,
         Method::POST,
         "/api/mightycall/sync/reports",
         user,
@@ -132,7 +137,7 @@ async fn an_org_a_platform_admin_bound_syncs_the_platform_account_until_unbound(
         .execute("delete from org_integrations where org_id = $1", &[&org])
         .await
         .unwrap();
-    let admin = admin_router(&w);
+    let admin = admin_router(&w).await;
     let path = format!("/api/admin/orgs/{org}/platform-account");
     let bound = as_user(&admin, Method::PUT, &path, w.t.platform_admin, None).await;
     assert_eq!(bound.status, 201, "{:?}", bound.body);
@@ -182,7 +187,7 @@ async fn a_bound_org_gets_no_platform_account_where_the_deployment_switch_is_off
         .unwrap();
     let path = format!("/api/admin/orgs/{org}/platform-account");
     let bound = as_user(
-        &admin_router(&w),
+        &admin_router(&w).await,
         Method::PUT,
         &path,
         w.t.platform_admin,

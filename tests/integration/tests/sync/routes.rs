@@ -37,7 +37,7 @@ fn job_id(reply: &Reply) -> Uuid {
 #[tokio::test]
 async fn an_org_admin_starts_a_sync_that_runs_and_a_second_trigger_gets_the_active_job() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     w.fake.push_fault(
         FaultRule::once(Fault::Slow {
             delay: Duration::from_millis(800),
@@ -93,7 +93,7 @@ async fn an_org_admin_starts_a_sync_that_runs_and_a_second_trigger_gets_the_acti
 #[tokio::test]
 async fn all_queues_every_resource_and_a_dated_range_resyncs_that_window() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     let today = chrono::Utc::now().date_naive();
     let start = (today - chrono::Days::new(3)).to_string();
     let reply = post(
@@ -135,7 +135,7 @@ async fn all_queues_every_resource_and_a_dated_range_resyncs_that_window() {
 #[tokio::test]
 async fn who_may_start_a_sync() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     let body = |org: Uuid| json!({ "orgId": org });
     let agent = post(&router, "sms", w.t.agent_a, body(w.t.org_a)).await;
     assert_eq!(
@@ -198,7 +198,7 @@ async fn who_may_start_a_sync() {
 #[tokio::test]
 async fn jobs_are_listed_and_shown_to_members_of_their_org_only() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     for kind in ["sms", "contacts", "voicemails"] {
         let reply = post(&router, kind, w.t.admin_a, json!({ "orgId": w.t.org_a })).await;
         w.finished(job_id(&reply)).await;
@@ -269,7 +269,7 @@ async fn jobs_are_listed_and_shown_to_members_of_their_org_only() {
 #[tokio::test]
 async fn bad_requests_are_4xx_json_and_queue_nothing() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     let org = w.t.org_a.to_string();
     let today = chrono::Utc::now().date_naive();
     let cases = [
@@ -350,7 +350,7 @@ async fn bad_requests_are_4xx_json_and_queue_nothing() {
 #[tokio::test]
 async fn every_route_refuses_bad_tokens() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     let mut expired = claims(w.t.admin_a, "a@example.test");
     expired["exp"] = json!(1_000_000_000);
     let mut service = claims(w.t.admin_a, "a@example.test");
@@ -407,7 +407,7 @@ async fn cancel(router: &axum::Router, job: &str, user: Uuid) -> Reply {
 #[tokio::test]
 async fn only_org_admins_cancel_their_orgs_active_jobs_and_it_is_audited() {
     let w = World::new(FakeConfig::default()).await;
-    let router = w.router();
+    let router = w.router().await;
     let a_job = w.queue(w.t.org_a, domain::Resource::Sms).await.id;
     let b_job = w.queue(w.t.org_b, domain::Resource::Sms).await.id;
     let (a, b) = (a_job.to_string(), b_job.to_string());

@@ -7,7 +7,7 @@ use domain::{JobStatus, OrgId, Resource, SyncTrigger};
 use mightycall_fake::{FakeConfig, FakeHandle, FakeMightyCall};
 use serde_json::json;
 use store::sync_jobs::{self, Job, NewJob};
-use sync_engine::{Dispatcher, Engine, RunOutcome, SyncSettings};
+use sync_engine::{Dispatcher, Engine, RunOutcome, SyncSettings, WiringConfig};
 use test_harness::TestDb;
 use test_harness::fixtures::Tenants;
 use test_harness::identity;
@@ -19,6 +19,9 @@ pub struct World {
     pub fake: FakeHandle,
     pub engine: Engine,
     pub core: web::Core,
+    /// What the functions of this world are built from.
+    pub deps: startup::Deps,
+    pub settings: SyncSettings,
 }
 
 pub fn settings(fake: &FakeHandle) -> SyncSettings {
@@ -59,16 +62,21 @@ impl World {
             .await
             .unwrap();
         let fake = FakeMightyCall::start(config).await.unwrap();
-        let core = identity::core(&db, secrets(&fake)).await;
-        let mut s = settings(&fake);
-        tune(&mut s);
-        let engine = Engine::new(db.store(), Arc::clone(&core.auth.secrets), s);
+        let deps = identity::deps(&db, secrets(&fake)).await;
+        let core = web::Core::build(identity::core_config(), deps.clone())
+            .await
+            .unwrap();
+        let mut settings = settings(&fake);
+        tune(&mut settings);
+        let engine = Engine::new(db.store(), Arc::clone(&deps.secrets), settings.clone());
         let w = Self {
             db,
             t,
             fake,
             engine,
             core,
+            deps,
+            settings,
         };
         w.connect(w.t.org_a, 0).await;
         w.connect(w.t.org_b, 1).await;
@@ -160,12 +168,25 @@ impl World {
             .collect()
     }
 
-    pub fn router(&self) -> Router {
-        sync::routes::router(sync::SyncState {
-            core: self.core.clone(),
-            dispatcher: Arc::new(Dispatcher::Inline(self.engine.clone())),
-            max_range_days: 92,
-        })
+    /// This world's engine settings, dispatching inline.
+    pub fn wiring(&self) -> WiringConfig {
+        WiringConfig {
+            settings: self.settings.clone(),
+            ..WiringConfig::default()
+        }
+    }
+
+    /// The sync function, built as `main` builds it.
+    pub async fn router(&self) -> Router {
+        let config = sync::SyncConfig {
+            core: identity::core_config(),
+            wiring: self.wiring(),
+        };
+        sync::routes::router(
+            sync::SyncState::build(config, self.deps.clone())
+                .await
+                .unwrap(),
+        )
     }
 
     /// Lets the job's lease run out, as if its holder had died (or its event was lost) that long ago.

@@ -6,15 +6,20 @@ use std::time::{Duration, Instant};
 use domain::{JobStatus, Resource};
 use mightycall_fake::FakeConfig;
 use serde_json::json;
+use sync_engine::{DispatchConfig, WiringConfig};
 use sync_worker::Worker;
 
 use crate::support::{Bus, World};
 
-fn worker(w: &World, bus: &Bus) -> Worker {
-    Worker {
-        engine: w.engine.clone(),
-        dispatcher: bus.dispatcher(),
-    }
+/// The worker, built as `main` builds it, publishing to `bus`.
+async fn worker(w: &World, bus: &Bus) -> Worker {
+    let config = WiringConfig {
+        dispatch: DispatchConfig::EventBridge {
+            bus: bus.name.clone(),
+        },
+        ..w.wiring()
+    };
+    Worker::build(config, w.deps.clone()).await.unwrap()
 }
 
 fn far() -> Instant {
@@ -25,7 +30,7 @@ fn far() -> Instant {
 async fn a_tick_queues_every_resource_of_each_due_org_and_publishes_one_event_per_org() {
     let w = World::new(FakeConfig::default()).await;
     let bus = Bus::new().await;
-    let worker = worker(&w, &bus);
+    let worker = worker(&w, &bus).await;
     let admin = w.db.admin().await;
     admin
         .execute(
@@ -92,7 +97,7 @@ async fn a_tick_queues_every_resource_of_each_due_org_and_publishes_one_event_pe
 async fn sync_requested_runs_jobs_in_order_and_continues_past_the_deadline() {
     let w = World::new(FakeConfig::default()).await;
     let bus = Bus::new().await;
-    let worker = worker(&w, &bus);
+    let worker = worker(&w, &bus).await;
     let calls = w.queue(w.t.org_a, Resource::Calls).await;
     let recordings = w.queue(w.t.org_a, Resource::Recordings).await;
     let event = json!({
@@ -133,7 +138,7 @@ async fn sync_requested_runs_jobs_in_order_and_continues_past_the_deadline() {
 async fn the_tick_dispatches_again_a_job_whose_event_was_lost_and_it_runs_once() {
     let w = World::new(FakeConfig::default()).await;
     let bus = Bus::new().await;
-    let worker = worker(&w, &bus);
+    let worker = worker(&w, &bus).await;
     // Neither org is due; org A has a job whose SyncRequested event never arrived (dead-lettered).
     w.db.admin()
         .await
@@ -188,7 +193,7 @@ async fn the_tick_dispatches_again_a_job_whose_event_was_lost_and_it_runs_once()
 async fn health_answers_and_unknown_events_fail_the_invocation() {
     let w = World::new(FakeConfig::default()).await;
     let bus = Bus::new().await;
-    let worker = worker(&w, &bus);
+    let worker = worker(&w, &bus).await;
     let health: serde_json::Value =
         serde_json::from_str(include_str!("../../../../events/sync-worker/health.json")).unwrap();
     let answer = worker.handle(health, far()).await.unwrap();
@@ -210,7 +215,7 @@ async fn health_answers_and_unknown_events_fail_the_invocation() {
 async fn every_worker_sample_event_is_handled() {
     let w = World::new(FakeConfig::default()).await;
     let bus = Bus::new().await;
-    let worker = worker(&w, &bus);
+    let worker = worker(&w, &bus).await;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/sync-worker");
     let job = w.queue(w.t.org_a, Resource::Contacts).await;
     let mut names: Vec<String> = std::fs::read_dir(&dir)

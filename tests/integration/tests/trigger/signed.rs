@@ -103,7 +103,8 @@ async fn signatures_are_judged_by_the_database_clock_alone() {
     // This function's clock ten minutes ahead of the database's: it must not matter.
     let w = World::new()
         .await
-        .with_clock(|| Utc::now() + TimeDelta::minutes(10));
+        .with_clock(|| Utc::now() + TimeDelta::minutes(10))
+        .await;
     let org = w.s.t.org_a;
     let cases = [
         ("sync-contacts", -295, 202, None),
@@ -130,7 +131,7 @@ async fn signatures_are_judged_by_the_database_clock_alone() {
 
     // This function's clock behind the database's: a signature accepted near the end of its
     // window stays refused after the database forgot it.
-    let w = w.with_clock(|| Utc::now() - TimeDelta::seconds(290));
+    let w = w.with_clock(|| Utc::now() - TimeDelta::seconds(290)).await;
     let body = json!({ "orgId": org, "action": "sync-phone-numbers" }).to_string();
     let signature = sign(KEY_1, database_now(&w).await - 297, &body);
     let ok = w

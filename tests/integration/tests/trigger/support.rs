@@ -1,12 +1,9 @@
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request};
 use chrono::{DateTime, Utc};
 use mightycall_fake::FakeConfig;
 use serde_json::{Value, json};
-use sync_engine::Dispatcher;
 use test_harness::http::{Reply, call, send};
 use test_harness::identity;
 use uuid::Uuid;
@@ -26,7 +23,7 @@ pub struct World {
     pub s: SyncWorld,
     pub router: Router,
     pub admin: Router,
-    core: web::Core,
+    deps: startup::Deps,
 }
 
 impl World {
@@ -36,28 +33,33 @@ impl World {
 
     pub async fn with(config: FakeConfig) -> Self {
         let s = SyncWorld::new(config).await;
-        let core = identity::core(
+        let deps = identity::deps(
             &s.db,
             json!({ "SERVICE_KEYS": format!("{KEY_1}, {KEY_2}") }),
         )
         .await;
-        let router = trigger_router(&s, &core, Utc::now);
-        let admin = admin_integrations::routes::router(admin_integrations::AdminState {
-            core: core.clone(),
+        let router = trigger_router(&s, &deps, Utc::now).await;
+        let config = admin_integrations::AdminConfig {
+            core: identity::core_config(),
             mightycall_base_override: Some(s.fake.base_url()),
             daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
-        });
+        };
+        let admin = admin_integrations::routes::router(
+            admin_integrations::AdminState::build(config, deps.clone())
+                .await
+                .unwrap(),
+        );
         Self {
             s,
             router,
             admin,
-            core,
+            deps,
         }
     }
 
     /// The same world with the trigger function's clock replaced (e.g. skewed from the database's).
-    pub fn with_clock(mut self, clock: fn() -> DateTime<Utc>) -> Self {
-        self.router = trigger_router(&self.s, &self.core, clock);
+    pub async fn with_clock(mut self, clock: fn() -> DateTime<Utc>) -> Self {
+        self.router = trigger_router(&self.s, &self.deps, clock).await;
         self
     }
 
@@ -128,7 +130,7 @@ impl World {
 
     /// Every row of `audit_log`, as the service role sees them.
     pub async fn audit_rows(&self) -> i64 {
-        let tx = self.core.db.as_service().await.unwrap();
+        let tx = self.deps.db.as_service().await.unwrap();
         let rows = tx
             .client()
             .query_one("select count(*) from audit_log", &[])
@@ -166,14 +168,22 @@ impl World {
     }
 }
 
-fn trigger_router(s: &SyncWorld, core: &web::Core, clock: fn() -> DateTime<Utc>) -> Router {
-    trigger::routes::router(trigger::TriggerState {
-        core: core.clone(),
-        dispatcher: Arc::new(Dispatcher::Inline(s.engine.clone())),
-        engine: s.engine.clone(),
-        max_range_days: 92,
+/// The trigger function, built as `main` builds it, with the sync world's engine settings.
+async fn trigger_router(
+    s: &SyncWorld,
+    deps: &startup::Deps,
+    clock: fn() -> DateTime<Utc>,
+) -> Router {
+    let config = trigger::TriggerConfig {
+        core: identity::core_config(),
+        wiring: s.wiring(),
         clock,
-    })
+    };
+    trigger::routes::router(
+        trigger::TriggerState::build(config, deps.clone())
+            .await
+            .unwrap(),
+    )
 }
 
 /// A MightyCall webhook payload for call `call` signed by nobody, as MightyCall sends it.
