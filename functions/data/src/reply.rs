@@ -30,8 +30,7 @@ impl<R> Paged<R> {
         if format == Format::Json {
             return Ok(Self::Json(reply(rows, next_cursor)));
         }
-        let internal = |e: &dyn std::fmt::Display| ApiError::Internal(e.to_string());
-        let body = crate::csv::render(&rows, blank).map_err(|e| internal(&e))?;
+        let body = crate::csv::render(&rows, blank).map_err(internal)?;
         let mut response = (
             [
                 (
@@ -41,7 +40,7 @@ impl<R> Paged<R> {
                 (
                     CONTENT_DISPOSITION,
                     HeaderValue::from_str(&format!("attachment; filename=\"{name}.csv\""))
-                        .map_err(|e| internal(&e))?,
+                        .map_err(internal)?,
                 ),
             ],
             body,
@@ -49,11 +48,15 @@ impl<R> Paged<R> {
             .into_response();
         if let Some(cursor) = next_cursor {
             // Cursors are base64url, always a valid header value.
-            let value = HeaderValue::from_str(&cursor).map_err(|e| internal(&e))?;
+            let value = HeaderValue::from_str(&cursor).map_err(internal)?;
             response.headers_mut().insert(NEXT_CURSOR, value);
         }
         Ok(Self::Csv(response))
     }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
 }
 
 impl<R: Serialize> IntoResponse for Paged<R> {
