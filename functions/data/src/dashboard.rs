@@ -1,31 +1,44 @@
 use axum::Json;
 use axum::extract::State;
-use serde_json::{Value, json};
-use store::reports::{self, CallStats};
-use web::{ApiError, ApiQuery, Core, CurrentUser};
+use chrono::NaiveDate;
+use domain::OrgId;
+use serde::Serialize;
+use store::reports::{self, CallStats, DailyRow};
+use utoipa::ToSchema;
+use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::guard::member_tx;
-use crate::params::DataQuery;
+use crate::params::RangeQuery;
 
-/// `GET /api/dashboard/metrics?orgId&startDate&endDate` → the range's call totals for the tiles and
-/// one entry per UTC day (days without calls included) for the chart.
+#[derive(Serialize, ToSchema)]
+pub struct MetricsReply {
+    org_id: OrgId,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    /// The whole range's calls, for the tiles.
+    totals: CallStats,
+    /// One entry per UTC day of the range (days without calls included), for the chart.
+    series: Vec<DailyRow>,
+}
+
+/// The range's call totals (default: the last 30 days) and its daily series.
+#[utoipa::path(get, path = "/api/dashboard/metrics", tag = "data", params(RangeQuery),
+    responses((status = 200, body = MetricsReply), ReadErrors))]
 pub async fn metrics(
     State(core): State<Core>,
-    CurrentUser(user): CurrentUser,
-    ApiQuery(query): ApiQuery<DataQuery>,
-) -> Result<Json<Value>, ApiError> {
-    query.allow(&["orgId", "startDate", "endDate"])?;
+    caller: Caller,
+    ApiQuery(query): ApiQuery<RangeQuery>,
+) -> Result<Json<MetricsReply>, ApiError> {
     let range = query.range()?;
-    let (tx, org) = member_tx(&core, &user, query.org()?).await?;
-    let series = reports::daily_series(&tx, org, range).await?;
+    let scope = OrgScope::open(&core, caller, query.org()?, Need::Member).await?;
+    let series = reports::daily_series(scope.tx(), scope.org, range).await?;
     let totals = series
         .iter()
         .fold(CallStats::default(), |sum, day| sum + day.stats);
-    Ok(Json(json!({
-        "org_id": org,
-        "start_date": range.start(),
-        "end_date": range.end(),
-        "totals": totals,
-        "series": series,
-    })))
+    Ok(Json(MetricsReply {
+        org_id: scope.org,
+        start_date: range.start(),
+        end_date: range.end(),
+        totals,
+        series,
+    }))
 }

@@ -2,11 +2,11 @@
 //! organisation (any role) and for platform admins.
 
 mod csv;
-mod cursor;
 mod dashboard;
-mod guard;
 mod lists;
 mod params;
 mod reply;
 mod reports;
 pub mod routes;
+
+pub use routes::openapi;

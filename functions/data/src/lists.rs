@@ -1,106 +1,209 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::Response;
 use serde::Serialize;
-use serde_json::{Value, json};
-use store::synced::{self, ContactRow, Listed, MessageRow, RecordingRow, VoicemailRow};
-use web::{ApiError, ApiQuery, Core, CurrentUser};
+use store::synced::{
+    self, ContactRow, Listed, MessageRow, PhoneNumberRow, RecordingRow, VoicemailRow,
+};
+use utoipa::ToSchema;
+use web::paging::{decode_cursor, next_cursor};
+use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::cursor;
-use crate::guard::member_tx;
-use crate::params::{DataQuery, Format};
-use crate::reply;
+use crate::params::{CsvListQuery, Format, ListQuery, OrgQuery};
+use crate::reply::Paged;
 
-/// `GET /api/mightycall/phone-numbers?orgId` → `{"phone_numbers":[…]}`.
+#[derive(Serialize, ToSchema)]
+pub struct PhoneNumbersReply {
+    phone_numbers: Vec<PhoneNumberRow>,
+}
+
+/// The org's current business numbers, by number (a handful: no paging).
+#[utoipa::path(get, path = "/api/mightycall/phone-numbers", tag = "data", params(OrgQuery),
+    responses((status = 200, body = PhoneNumbersReply), ReadErrors))]
 pub async fn phone_numbers(
     State(core): State<Core>,
-    CurrentUser(user): CurrentUser,
-    ApiQuery(query): ApiQuery<DataQuery>,
-) -> Result<Json<Value>, ApiError> {
-    query.allow(&["orgId"])?;
-    let (tx, org) = member_tx(&core, &user, query.org()?).await?;
-    let numbers = synced::phone_numbers(&tx, org).await?;
-    Ok(Json(json!({ "phone_numbers": numbers })))
+    caller: Caller,
+    ApiQuery(query): ApiQuery<OrgQuery>,
+) -> Result<Json<PhoneNumbersReply>, ApiError> {
+    let scope = OrgScope::open(&core, caller, query.org()?, Need::Member).await?;
+    let phone_numbers = synced::phone_numbers(scope.tx(), scope.org).await?;
+    Ok(Json(PhoneNumbersReply { phone_numbers }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecordingsReply {
+    recordings: Vec<RecordingRow>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VoicemailsReply {
+    voicemails: Vec<VoicemailRow>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagesReply {
+    messages: Vec<MessageRow>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactsReply {
+    contacts: Vec<ContactRow>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
 }
 
 /// How a synced list is served.
-pub trait Listing: Listed + Serialize + Default + Send + Sync + 'static {
-    /// The body's key, also the scope of its cursors.
+trait Listing: Listed + Serialize + Default {
+    /// The reply's key, also the scope of the list's cursors and the CSV file's name.
     const KEY: &'static str;
-    /// Whether `format=csv` / `Accept: text/csv` is offered.
-    const CSV: bool;
     /// Without dates: the last 30 days (true), or no date filter at all (false).
     const DATED_BY_DEFAULT: bool;
+    type Reply: Serialize;
+
+    fn reply(rows: Vec<Self>, next_cursor: Option<String>) -> Self::Reply;
 }
 
 impl Listing for RecordingRow {
     const KEY: &'static str = "recordings";
-    const CSV: bool = true;
     const DATED_BY_DEFAULT: bool = true;
+    type Reply = RecordingsReply;
+
+    fn reply(recordings: Vec<Self>, next_cursor: Option<String>) -> RecordingsReply {
+        RecordingsReply {
+            recordings,
+            next_cursor,
+        }
+    }
 }
 
 impl Listing for VoicemailRow {
     const KEY: &'static str = "voicemails";
-    const CSV: bool = false;
     const DATED_BY_DEFAULT: bool = true;
+    type Reply = VoicemailsReply;
+
+    fn reply(voicemails: Vec<Self>, next_cursor: Option<String>) -> VoicemailsReply {
+        VoicemailsReply {
+            voicemails,
+            next_cursor,
+        }
+    }
 }
 
 impl Listing for MessageRow {
     const KEY: &'static str = "messages";
-    const CSV: bool = true;
     const DATED_BY_DEFAULT: bool = true;
+    type Reply = MessagesReply;
+
+    fn reply(messages: Vec<Self>, next_cursor: Option<String>) -> MessagesReply {
+        MessagesReply {
+            messages,
+            next_cursor,
+        }
+    }
 }
 
 /// An address book is not a time series: contacts are all listed unless dates are given.
 impl Listing for ContactRow {
     const KEY: &'static str = "contacts";
-    const CSV: bool = false;
     const DATED_BY_DEFAULT: bool = false;
+    type Reply = ContactsReply;
+
+    fn reply(contacts: Vec<Self>, next_cursor: Option<String>) -> ContactsReply {
+        ContactsReply {
+            contacts,
+            next_cursor,
+        }
+    }
 }
 
-/// `GET /api/mightycall/{recordings|voicemails|contacts}` and `GET /api/sms/messages` with
-/// `orgId&startDate&endDate&limit&cursor` (and `format` where CSV is offered) →
-/// `{"<key>":[…],"next_cursor"}`, newest first.
-pub async fn list<T: Listing>(
-    State(core): State<Core>,
-    CurrentUser(user): CurrentUser,
-    headers: HeaderMap,
-    ApiQuery(query): ApiQuery<DataQuery>,
-) -> Result<Response, ApiError> {
-    let base = ["orgId", "startDate", "endDate", "limit", "cursor"];
-    if T::CSV {
-        query.allow(&[base.as_slice(), &["format"]].concat())?;
-    } else {
-        query.allow(&base)?;
-    }
-    let range = if T::DATED_BY_DEFAULT {
-        Some(query.range()?)
-    } else {
-        query.optional_range()?
-    };
-    let window = range.map(|r| r.window());
+/// Every synced list: one page, newest first, in `format`.
+async fn list<T: Listing>(
+    core: &Core,
+    caller: Caller,
+    query: ListQuery,
+    format: Format,
+) -> Result<Paged<T::Reply>, ApiError> {
+    let window = query.range(T::DATED_BY_DEFAULT)?.map(|r| r.window());
     let limit = query.limit()?;
-    let after = query
-        .cursor()
-        .map(|c| cursor::decode(T::KEY, c).and_then(|key| cursor::parse_time_key(&key)))
-        .transpose()?;
-    let format = if T::CSV {
-        query.format(&headers)
-    } else {
-        Format::Json
-    };
-    let (tx, org) = member_tx(&core, &user, query.org()?).await?;
+    let after = decode_cursor(T::KEY, query.cursor())?;
+    let scope = OrgScope::open(core, caller, query.org()?, Need::Member).await?;
     let page = synced::list::<T>(
-        &tx,
-        org,
+        scope.tx(),
+        scope.org,
         (window.map(|w| w.0), window.map(|w| w.1)),
         after,
         limit,
     )
     .await?;
-    let next = page
-        .next
-        .map(|key| cursor::encode(T::KEY, &cursor::time_key(key)));
-    reply::page(T::KEY, &page.rows, next, format, &T::default())
+    let next = next_cursor(T::KEY, &page);
+    Paged::new(format, T::KEY, page.rows, next, &T::default(), T::reply)
+}
+
+/// Call recordings of the range (default: the last 30 days), newest first.
+#[utoipa::path(get, path = "/api/mightycall/recordings", tag = "data", params(CsvListQuery),
+    responses(
+        (status = 200, description = "A page as JSON, or as CSV (`format=csv` or `Accept: text/csv`) \
+            with the next page's cursor in `x-next-cursor`",
+            content((RecordingsReply = "application/json"), (String = "text/csv")),
+            headers(("x-next-cursor" = String, description = "CSV only: the next page's cursor"))),
+        ReadErrors))]
+pub async fn recordings(
+    State(core): State<Core>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<CsvListQuery>,
+) -> Result<Paged<RecordingsReply>, ApiError> {
+    let (query, format) = query.split(&headers);
+    list::<RecordingRow>(&core, caller, query, format).await
+}
+
+/// SMS messages of the range (default: the last 30 days), newest first.
+#[utoipa::path(get, path = "/api/sms/messages", tag = "data", params(CsvListQuery),
+    responses(
+        (status = 200, description = "A page as JSON, or as CSV (`format=csv` or `Accept: text/csv`) \
+            with the next page's cursor in `x-next-cursor`",
+            content((MessagesReply = "application/json"), (String = "text/csv")),
+            headers(("x-next-cursor" = String, description = "CSV only: the next page's cursor"))),
+        ReadErrors))]
+pub async fn messages(
+    State(core): State<Core>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<CsvListQuery>,
+) -> Result<Paged<MessagesReply>, ApiError> {
+    let (query, format) = query.split(&headers);
+    list::<MessageRow>(&core, caller, query, format).await
+}
+
+/// Voicemails of the range (default: the last 30 days), newest first.
+#[utoipa::path(get, path = "/api/mightycall/voicemails", tag = "data", params(ListQuery),
+    responses((status = 200, body = VoicemailsReply), ReadErrors))]
+pub async fn voicemails(
+    State(core): State<Core>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Paged<VoicemailsReply>, ApiError> {
+    list::<VoicemailRow>(&core, caller, query, Format::Json).await
+}
+
+/// Contacts (deleted ones left out), most recently changed first: all of them unless dates are
+/// given.
+#[utoipa::path(get, path = "/api/mightycall/contacts", tag = "data", params(ListQuery),
+    responses((status = 200, body = ContactsReply), ReadErrors))]
+pub async fn contacts(
+    State(core): State<Core>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Paged<ContactsReply>, ApiError> {
+    list::<ContactRow>(&core, caller, query, Format::Json).await
 }

@@ -1,4 +1,7 @@
-//! Query parameters of the data routes, parsed into domain types at the edge.
+//! Query parameters of the data routes. Each kind of route has its own struct naming exactly the
+//! parameters it takes (the OpenAPI document lists them; anything else is `invalid_query`). Values
+//! are kept as sent and parsed into domain types by the functions here, once for every struct, so
+//! each error keeps its own code.
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT;
@@ -6,34 +9,221 @@ use chrono::Utc;
 use domain::{DateRange, OrgId, PageLimit, ParseError};
 use serde::Deserialize;
 use store::reports::{CallStatus, Direction};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use utoipa::{IntoParams, ToSchema};
 use web::ApiError;
+use web::paging::page_limit;
 
-/// Everything any data route takes; each route says which of these it accepts ([`Self::allow`]),
-/// so a misspelt or misplaced parameter is a 400 rather than silently ignored.
-#[derive(Deserialize)]
+/// `GET /api/mightycall/phone-numbers`.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct DataQuery {
+#[into_params(parameter_in = Query)]
+pub struct OrgQuery {
+    /// The organisation; a member of exactly one may leave it out.
+    #[param(value_type = Option<uuid::Uuid>)]
     org_id: Option<String>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-    limit: Option<String>,
-    cursor: Option<String>,
-    pub format: Option<Format>,
-    #[serde(rename = "type")]
-    pub kind: Option<ReportType>,
-    pub direction: Option<Direction>,
-    pub status: Option<CallStatus>,
-    q: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+impl OrgQuery {
+    pub fn org(&self) -> Result<Option<OrgId>, ApiError> {
+        org(self.org_id.as_deref())
+    }
+}
+
+/// `GET /api/dashboard/metrics`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct RangeQuery {
+    /// The organisation; a member of exactly one may leave it out.
+    #[param(value_type = Option<uuid::Uuid>)]
+    org_id: Option<String>,
+    /// First UTC day (default: 29 days before `endDate`); at most 366 days in all.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    start_date: Option<String>,
+    /// Last UTC day, included (default: today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    end_date: Option<String>,
+}
+
+impl RangeQuery {
+    pub fn org(&self) -> Result<Option<OrgId>, ApiError> {
+        org(self.org_id.as_deref())
+    }
+
+    pub fn range(&self) -> Result<DateRange, ApiError> {
+        range(self.start_date.as_deref(), self.end_date.as_deref())
+    }
+}
+
+/// The synced lists without CSV (voicemails, contacts).
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// The organisation; a member of exactly one may leave it out.
+    #[param(value_type = Option<uuid::Uuid>)]
+    org_id: Option<String>,
+    /// First UTC day (default: 29 days before `endDate`, or no bound where the list is not dated
+    /// by default); at most 366 days in all.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    start_date: Option<String>,
+    /// Last UTC day, included (default: today, or no bound where the list is not dated by
+    /// default).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    end_date: Option<String>,
+    /// Rows per page, 1 to 500 (default 100).
+    #[param(value_type = Option<u16>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+impl ListQuery {
+    pub fn org(&self) -> Result<Option<OrgId>, ApiError> {
+        org(self.org_id.as_deref())
+    }
+
+    /// The dates asked for; without any, the last 30 days when `dated_by_default`, else no range.
+    pub fn range(&self, dated_by_default: bool) -> Result<Option<DateRange>, ApiError> {
+        if !dated_by_default && self.start_date.is_none() && self.end_date.is_none() {
+            return Ok(None);
+        }
+        range(self.start_date.as_deref(), self.end_date.as_deref()).map(Some)
+    }
+
+    pub fn limit(&self) -> Result<PageLimit, ApiError> {
+        page_limit(self.limit.as_deref(), PageLimit::DEFAULT)
+    }
+
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+}
+
+/// The synced lists that offer CSV (recordings, SMS messages): [`ListQuery`] and `format`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CsvListQuery {
+    /// The organisation; a member of exactly one may leave it out.
+    #[param(value_type = Option<uuid::Uuid>)]
+    org_id: Option<String>,
+    /// First UTC day (default: 29 days before `endDate`); at most 366 days in all.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    start_date: Option<String>,
+    /// Last UTC day, included (default: today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    end_date: Option<String>,
+    /// Rows per page, 1 to 500 (default 100).
+    #[param(value_type = Option<u16>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page (with CSV: the `x-next-cursor` header).
+    cursor: Option<String>,
+    /// `csv` or `json`; without it, `Accept: text/csv` asks for CSV.
+    #[param(inline)]
+    format: Option<Format>,
+}
+
+impl CsvListQuery {
+    /// The list parameters, parsed like any list's, and the format asked for.
+    pub fn split(self, headers: &HeaderMap) -> (ListQuery, Format) {
+        let format = format(self.format, headers);
+        let list = ListQuery {
+            org_id: self.org_id,
+            start_date: self.start_date,
+            end_date: self.end_date,
+            limit: self.limit,
+            cursor: self.cursor,
+        };
+        (list, format)
+    }
+}
+
+/// `GET /api/mightycall/reports`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// The organisation; a member of exactly one may leave it out.
+    #[param(value_type = Option<uuid::Uuid>)]
+    org_id: Option<String>,
+    /// The report (default `calls`).
+    #[serde(rename = "type")]
+    #[param(rename = "type", inline)]
+    kind: Option<ReportType>,
+    /// First UTC day (default: 29 days before `endDate`); at most 366 days in all.
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    start_date: Option<String>,
+    /// Last UTC day, included (default: today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    end_date: Option<String>,
+    /// Only calls in this direction.
+    #[param(schema_with = direction_schema)]
+    direction: Option<Direction>,
+    /// Only calls with this outcome.
+    #[param(schema_with = status_schema)]
+    status: Option<CallStatus>,
+    /// Text searched (case-insensitively) in numbers, names and extensions; at most 100 characters.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// Rows per page, 1 to 500 (default 100).
+    #[param(value_type = Option<u16>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+    /// `next_cursor` of the previous page of the same report type (with CSV: the `x-next-cursor`
+    /// header).
+    cursor: Option<String>,
+    /// `csv` or `json`; without it, `Accept: text/csv` asks for CSV.
+    #[param(inline)]
+    format: Option<Format>,
+}
+
+impl ReportQuery {
+    pub fn org(&self) -> Result<Option<OrgId>, ApiError> {
+        org(self.org_id.as_deref())
+    }
+
+    pub fn kind(&self) -> ReportType {
+        self.kind.unwrap_or_default()
+    }
+
+    pub fn range(&self) -> Result<DateRange, ApiError> {
+        range(self.start_date.as_deref(), self.end_date.as_deref())
+    }
+
+    pub fn direction(&self) -> Option<Direction> {
+        self.direction
+    }
+
+    pub fn status(&self) -> Option<CallStatus> {
+        self.status
+    }
+
+    pub fn search(&self) -> Result<Option<&str>, ApiError> {
+        search(self.q.as_deref())
+    }
+
+    pub fn limit(&self) -> Result<PageLimit, ApiError> {
+        page_limit(self.limit.as_deref(), PageLimit::DEFAULT)
+    }
+
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    pub fn format(&self, headers: &HeaderMap) -> Format {
+        format(self.format, headers)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Json,
     Csv,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReportType {
     #[default]
@@ -44,6 +234,7 @@ pub enum ReportType {
 }
 
 impl ReportType {
+    /// Also the scope of the report's cursors.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Calls => "calls",
@@ -54,6 +245,31 @@ impl ReportType {
     }
 }
 
+/// The store's filter enums have no schema of their own; their values are their `as_str` names.
+fn names(values: impl IntoIterator<Item = &'static str>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .build()
+}
+
+fn direction_schema() -> Object {
+    names([Direction::Incoming, Direction::Outgoing, Direction::Unknown].map(Direction::as_str))
+}
+
+fn status_schema() -> Object {
+    names(
+        [
+            CallStatus::Connected,
+            CallStatus::Missed,
+            CallStatus::Voicemail,
+            CallStatus::Dropped,
+            CallStatus::Unknown,
+        ]
+        .map(CallStatus::as_str),
+    )
+}
+
 /// Longest accepted search text.
 const MAX_SEARCH_CHARS: usize = 100;
 
@@ -61,89 +277,36 @@ fn bad(code: &'static str) -> impl Fn(ParseError) -> ApiError {
     move |e| ApiError::BadRequest { code, message: e.0 }
 }
 
-impl DataQuery {
-    /// Refuses parameters the route does not take.
-    pub fn allow(&self, allowed: &[&str]) -> Result<(), ApiError> {
-        let given = [
-            ("orgId", self.org_id.is_some()),
-            ("startDate", self.start_date.is_some()),
-            ("endDate", self.end_date.is_some()),
-            ("limit", self.limit.is_some()),
-            ("cursor", self.cursor.is_some()),
-            ("format", self.format.is_some()),
-            ("type", self.kind.is_some()),
-            ("direction", self.direction.is_some()),
-            ("status", self.status.is_some()),
-            ("q", self.q.is_some()),
-        ];
-        match given
+fn org(raw: Option<&str>) -> Result<Option<OrgId>, ApiError> {
+    raw.map(str::parse)
+        .transpose()
+        .map_err(bad("invalid_org_id"))
+}
+
+/// The dates asked for, or the last 30 UTC days up to today.
+fn range(start: Option<&str>, end: Option<&str>) -> Result<DateRange, ApiError> {
+    DateRange::parse(start, end, Utc::now().date_naive()).map_err(bad("invalid_date_range"))
+}
+
+fn search(raw: Option<&str>) -> Result<Option<&str>, ApiError> {
+    let q = raw.map(str::trim).filter(|q| !q.is_empty());
+    if q.is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS || q.chars().any(char::is_control)) {
+        return Err(ApiError::BadRequest {
+            code: "invalid_q",
+            message: format!("q must be at most {MAX_SEARCH_CHARS} printable characters"),
+        });
+    }
+    Ok(q)
+}
+
+/// `format=csv`, or `Accept: text/csv` when no format is given; JSON otherwise.
+fn format(asked: Option<Format>, headers: &HeaderMap) -> Format {
+    asked.unwrap_or_else(|| {
+        let wants_csv = headers
+            .get_all(ACCEPT)
             .iter()
-            .find(|(name, present)| *present && !allowed.contains(name))
-        {
-            Some((name, _)) => Err(ApiError::BadRequest {
-                code: "invalid_query",
-                message: format!("this route does not take the parameter {name}"),
-            }),
-            None => Ok(()),
-        }
-    }
-
-    pub fn org(&self) -> Result<Option<OrgId>, ApiError> {
-        self.org_id
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(bad("invalid_org_id"))
-    }
-
-    /// The dates asked for, or the last 30 UTC days up to today.
-    pub fn range(&self) -> Result<DateRange, ApiError> {
-        DateRange::parse(
-            self.start_date.as_deref(),
-            self.end_date.as_deref(),
-            Utc::now().date_naive(),
-        )
-        .map_err(bad("invalid_date_range"))
-    }
-
-    /// Like [`Self::range`], but `None` when neither date was given (no date filter).
-    pub fn optional_range(&self) -> Result<Option<DateRange>, ApiError> {
-        if self.start_date.is_none() && self.end_date.is_none() {
-            return Ok(None);
-        }
-        self.range().map(Some)
-    }
-
-    pub fn limit(&self) -> Result<PageLimit, ApiError> {
-        PageLimit::parse(self.limit.as_deref()).map_err(bad("invalid_limit"))
-    }
-
-    pub fn cursor(&self) -> Option<&str> {
-        self.cursor.as_deref()
-    }
-
-    pub fn search(&self) -> Result<Option<&str>, ApiError> {
-        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        if q.is_some_and(|q| {
-            q.chars().count() > MAX_SEARCH_CHARS || q.chars().any(char::is_control)
-        }) {
-            return Err(ApiError::BadRequest {
-                code: "invalid_q",
-                message: format!("q must be at most {MAX_SEARCH_CHARS} printable characters"),
-            });
-        }
-        Ok(q)
-    }
-
-    /// `format=csv`, or `Accept: text/csv` when no format is given; JSON otherwise.
-    pub fn format(&self, headers: &HeaderMap) -> Format {
-        self.format.unwrap_or_else(|| {
-            let wants_csv = headers
-                .get_all(ACCEPT)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .any(|v| v.contains("text/csv"));
-            if wants_csv { Format::Csv } else { Format::Json }
-        })
-    }
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains("text/csv"));
+        if wants_csv { Format::Csv } else { Format::Json }
+    })
 }

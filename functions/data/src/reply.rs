@@ -3,7 +3,6 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::json;
 use web::ApiError;
 
 use crate::params::Format;
@@ -11,39 +10,60 @@ use crate::params::Format;
 /// With CSV the cursor of the next page travels in this header (the body is all rows).
 const NEXT_CURSOR: HeaderName = HeaderName::from_static("x-next-cursor");
 
-/// A page as `{"<key>":[…],"next_cursor":…}`, or as CSV with a header row (`blank` names the columns
-/// when the page is empty).
-pub fn page<T: Serialize>(
-    key: &'static str,
-    rows: &[T],
-    next_cursor: Option<String>,
-    format: Format,
-    blank: &T,
-) -> Result<Response, ApiError> {
-    if format == Format::Json {
-        return Ok(Json(json!({ key: rows, "next_cursor": next_cursor })).into_response());
+/// A page as its typed JSON reply `R`, or as CSV.
+pub enum Paged<R> {
+    Json(R),
+    Csv(Response),
+}
+
+impl<R> Paged<R> {
+    /// `rows` and the next page's cursor as `format` asks: through `reply` into JSON, or as CSV
+    /// named `<name>.csv` with a header row (`blank` names the columns when there are no rows).
+    pub fn new<T: Serialize>(
+        format: Format,
+        name: &'static str,
+        rows: Vec<T>,
+        next_cursor: Option<String>,
+        blank: &T,
+        reply: impl FnOnce(Vec<T>, Option<String>) -> R,
+    ) -> Result<Self, ApiError> {
+        if format == Format::Json {
+            return Ok(Self::Json(reply(rows, next_cursor)));
+        }
+        let body = crate::csv::render(&rows, blank).map_err(internal)?;
+        let mut response = (
+            [
+                (
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/csv; charset=utf-8"),
+                ),
+                (
+                    CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("attachment; filename=\"{name}.csv\""))
+                        .map_err(internal)?,
+                ),
+            ],
+            body,
+        )
+            .into_response();
+        if let Some(cursor) = next_cursor {
+            // Cursors are base64url, always a valid header value.
+            let value = HeaderValue::from_str(&cursor).map_err(internal)?;
+            response.headers_mut().insert(NEXT_CURSOR, value);
+        }
+        Ok(Self::Csv(response))
     }
-    let body = crate::csv::render(rows, blank).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut response = (
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{key}.csv\""))
-                    .map_err(|e| ApiError::Internal(e.to_string()))?,
-            ),
-        ],
-        body,
-    )
-        .into_response();
-    if let Some(cursor) = next_cursor {
-        // Cursors are base64url, always a valid header value.
-        let value =
-            HeaderValue::from_str(&cursor).map_err(|e| ApiError::Internal(e.to_string()))?;
-        response.headers_mut().insert(NEXT_CURSOR, value);
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+impl<R: Serialize> IntoResponse for Paged<R> {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Json(reply) => Json(reply).into_response(),
+            Self::Csv(response) => response,
+        }
     }
-    Ok(response)
 }

@@ -1,65 +1,89 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::Response;
+use serde::Serialize;
 use store::reports::{self, CallFilter, CallRow, CallStats, DailyRow, GroupBy, GroupKey, GroupRow};
-use web::{ApiError, ApiQuery, Core, CurrentUser};
+use utoipa::ToSchema;
+use web::paging::{decode_cursor, next_cursor};
+use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::cursor;
-use crate::guard::member_tx;
-use crate::params::{DataQuery, ReportType};
-use crate::reply;
+use crate::params::{ReportQuery, ReportType};
+use crate::reply::Paged;
 
-/// `GET /api/mightycall/reports?orgId&type=calls|daily|agents|numbers&startDate&endDate&direction
-/// &status&q&limit&cursor&format` → `{"reports":[…],"next_cursor"}` (or CSV). `calls` lists calls
-/// newest first; `daily` has one row per UTC day of the range (days without calls too), oldest
-/// first; `agents` / `numbers` one row per agent extension / business number, ordered by it.
+#[derive(Serialize, ToSchema)]
+pub struct ReportsReply {
+    reports: ReportRows,
+    /// Pass as `cursor` (with the same `type`) for the next page; `null` on the last page.
+    #[schema(required = true)]
+    next_cursor: Option<String>,
+}
+
+/// The rows of the report `type` asked for.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReportRows {
+    /// `calls`: calls, newest first.
+    Calls(Vec<CallRow>),
+    /// `daily`: one row per UTC day of the range (days without calls too), oldest first.
+    Daily(Vec<DailyRow>),
+    /// `agents` / `numbers`: one row per agent extension / business number, ordered by it.
+    Grouped(Vec<GroupRow>),
+}
+
+/// Call reports of the range (default: the last 30 days): the calls themselves, or statistics per
+/// day, agent or business number.
+#[utoipa::path(get, path = "/api/mightycall/reports", tag = "data", params(ReportQuery),
+    responses(
+        (status = 200, description = "A page as JSON, or as CSV (`format=csv` or `Accept: text/csv`) \
+            with the next page's cursor in `x-next-cursor`",
+            content((ReportsReply = "application/json"), (String = "text/csv")),
+            headers(("x-next-cursor" = String, description = "CSV only: the next page's cursor"))),
+        ReadErrors))]
 pub async fn reports(
     State(core): State<Core>,
-    CurrentUser(user): CurrentUser,
+    caller: Caller,
     headers: HeaderMap,
-    ApiQuery(query): ApiQuery<DataQuery>,
-) -> Result<Response, ApiError> {
-    query.allow(&[
-        "orgId",
-        "type",
-        "startDate",
-        "endDate",
-        "direction",
-        "status",
-        "q",
-        "limit",
-        "cursor",
-        "format",
-    ])?;
-    let kind = query.kind.unwrap_or_default();
+    ApiQuery(query): ApiQuery<ReportQuery>,
+) -> Result<Paged<ReportsReply>, ApiError> {
+    let kind = query.kind();
     let filter = CallFilter {
         range: query.range()?,
-        direction: query.direction,
-        status: query.status,
+        direction: query.direction(),
+        status: query.status(),
         search: query.search()?,
     };
     let limit = query.limit()?;
-    let scope = kind.as_str();
-    let after = query
-        .cursor()
-        .map(|c| cursor::decode(scope, c))
-        .transpose()?;
     let format = query.format(&headers);
-    let (tx, org) = member_tx(&core, &user, query.org()?).await?;
+    // The cursor's key type depends on the report: each arm decodes it, then opens the scope.
+    let (name, cursor) = (kind.as_str(), query.cursor());
+    let open = |org| OrgScope::open(&core, caller, org, Need::Member);
     match kind {
         ReportType::Calls => {
-            let after = after.map(|key| cursor::parse_time_key(&key)).transpose()?;
-            let page = reports::list_calls(&tx, org, &filter, after, limit).await?;
-            let next = page
-                .next
-                .map(|key| cursor::encode(scope, &cursor::time_key(key)));
-            reply::page("reports", &page.rows, next, format, &CallRow::default())
+            let after = decode_cursor(name, cursor)?;
+            let scope = open(query.org()?).await?;
+            let page = reports::list_calls(scope.tx(), scope.org, &filter, after, limit).await?;
+            let next = next_cursor(name, &page);
+            Paged::new(
+                format,
+                FILE,
+                page.rows,
+                next,
+                &CallRow::default(),
+                |rows, next| reply(ReportRows::Calls(rows), next),
+            )
         }
         ReportType::Daily => {
-            let after = after.map(|key| cursor::parse_day(&key)).transpose()?;
-            let page = reports::daily(&tx, org, &filter, after, limit).await?;
-            let next = page.next.map(|day| cursor::encode(scope, &day.to_string()));
-            reply::page("reports", &page.rows, next, format, &DailyRow::default())
+            let after = decode_cursor(name, cursor)?;
+            let scope = open(query.org()?).await?;
+            let page = reports::daily(scope.tx(), scope.org, &filter, after, limit).await?;
+            let next = next_cursor(name, &page);
+            Paged::new(
+                format,
+                FILE,
+                page.rows,
+                next,
+                &DailyRow::default(),
+                |rows, next| reply(ReportRows::Daily(rows), next),
+            )
         }
         ReportType::Agents | ReportType::Numbers => {
             let (by, blank) = if kind == ReportType::Agents {
@@ -67,13 +91,29 @@ pub async fn reports(
             } else {
                 (GroupBy::Number, GroupKey::Number(None))
             };
-            let page = reports::grouped(&tx, org, by, &filter, after.as_deref(), limit).await?;
-            let next = page.next.map(|key| cursor::encode(scope, &key));
+            let after: Option<String> = decode_cursor(name, cursor)?;
+            let scope = open(query.org()?).await?;
+            let page =
+                reports::grouped(scope.tx(), scope.org, by, &filter, after.as_deref(), limit)
+                    .await?;
+            let next = next_cursor(name, &page);
             let blank = GroupRow {
                 key: blank,
                 stats: CallStats::default(),
             };
-            reply::page("reports", &page.rows, next, format, &blank)
+            Paged::new(format, FILE, page.rows, next, &blank, |rows, next| {
+                reply(ReportRows::Grouped(rows), next)
+            })
         }
+    }
+}
+
+/// The CSV file's name, whatever the report.
+const FILE: &str = "reports";
+
+fn reply(reports: ReportRows, next_cursor: Option<String>) -> ReportsReply {
+    ReportsReply {
+        reports,
+        next_cursor,
     }
 }

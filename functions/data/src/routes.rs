@@ -1,27 +1,31 @@
 use axum::Router;
-use axum::routing::get;
-use store::synced::{ContactRow, MessageRow, RecordingRow, VoicemailRow};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use web::Core;
 
 use crate::{dashboard, lists, reports};
 
-pub fn router(core: web::Core) -> Router {
-    let routes = Router::new()
-        .route("/api/mightycall/phone-numbers", get(lists::phone_numbers))
-        .route("/api/mightycall/reports", get(reports::reports))
-        .route(
-            "/api/mightycall/recordings",
-            get(lists::list::<RecordingRow>),
-        )
-        .route(
-            "/api/mightycall/voicemails",
-            get(lists::list::<VoicemailRow>),
-        )
-        .route("/api/mightycall/contacts", get(lists::list::<ContactRow>))
-        .route("/api/sms/messages", get(lists::list::<MessageRow>))
-        .route("/api/dashboard/metrics", get(dashboard::metrics))
-        .with_state(core);
-    web::app(
-        &web::AppConfig::new("data", env!("CARGO_PKG_VERSION")),
-        routes,
-    )
+fn config() -> web::AppConfig {
+    web::AppConfig::new("data", env!("CARGO_PKG_VERSION"))
+}
+
+fn routes() -> OpenApiRouter<Core> {
+    OpenApiRouter::new()
+        .routes(routes!(lists::phone_numbers))
+        .routes(routes!(reports::reports))
+        .routes(routes!(lists::recordings))
+        .routes(routes!(lists::voicemails))
+        .routes(routes!(lists::contacts))
+        .routes(routes!(lists::messages))
+        .routes(routes!(dashboard::metrics))
+}
+
+pub fn router(core: Core) -> Router {
+    web::app(&config(), routes().with_state(core))
+}
+
+/// This function's part of the API document.
+pub fn openapi() -> OpenApi {
+    web::document(&config(), routes().into_openapi())
 }

@@ -10,6 +10,7 @@ mod bad_input;
 mod csv;
 mod events;
 mod lists;
+mod openapi;
 mod reports;
 mod rollups;
 mod support;

@@ -1,0 +1,124 @@
+//! The data function documents each of its routes with exactly the query parameters it takes.
+
+use serde_json::{Value, json};
+use test_harness::http::call;
+
+use crate::support::World;
+
+#[tokio::test]
+async fn openapi_json_lists_every_data_route_with_its_parameters() {
+    let w = World::new().await;
+    // Public: no token.
+    let reply = call(
+        &w.data,
+        axum::http::Method::GET,
+        "/api/openapi.json",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let doc = reply.body;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+
+    let list = ["orgId", "startDate", "endDate", "limit", "cursor"];
+    let csv_list = ["orgId", "startDate", "endDate", "limit", "cursor", "format"];
+    let routes: [(&str, &[&str], bool); 7] = [
+        ("/api/mightycall/phone-numbers", &["orgId"], false),
+        (
+            "/api/mightycall/reports",
+            &[
+                "orgId",
+                "type",
+                "startDate",
+                "endDate",
+                "direction",
+                "status",
+                "q",
+                "limit",
+                "cursor",
+                "format",
+            ],
+            true,
+        ),
+        ("/api/mightycall/recordings", &csv_list, true),
+        ("/api/mightycall/voicemails", &list, false),
+        ("/api/mightycall/contacts", &list, false),
+        ("/api/sms/messages", &csv_list, true),
+        (
+            "/api/dashboard/metrics",
+            &["orgId", "startDate", "endDate"],
+            false,
+        ),
+    ];
+    let mut paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    paths.sort_unstable();
+    let mut expected: Vec<&str> = routes.iter().map(|(path, _, _)| *path).collect();
+    expected.extend(["/api/health", "/api/openapi.json"]);
+    expected.sort_unstable();
+    assert_eq!(paths, expected);
+
+    for (path, names, csv) in routes {
+        let op = &doc["paths"][path]["get"];
+        let params = op["parameters"].as_array().unwrap();
+        let given: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(given, names, "{path}");
+        for p in params {
+            let name = p["name"].as_str().unwrap();
+            assert_eq!(p["in"], "query", "{path} {name}");
+            assert_ne!(p["required"], true, "{path} {name}");
+            let schema = &p["schema"];
+            let expect = match name {
+                "orgId" => json!({"type": "string", "format": "uuid"}),
+                "startDate" | "endDate" => json!({"type": "string", "format": "date"}),
+                "type" => {
+                    json!({"type": "string", "enum": ["calls", "daily", "agents", "numbers"]})
+                }
+                "format" => json!({"type": "string", "enum": ["json", "csv"]}),
+                "direction" => {
+                    json!({"type": "string", "enum": ["incoming", "outgoing", "unknown"]})
+                }
+                "status" => json!({"type": "string",
+                    "enum": ["connected", "missed", "voicemail", "dropped", "unknown"]}),
+                _ => continue,
+            };
+            for (key, value) in expect.as_object().unwrap() {
+                assert_eq!(&schema[key], value, "{path} {name}");
+            }
+        }
+        if let Some(limit) = params.iter().find(|p| p["name"] == "limit") {
+            assert_eq!(limit["schema"]["type"], "integer", "{path}");
+            assert_eq!(limit["schema"]["minimum"], 1, "{path}");
+            assert_eq!(limit["schema"]["maximum"], 500, "{path}");
+        }
+        let ok = &op["responses"]["200"];
+        assert!(
+            ok["content"]["application/json"]["schema"]["$ref"].is_string(),
+            "{path}"
+        );
+        assert_eq!(ok["content"]["text/csv"].is_object(), csv, "{path}");
+        assert_eq!(ok["headers"]["x-next-cursor"].is_object(), csv, "{path}");
+        for status in ["400", "401", "404"] {
+            assert!(op["responses"][status].is_object(), "{path} {status}");
+        }
+    }
+
+    // Every schema the document refers to is in it.
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(
+            schemas.contains_key(name),
+            "{name} is referred to but missing"
+        );
+    }
+    // The report rows: calls, days, or groups (agents and numbers share a shape).
+    let rows: &Value = &schemas["ReportRows"]["oneOf"];
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+}
