@@ -114,7 +114,7 @@ pub struct StartedJob {
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum StartedReply {
-    One(StartedJob),
+    One(Box<StartedJob>),
     Many { jobs: Vec<StartedJob> },
 }
 
@@ -127,7 +127,7 @@ impl StartedReply {
             job: job.clone(),
         };
         match jobs {
-            [single] => Self::One(view(single)),
+            [single] => Self::One(Box::new(view(single))),
             many => Self::Many {
                 jobs: many.iter().map(view).collect(),
             },

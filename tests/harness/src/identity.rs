@@ -101,6 +101,11 @@ pub async fn deps(db: &TestDb, secrets: Value) -> startup::Deps {
     if let (Some(doc), Some(extra)) = (document.as_object_mut(), secrets.as_object()) {
         doc.extend(extra.clone());
     }
+    deps_with_only(db, document).await
+}
+
+/// Like [`deps`], with exactly the secrets in `document` (to see a function refuse to start).
+pub async fn deps_with_only(db: &TestDb, document: Value) -> startup::Deps {
     let emulator = AwsEmulator::get();
     let client = emulator.secrets_manager();
     let name = format!("victorysync/test/{}", Uuid::new_v4());

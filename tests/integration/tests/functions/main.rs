@@ -11,6 +11,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod refusals;
+
 /// Every HTTP function's router, built as each `main` builds it, over a fresh test database.
 async fn http_functions() -> Vec<(&'static str, Router)> {
     use test_harness::identity::core_config;

@@ -416,7 +416,7 @@ async fn only_org_admins_cancel_their_orgs_active_jobs_and_it_is_audited() {
         let reply = cancel(&router, &a, user).await;
         assert_eq!(
             (reply.status, reply.body["error"].as_str()),
-            (403, Some("cancel_not_allowed")),
+            (403, Some("org_admin_required")),
             "{:?}",
             reply.body
         );
