@@ -38,9 +38,10 @@ fn verify_by_default() -> bool {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CredentialsIn {
-    #[schema(value_type = String)]
+    /// 1 to 256 printable ASCII characters, as `mightycall::ApiKey::parse` accepts.
+    #[schema(value_type = String, pattern = "^[!-~]{1,256}$")]
     api_key: Zeroizing<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[!-~]{1,256}$")]
     user_key: Zeroizing<String>,
 }
 
@@ -49,7 +50,7 @@ struct CredentialsIn {
 struct MetadataIn {
     host: Option<HostChoice>,
     /// At most 100 printable characters.
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     label: Option<String>,
 }
 
@@ -89,7 +90,7 @@ pub struct IntegrationReply {
 }
 
 /// The org's integrations: never the credentials or the token, only a hint of the api key.
-#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/integrations", tag = "admin",
+#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/integrations", operation_id = "list_integrations", tag = "admin",
     params(OrgPath), responses((status = 200, body = IntegrationsReply), ReadErrors))]
 pub async fn list(
     State(state): State<AdminState>,
@@ -139,7 +140,7 @@ const CHECKS_PER_KEY_PER_DAY: u32 = 20;
 /// them with the token, and audits the change: 201 when created, 200 when replaced. No transaction
 /// is open while MightyCall answers: access is checked, then checked again in the transaction
 /// that writes.
-#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations", tag = "admin",
+#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations", operation_id = "save_integration", tag = "admin",
     params(OrgPath), request_body = SaveIntegration,
     responses((status = 201, body = IntegrationReply), (status = 200, body = IntegrationReply),
         WriteErrors))]
@@ -355,7 +356,7 @@ pub struct UpdateSchedule {
 }
 
 /// Scheduled sync on/off and its interval.
-#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
+#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/integrations/{provider}", operation_id = "update_integration", tag = "admin",
     params(ProviderPath), request_body = UpdateSchedule,
     responses((status = 200, body = IntegrationReply), WriteErrors))]
 pub async fn update(
@@ -411,7 +412,7 @@ pub async fn update(
 }
 
 /// Removes the credentials (204).
-#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
+#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/integrations/{provider}", operation_id = "remove_integration", tag = "admin",
     params(ProviderPath), responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove(
     State(state): State<AdminState>,

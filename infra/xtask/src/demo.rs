@@ -64,6 +64,29 @@ impl Demo {
         }
     }
 
+    /// A `web::Core` on the demo database, as the functions build theirs from `function_env`.
+    pub async fn core(&self) -> web::Core {
+        identity::core(
+            &self.db,
+            serde_json::json!({ "SERVICE_KEYS": self.service_key }),
+        )
+        .await
+    }
+
+    /// The fake MightyCall's API base, every function's `MIGHTYCALL_BASE_URL`.
+    pub fn mightycall_base(&self) -> String {
+        self.fake.base_url()
+    }
+
+    /// The first demo org and a token of its org admin.
+    pub fn org_admin(&self) -> (uuid::Uuid, String) {
+        let admin = self.t.admin_a;
+        (
+            self.t.org_a,
+            identity::token(admin, &format!("{admin}@example.test")),
+        )
+    }
+
     /// Every resource of both orgs, started through the running stack the way an org admin would
     /// (POST /api/mightycall/sync/all) and followed until the jobs end.
     pub async fn initial_sync(&self, base: &str) {

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{InfoBuilder, OpenApi};
-use utoipa::{IntoResponses, ToSchema};
+use utoipa::{IntoResponses, PartialSchema, ToSchema};
 
 use crate::AppConfig;
 
@@ -92,6 +92,10 @@ pub fn document(config: &AppConfig, routes: OpenApi) -> OpenApi {
         .build();
     doc.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
     let components = doc.components.get_or_insert_with(Default::default);
+    // The error responses refer to it by name; utoipa collects only the schemas of bodies.
+    components
+        .schemas
+        .insert(ErrorReply::name().into_owned(), ErrorReply::schema());
     components.add_security_scheme(
         BEARER,
         SecurityScheme::Http(
