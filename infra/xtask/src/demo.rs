@@ -87,6 +87,17 @@ impl Demo {
         )
     }
 
+    /// An agent of the first demo org.
+    pub fn org_agent(&self) -> uuid::Uuid {
+        self.t.agent_a
+    }
+
+    /// A token of the platform admin.
+    pub fn platform_admin_token(&self) -> String {
+        let admin = self.t.platform_admin;
+        identity::token(admin, &format!("{admin}@example.test"))
+    }
+
     /// Every resource of both orgs, started through the running stack the way an org admin would
     /// (POST /api/mightycall/sync/all) and followed until the jobs end.
     pub async fn initial_sync(&self, base: &str) {

@@ -104,6 +104,10 @@ async fn api_check(extra: &[String]) -> i32 {
         .args(extra)
         .env("VS_TOKEN", token)
         .env("VS_ORG_ID", org.to_string())
+        .env("VS_PLATFORM_TOKEN", demo.platform_admin_token())
+        .env("VS_MEMBER_ID", demo.org_agent().to_string())
+        // Its cache of past failures (replayed first on the next run) stays out of the work tree.
+        .current_dir(std::env::temp_dir())
         .status()
         .await;
     match status {

@@ -25,7 +25,7 @@ fn the_kept_document_is_up_to_date() {
 }
 
 #[test]
-fn every_operation_has_a_unique_id_a_summary_and_responses() {
+fn every_operation_has_a_unique_id_and_described_responses() {
     let doc = openapi::merged().unwrap();
     let mut ids = HashSet::new();
     for (path, method, operation) in operations(&doc) {
