@@ -30,12 +30,12 @@ pub async fn serve(
 }
 
 /// Paths every function serves the same way: any of them answers, whichever are in this process.
-const SHARED: [&str; 2] = ["/api/health", "/api/openapi.json"];
+pub const SHARED_PATHS: [&str; 2] = ["/api/health", "/api/openapi.json"];
 
 async fn dispatch(routers: &HashMap<&'static str, Router>, request: Request) -> Response {
     let path = request.uri().path();
     let router = match crate::router::function_for(path).and_then(|f| routers.get(f)) {
-        None if SHARED.contains(&path) => routers.values().next(),
+        None if SHARED_PATHS.contains(&path) => routers.values().next(),
         found => found,
     };
     match router {

@@ -81,6 +81,13 @@ async fn every_route_is_documented_and_every_documented_operation_is_served() {
             function.name
         );
         for (method, path) in &documented {
+            // What API Gateway (and `api-check`, and `cargo xtask dev`) sends to this function.
+            let routed = xtask::router::function_for(path);
+            assert!(
+                routed == Some(function.name) || xtask::api::SHARED_PATHS.contains(&path.as_str()),
+                "{}: {path} is routed to {routed:?}, not to this function: see infra/xtask/src/router.rs",
+                function.name
+            );
             let (status, body) = probe(&router, method, path).await;
             assert!(
                 status != 405 && !(status == 404 && body["message"] == "route not found"),
