@@ -18,15 +18,24 @@ pub fn document_path() -> PathBuf {
 /// document the same operation or component differently are an error, not a silent pick of one
 /// (the shared `/api/health`, `/api/openapi.json` and error shapes are identical everywhere).
 pub fn merged() -> Result<Value, String> {
+    let parts = FUNCTIONS
+        .iter()
+        .map(|f| {
+            serde_json::to_value((f.openapi)())
+                .map(|doc| (f.name, doc))
+                .map_err(|e| format!("{}: {e}", f.name))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    merge(&parts)
+}
+
+fn merge(parts: &[(&'static str, Value)]) -> Result<Value, String> {
     let mut paths = Map::new();
     let mut components: Map<String, Value> = Map::new();
     let mut tags: Vec<Value> = Vec::new();
     let mut security: Vec<Value> = Vec::new();
     let mut owners = HashMap::new();
-    for function in FUNCTIONS {
-        let part = (function.openapi)();
-        let function = function.name;
-        let part = serde_json::to_value(part).map_err(|e| format!("{function}: {e}"))?;
+    for &(function, ref part) in parts {
         for (path, item) in object(&part["paths"]) {
             let merged = paths
                 .entry(path.clone())
@@ -114,5 +123,45 @@ fn insert_once(
             owners.insert(at.to_owned(), function);
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::merge;
+
+    fn part(operation: &str, schema: &str) -> serde_json::Value {
+        json!({
+            "paths": {
+                "/api/health": { "get": { "operationId": "health" } },
+                "/api/x": { "get": { "operationId": operation } },
+            },
+            "components": { "schemas": { "Shared": { "type": schema } } },
+            "security": [{ "bearer": [] }],
+        })
+    }
+
+    #[test]
+    fn identical_parts_appear_once() {
+        let doc = merge(&[("a", part("x", "string")), ("b", part("x", "string"))]).unwrap();
+        assert_eq!(doc["paths"].as_object().unwrap().len(), 2);
+        assert_eq!(doc["security"], json!([{ "bearer": [] }]));
+        assert_eq!(doc["info"]["title"], "VictorySync API");
+    }
+
+    #[test]
+    fn differing_parts_are_an_error_naming_both_functions() {
+        let operation = merge(&[("a", part("x", "string")), ("b", part("y", "string"))]);
+        assert_eq!(
+            operation.unwrap_err(),
+            "GET /api/x is documented differently by a and b"
+        );
+        let schema = merge(&[("a", part("x", "string")), ("b", part("x", "integer"))]);
+        assert_eq!(
+            schema.unwrap_err(),
+            "components.schemas.Shared is documented differently by a and b"
+        );
     }
 }
