@@ -30,7 +30,7 @@ pub struct AuditReply {
 }
 
 /// The org's audit log, newest first.
-#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/audit", tag = "admin",
+#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/audit", operation_id = "list_audit_log", tag = "admin",
     params(OrgPath, AuditQuery), responses((status = 200, body = AuditReply), ReadErrors))]
 pub async fn list(
     OrgAdmin(scope): OrgAdmin,

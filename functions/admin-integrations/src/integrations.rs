@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{OrgId, Provider, UserId};
+use domain::{OrgId, Provider, SyncInterval, UserId};
 use mightycall::{
     BaseUrl, ClientConfig, Credentials, KeyFingerprint, MightyCallClient, MightyCallError,
     MightyCallHost,
@@ -12,7 +12,11 @@ use store::integrations::{self as store_integrations, IntegrationView, Integrati
 use store::usage;
 use sync_engine::StoreLedger;
 use utoipa::ToSchema;
-use web::{ApiError, ApiJson, ApiPath, Caller, Need, OrgScope, ReadErrors, WriteErrors};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
+use web::{
+    ApiError, ApiJson, ApiPath, Caller, Need, OrgScope, ReadErrors, WholeNumber, WriteErrors,
+};
 use zeroize::Zeroizing;
 
 use crate::AdminState;
@@ -39,9 +43,10 @@ fn verify_by_default() -> bool {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CredentialsIn {
-    #[schema(value_type = String)]
+    /// 1 to 256 printable ASCII characters, as `mightycall::ApiKey::parse` accepts.
+    #[schema(value_type = String, pattern = "^[!-~]{1,256}$")]
     api_key: Zeroizing<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[!-~]{1,256}$")]
     user_key: Zeroizing<String>,
 }
 
@@ -50,7 +55,7 @@ struct CredentialsIn {
 struct MetadataIn {
     host: Option<HostChoice>,
     /// At most 100 printable characters.
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     label: Option<String>,
 }
 
@@ -90,7 +95,7 @@ pub struct IntegrationReply {
 }
 
 /// The org's integrations: never the credentials or the token, only a hint of the api key.
-#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/integrations", tag = "admin",
+#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/integrations", operation_id = "list_integrations", tag = "admin",
     params(OrgPath), responses((status = 200, body = IntegrationsReply), ReadErrors))]
 pub async fn list(OrgAdmin(scope): OrgAdmin) -> Result<Json<IntegrationsReply>, ApiError> {
     let integrations = store_integrations::list_integrations(scope.tx(), scope.org).await?;
@@ -120,7 +125,7 @@ const CHECKS_PER_KEY_PER_DAY: u32 = 20;
 /// them with the token, and audits the change: 201 when created, 200 when replaced. No transaction
 /// is open while MightyCall answers: access is checked, then checked again in the transaction
 /// that writes.
-#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations", tag = "admin",
+#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations", operation_id = "save_integration", tag = "admin",
     params(OrgPath), request_body = SaveIntegration,
     responses((status = 201, body = IntegrationReply), (status = 200, body = IntegrationReply),
         WriteErrors))]
@@ -323,17 +328,39 @@ async fn verify_credentials(
     }
 }
 
-#[derive(Deserialize, ToSchema)]
+/// At least one of the two; `null` is not a value.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSchedule {
+    #[serde(default, deserialize_with = "web::present")]
     enabled: Option<bool>,
-    /// 15 to 10080 (one week).
-    #[schema(minimum = 15, maximum = 10080)]
-    sync_interval_minutes: Option<i32>,
+    #[serde(default, deserialize_with = "web::present")]
+    sync_interval_minutes: Option<WholeNumber>,
 }
 
+// Written out because utoipa's derive emits `min_properties` as `maxProperties`.
+impl utoipa::PartialSchema for UpdateSchedule {
+    fn schema() -> RefOr<Schema> {
+        let interval = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(*SyncInterval::MINUTES.start()))
+            .maximum(Some(*SyncInterval::MINUTES.end()))
+            .description(Some(
+                "Minutes between scheduled syncs: 15 to 10080 (one week).",
+            ));
+        ObjectBuilder::new()
+            .property("enabled", ObjectBuilder::new().schema_type(Type::Boolean))
+            .property("sync_interval_minutes", interval)
+            .min_properties(Some(1))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl ToSchema for UpdateSchedule {}
+
 /// Scheduled sync on/off and its interval.
-#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
+#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/integrations/{provider}", operation_id = "update_integration", tag = "admin",
     params(OrgPath, ProviderPath), request_body = UpdateSchedule,
     responses((status = 200, body = IntegrationReply), WriteErrors))]
 pub async fn update(
@@ -347,24 +374,14 @@ pub async fn update(
             "send enabled and/or sync_interval_minutes",
         ));
     }
-    if body
+    let interval = body
         .sync_interval_minutes
-        .is_some_and(|m| !(15..=10080).contains(&m))
-    {
-        return Err(invalid(
-            "invalid_interval",
-            "sync_interval_minutes must be between 15 and 10080 (one week)",
-        ));
-    }
+        .map(|m| SyncInterval::minutes(m.0))
+        .transpose()
+        .map_err(|e| invalid("invalid_interval", &e.0))?;
     let provider = path.provider.as_str();
-    if !store_integrations::update_schedule(
-        scope.tx(),
-        scope.org,
-        provider,
-        body.enabled,
-        body.sync_interval_minutes,
-    )
-    .await?
+    if !store_integrations::update_schedule(scope.tx(), scope.org, provider, body.enabled, interval)
+        .await?
     {
         return Err(ApiError::NotFound("integration"));
     }
@@ -372,7 +389,7 @@ pub async fn update(
         .audit(
             "integration.schedule_changed",
             Some(provider),
-            json!({ "enabled": body.enabled, "sync_interval_minutes": body.sync_interval_minutes }),
+            json!({ "enabled": body.enabled, "sync_interval_minutes": interval }),
         )
         .await?;
     let integration = store_integrations::get_integration(scope.tx(), scope.org, provider).await?;
@@ -381,7 +398,7 @@ pub async fn update(
 }
 
 /// Removes the credentials (204).
-#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/integrations/{provider}", tag = "admin",
+#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/integrations/{provider}", operation_id = "remove_integration", tag = "admin",
     params(OrgPath, ProviderPath), responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove(
     OrgAdmin(scope): OrgAdmin,

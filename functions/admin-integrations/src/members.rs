@@ -22,7 +22,7 @@ pub struct MembersReply {
 }
 
 /// The org's members and their roles.
-#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/members", tag = "admin", params(OrgPath),
+#[utoipa::path(get, path = "/api/admin/orgs/{org_id}/members", operation_id = "list_members", tag = "admin", params(OrgPath),
     responses((status = 200, body = MembersReply), ReadErrors))]
 pub async fn list(OrgAdmin(scope): OrgAdmin) -> Result<Json<MembersReply>, ApiError> {
     let members = members::list_members(scope.tx(), scope.org).await?;
@@ -45,7 +45,7 @@ pub struct InviteReply {
 }
 
 /// Invites someone by email with a role; the token in the reply is shown this once.
-#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/invites", tag = "admin", params(OrgPath),
+#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/invites", operation_id = "invite_member", tag = "admin", params(OrgPath),
     request_body = InviteRequest,
     responses((status = 201, body = InviteReply), WriteErrors))]
 pub async fn invite(
@@ -110,7 +110,7 @@ fn last_admin(err: StoreError) -> ApiError {
 }
 
 /// Changes a member's role; the last org admin cannot be demoted (409).
-#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/members/{user_id}", tag = "admin",
+#[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/members/{user_id}", operation_id = "change_member_role", tag = "admin",
     params(OrgPath, MemberPath), request_body = RoleChange,
     responses((status = 200, body = MemberReply), WriteErrors))]
 pub async fn change_role(
@@ -134,7 +134,7 @@ pub async fn change_role(
 }
 
 /// Removes a member; the last org admin cannot be removed (409).
-#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/members/{user_id}", tag = "admin",
+#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/members/{user_id}", operation_id = "remove_member", tag = "admin",
     params(OrgPath, MemberPath), responses((status = 204, description = "Removed"), WriteErrors))]
 pub async fn remove(
     OrgAdmin(scope): OrgAdmin,

@@ -9,17 +9,20 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Path)]
 pub struct OrgPath {
     /// The organisation.
+    #[param(inline)]
     pub org_id: OrgId,
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct ProviderPath {
+    #[param(inline)]
     pub provider: Provider,
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct MemberPath {
+    #[param(inline)]
     pub user_id: UserId,
 }

@@ -29,7 +29,7 @@ pub struct BindingReply {
 }
 
 /// Binds the org to the platform's MightyCall account: 201 when bound now, 200 when it already was.
-#[utoipa::path(put, path = "/api/admin/orgs/{org_id}/platform-account", tag = "platform",
+#[utoipa::path(put, path = "/api/admin/orgs/{org_id}/platform-account", operation_id = "bind_platform_account", tag = "platform",
     params(OrgPath),
     responses((status = 201, body = BindingReply), (status = 200, body = BindingReply), WriteErrors))]
 pub async fn bind(
@@ -66,7 +66,7 @@ pub async fn bind(
 }
 
 /// Unbinds the org: 204, or 404 when it was not bound.
-#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/platform-account", tag = "platform",
+#[utoipa::path(delete, path = "/api/admin/orgs/{org_id}/platform-account", operation_id = "unbind_platform_account", tag = "platform",
     params(OrgPath), responses((status = 204, description = "Unbound"), WriteErrors))]
 pub async fn unbind(
     State(state): State<AdminState>,

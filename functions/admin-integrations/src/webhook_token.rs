@@ -20,7 +20,7 @@ pub struct WebhookTokenReply {
 
 /// A new webhook token and the webhook path to enter in MightyCall, shown this once. A new token
 /// replaces the old one, which stops working at once.
-#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations/mightycall/webhook-token",
+#[utoipa::path(post, path = "/api/admin/orgs/{org_id}/integrations/mightycall/webhook-token", operation_id = "generate_webhook_token",
     tag = "admin", params(OrgPath),
     responses((status = 201, body = WebhookTokenReply), WriteErrors))]
 pub async fn generate(

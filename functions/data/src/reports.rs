@@ -2,7 +2,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Serialize;
 use store::reports::{self, CallFilter, CallRow, CallStats, DailyRow, GroupBy, GroupKey, GroupRow};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 use web::paging::{decode_cursor, next_cursor};
 use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
@@ -18,15 +20,46 @@ pub struct ReportsReply {
 }
 
 /// The rows of the report `type` asked for.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
 #[serde(untagged)]
 pub enum ReportRows {
-    /// `calls`: calls, newest first.
     Calls(Vec<CallRow>),
-    /// `daily`: one row per UTC day of the range (days without calls too), oldest first.
     Daily(Vec<DailyRow>),
-    /// `agents` / `numbers`: one row per agent extension / business number, ordered by it.
     Grouped(Vec<GroupRow>),
+}
+
+// Written out as `anyOf`: an empty page is all three shapes at once, which `oneOf` (utoipa's
+// choice for an untagged enum) forbids.
+impl utoipa::PartialSchema for ReportRows {
+    fn schema() -> RefOr<Schema> {
+        let rows = |name: &str, description: &str| {
+            ArrayBuilder::new()
+                .items(Ref::from_schema_name(name))
+                .description(Some(description))
+        };
+        AnyOfBuilder::new()
+            .item(rows(&CallRow::name(), "`calls`: calls, newest first."))
+            .item(rows(
+                &DailyRow::name(),
+                "`daily`: one row per UTC day of the range (days without calls too), oldest first.",
+            ))
+            .item(rows(
+                &GroupRow::name(),
+                "`agents` / `numbers`: one row per agent extension / business number, ordered by it.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for ReportRows {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((CallRow::name().into(), CallRow::schema()));
+        schemas.push((DailyRow::name().into(), DailyRow::schema()));
+        schemas.push((GroupRow::name().into(), GroupRow::schema()));
+        CallRow::schemas(schemas);
+        DailyRow::schemas(schemas);
+        GroupRow::schemas(schemas);
+    }
 }
 
 /// Call reports of the range (default: the last 30 days): the calls themselves, or statistics per

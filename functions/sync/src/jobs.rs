@@ -20,7 +20,9 @@ const SCOPE: &str = "jobs";
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// One org's jobs; without it every job the caller can see.
+    #[param(inline)]
     org_id: Option<OrgId>,
+    #[param(inline)]
     status: Option<JobStatus>,
     /// Jobs per page, 1 to 500 (default 50).
     #[param(value_type = Option<u16>, minimum = 1, maximum = 500)]
@@ -36,7 +38,7 @@ pub struct JobsReply {
 }
 
 /// Sync jobs, newest first: of one org (members), or of every org the caller can see.
-#[utoipa::path(get, path = "/api/mightycall/sync/jobs", tag = "sync", params(ListQuery),
+#[utoipa::path(get, path = "/api/mightycall/sync/jobs", operation_id = "list_sync_jobs", tag = "sync", params(ListQuery),
     responses((status = 200, body = JobsReply), ReadErrors))]
 pub async fn list(
     State(state): State<SyncState>,
@@ -80,7 +82,7 @@ pub struct JobReply {
 }
 
 /// One job, for members of its org (RLS hides the rest: 404).
-#[utoipa::path(get, path = "/api/mightycall/sync/jobs/{job_id}", tag = "sync", params(JobPath),
+#[utoipa::path(get, path = "/api/mightycall/sync/jobs/{job_id}", operation_id = "get_sync_job", tag = "sync", params(JobPath),
     responses((status = 200, body = JobReply), ReadErrors))]
 pub async fn get(
     State(state): State<SyncState>,
@@ -97,7 +99,7 @@ pub async fn get(
 /// Org admins (and platform admins) end an active job as `cancelled`; its run stops at the next
 /// page boundary, keeping the pages saved before. Other members get 403, everyone else 404 (RLS
 /// hides the job); a job that already ended is 409.
-#[utoipa::path(post, path = "/api/mightycall/sync/jobs/{job_id}/cancel", tag = "sync",
+#[utoipa::path(post, path = "/api/mightycall/sync/jobs/{job_id}/cancel", operation_id = "cancel_sync_job", tag = "sync",
     params(JobPath), responses((status = 200, body = JobReply), WriteErrors))]
 pub async fn cancel(
     State(state): State<SyncState>,

@@ -14,6 +14,7 @@ use crate::SyncState;
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct KindPath {
+    #[param(inline)]
     kind: SyncKind,
 }
 
@@ -31,7 +32,7 @@ pub struct SyncRequest {
 }
 
 /// Starts a sync: 202 with the job (or the org's already active job).
-#[utoipa::path(post, path = "/api/mightycall/sync/{kind}", tag = "sync", params(KindPath),
+#[utoipa::path(post, path = "/api/mightycall/sync/{kind}", operation_id = "start_sync", tag = "sync", params(KindPath),
     request_body = SyncRequest, responses((status = 202, body = StartedReply), WriteErrors))]
 pub async fn start(
     State(state): State<SyncState>,

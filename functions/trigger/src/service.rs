@@ -48,7 +48,7 @@ fn parse_action(action: &str) -> Result<SyncKind, ApiError> {
 type Accepted = (StatusCode, Json<StartedReply>);
 
 /// A service starts a sync for one org: 202 with the job (or the org's already active job).
-#[utoipa::path(post, path = "/api/trigger", tag = "trigger",
+#[utoipa::path(post, path = "/api/trigger", operation_id = "trigger_sync", tag = "trigger",
     security(("service_key" = []), ("signature" = [])), request_body = TriggerRequest,
     responses((status = 202, body = StartedReply), WriteErrors))]
 pub async fn trigger(

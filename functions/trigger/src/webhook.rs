@@ -76,7 +76,7 @@ impl WebhookReply {
 }
 
 /// A MightyCall webhook event (unsigned: the URL's token and the payload's api key authenticate it).
-#[utoipa::path(post, path = "/api/webhooks/mightycall/{org_id}/{token}", tag = "trigger",
+#[utoipa::path(post, path = "/api/webhooks/mightycall/{org_id}/{token}", operation_id = "receive_mightycall_webhook", tag = "trigger",
     params(WebhookPath), security(()),
     request_body(content = Object, description = "MightyCall's webhook event", content_type = "application/json"),
     responses((status = 202, body = WebhookReply), (status = 200, body = WebhookReply), WriteErrors))]

@@ -11,15 +11,33 @@ use store::{access, orgs};
 use utoipa::ToSchema;
 use web::{ApiError, ApiJson, Caller, Core, UserScope, WriteErrors};
 
-/// Exactly one of the two.
+/// Create an org, or join one with an invite.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum OnboardRequest {
+    Create(CreateOrg),
+    Join(JoinOrg),
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OnboardRequest {
-    /// Create an org of this name (1 to 120 printable characters); the caller becomes its org admin.
-    #[schema(min_length = 1, max_length = 120)]
-    org_name: Option<String>,
-    /// Join the org that sent this invite, with the invited role.
-    invite_token: Option<String>,
+pub struct CreateOrg {
+    /// 1 to 120 printable characters (spaces around it are dropped); the caller becomes the new
+    /// org's admin.
+    #[schema(
+        max_length = 120,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    org_name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinOrg {
+    /// The invite's token (32 random bytes, base64url); the caller joins the inviting org with the
+    /// invited role.
+    #[schema(pattern = "^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")]
+    invite_token: String,
 }
 
 /// The org the caller now belongs to and their role in it.
@@ -50,13 +68,9 @@ pub async fn onboard(
     crate::profile::ensure(scope.tx(), &scope.caller.user).await?;
     let caller = scope.caller.clone();
     scope.commit().await?;
-    match (body.org_name, body.invite_token) {
-        (Some(name), None) => create_org(&core, &caller, &name).await,
-        (None, Some(token)) => accept_invite(&core, &caller, &token).await,
-        _ => Err(ApiError::BadRequest {
-            code: "invalid_body",
-            message: "send exactly one of org_name or invite_token".into(),
-        }),
+    match body {
+        OnboardRequest::Create(create) => create_org(&core, &caller, &create.org_name).await,
+        OnboardRequest::Join(join) => accept_invite(&core, &caller, &join.invite_token).await,
     }
 }
 

@@ -64,6 +64,45 @@ impl Demo {
         }
     }
 
+    /// What the functions connect to on the demo database, as they build it from `function_env`.
+    pub async fn deps(&self) -> startup::Deps {
+        identity::deps(
+            &self.db,
+            serde_json::json!({ "SERVICE_KEYS": self.service_key }),
+        )
+        .await
+    }
+
+    /// The key `POST /api/trigger` accepts.
+    pub fn service_key(&self) -> &str {
+        &self.service_key
+    }
+
+    /// The fake MightyCall's API base, every function's `MIGHTYCALL_BASE_URL`.
+    pub fn mightycall_base(&self) -> String {
+        self.fake.base_url()
+    }
+
+    /// The first demo org and a token of its org admin.
+    pub fn org_admin(&self) -> (uuid::Uuid, String) {
+        let admin = self.t.admin_a;
+        (
+            self.t.org_a,
+            identity::token(admin, &format!("{admin}@example.test")),
+        )
+    }
+
+    /// An agent of the first demo org.
+    pub fn org_agent(&self) -> uuid::Uuid {
+        self.t.agent_a
+    }
+
+    /// A token of the platform admin.
+    pub fn platform_admin_token(&self) -> String {
+        let admin = self.t.platform_admin;
+        identity::token(admin, &format!("{admin}@example.test"))
+    }
+
     /// Every resource of both orgs, started through the running stack the way an org admin would
     /// (POST /api/mightycall/sync/all) and followed until the jobs end.
     pub async fn initial_sync(&self, base: &str) {

@@ -18,6 +18,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("/api/trigger", "trigger"),
     ("/api/webhooks/", "trigger"),
     ("/api/health", "user"),
+    ("/api/openapi.json", "user"),
 ];
 
 pub fn function_for(path: &str) -> Option<&'static str> {
@@ -85,6 +86,7 @@ mod tests {
     fn production_paths_reach_their_function() {
         for (path, function) in [
             ("/api/health", Some("user")),
+            ("/api/openapi.json", Some("user")),
             ("/api/user/orgs", Some("user")),
             ("/api/mightycall/sync/reports", Some("sync")),
             ("/api/mightycall/sync/jobs/abc", Some("sync")),

@@ -15,7 +15,7 @@ pub use query::{DateRange, PageLimit, api_date};
 pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};
 pub use roles::{GlobalRole, OrgRole};
 pub use secret_token::{InviteToken, WebhookToken};
-pub use sync::{JobStatus, Provider, Resource, SyncTrigger};
+pub use sync::{JobStatus, Provider, Resource, SyncInterval, SyncTrigger};
 
 /// A value from outside did not parse; the message says what was expected, never echoes secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

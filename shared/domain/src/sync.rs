@@ -143,3 +143,28 @@ impl Provider {
         }
     }
 }
+
+/// How often an org's integration syncs on the schedule: from 15 minutes to a week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SyncInterval(i32);
+
+impl SyncInterval {
+    pub const MINUTES: std::ops::RangeInclusive<i32> = 15..=10080;
+
+    pub fn minutes(n: i64) -> Result<Self, crate::ParseError> {
+        i32::try_from(n)
+            .ok()
+            .filter(|m| Self::MINUTES.contains(m))
+            .map(Self)
+            .ok_or_else(|| {
+                crate::ParseError(
+                    "sync_interval_minutes must be between 15 and 10080 (one week)".into(),
+                )
+            })
+    }
+
+    pub fn as_minutes(self) -> i32 {
+        self.0
+    }
+}

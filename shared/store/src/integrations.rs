@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use domain::{OrgId, UserId};
+use domain::{OrgId, SyncInterval, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -189,7 +189,7 @@ pub async fn update_schedule(
     org: OrgId,
     provider: &str,
     enabled: Option<bool>,
-    interval_minutes: Option<i32>,
+    interval: Option<SyncInterval>,
 ) -> Result<bool, StoreError> {
     if !caller_administers(tx, org).await? {
         return Ok(false);
@@ -202,7 +202,12 @@ pub async fn update_schedule(
                     "update org_integrations set enabled = coalesce($3, enabled),
                        sync_interval_minutes = coalesce($4, sync_interval_minutes)
                      where org_id = $1 and provider = $2",
-                    &[&org.as_uuid(), &provider, &enabled, &interval_minutes],
+                    &[
+                        &org.as_uuid(),
+                        &provider,
+                        &enabled,
+                        &interval.map(SyncInterval::as_minutes),
+                    ],
                 )
                 .await?)
         })

@@ -14,7 +14,7 @@ mod startup;
 
 pub use app::{AppConfig, app, serve_lambda};
 pub use error::ApiError;
-pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use extract::{ApiJson, ApiPath, ApiQuery, WholeNumber, present};
 pub use identity::{AuthContext, CurrentUser};
 pub use openapi::{ReadErrors, WriteErrors, document};
 pub use request_id::RequestId;
