@@ -1,10 +1,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{OrgId, Provider, SyncInterval, UserId};
+use domain::{IntegrationHost, Label, OrgId, Provider, SyncInterval, UserId};
 use mightycall::{
     BaseUrl, ClientConfig, Credentials, KeyFingerprint, MightyCallClient, MightyCallError,
-    MightyCallHost,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -53,35 +52,10 @@ struct CredentialsIn {
 #[derive(Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MetadataIn {
-    host: Option<HostChoice>,
+    host: Option<IntegrationHost>,
     /// At most 100 printable characters.
     #[schema(max_length = 100, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     label: Option<String>,
-}
-
-/// Orgs choose one of MightyCall's two API hosts, never a URL.
-#[derive(Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-enum HostChoice {
-    #[default]
-    Api,
-    Ccapi,
-}
-
-impl HostChoice {
-    fn host(self) -> MightyCallHost {
-        match self {
-            Self::Api => MightyCallHost::Api,
-            Self::Ccapi => MightyCallHost::Ccapi,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Api => "api",
-            Self::Ccapi => "ccapi",
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -138,20 +112,10 @@ pub async fn save(
     let org = checked.org;
     let user = checked.user_id();
     checked.commit().await?;
-    let label = body
-        .metadata
-        .label
-        .map(|l| l.trim().to_owned())
-        .filter(|l| !l.is_empty());
-    if label
-        .as_ref()
-        .is_some_and(|l| l.chars().count() > 100 || l.chars().any(char::is_control))
-    {
-        return Err(invalid(
-            "invalid_label",
-            "metadata.label must be at most 100 printable characters",
-        ));
-    }
+    let label = match body.metadata.label.as_deref() {
+        Some(raw) => Label::parse(raw).map_err(|e| invalid("invalid_label", &e.0))?,
+        None => None,
+    };
     let host = body.metadata.host.unwrap_or_default();
     let credentials = Credentials {
         api_key: mightycall::ApiKey::parse(&body.credentials.api_key).map_err(|_| {
@@ -287,11 +251,14 @@ async fn count_save(
 /// One token request, reserved from the api key's daily budget like every sync request.
 async fn verify_credentials(
     state: &AdminState,
-    host: HostChoice,
+    host: IntegrationHost,
     credentials: Credentials,
 ) -> Result<mightycall::CachedToken, ApiError> {
-    let base = BaseUrl::resolve(host.host(), state.mightycall_base_override.as_deref())
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let base = BaseUrl::resolve(
+        sync_engine::mightycall_host(host),
+        state.mightycall_base_override.as_deref(),
+    )
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut config = ClientConfig::new(credentials, base);
     // One attempt: an admin is waiting, and a token request costs quota.
     config.retry.max_retries = 0;

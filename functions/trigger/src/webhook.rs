@@ -22,7 +22,7 @@ use web::{ApiError, WriteErrors};
 
 use crate::{TriggerState, webhook_input};
 
-const PROVIDER: &str = "mightycall";
+const PROVIDER: &str = domain::Provider::MightyCall.as_str();
 
 /// One answer for a malformed org id, an unknown org, an org without a webhook token and a wrong
 /// token, so the URL cannot be probed piece by piece.

@@ -2,7 +2,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
-use domain::{InviteToken, OrgRole, UserId};
+use domain::{InviteToken, OrgName, OrgRole, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::invites::{self, Acceptance};
@@ -74,28 +74,19 @@ pub async fn onboard(
     }
 }
 
-fn org_name(raw: &str) -> Result<String, ApiError> {
-    let name = raw.trim();
-    let length = name.chars().count();
-    if !(1..=120).contains(&length) || name.chars().any(char::is_control) {
-        return Err(ApiError::Unprocessable {
-            code: "invalid_org_name",
-            message: "org_name must be 1 to 120 printable characters".into(),
-        });
-    }
-    Ok(name.to_owned())
-}
-
 async fn create_org(core: &Core, caller: &Caller, raw_name: &str) -> Result<Onboarded, ApiError> {
     let user = caller.user.user_id;
-    let name = org_name(raw_name)?;
+    let name = OrgName::parse(raw_name).map_err(|e| ApiError::Unprocessable {
+        code: "invalid_org_name",
+        message: e.0,
+    })?;
     // Service path: a new org has no members yet, so no member policy could allow its creation;
     // the rule enforced here is "the caller becomes its only admin".
     let tx = core.db.as_service().await?;
-    if let Some(org) = orgs::find_created_org(&tx, user, &name).await? {
+    if let Some(org) = orgs::find_created_org(&tx, user, name.as_str()).await? {
         return Ok(onboarded(StatusCode::OK, org, OrgRole::OrgAdmin));
     }
-    let org = orgs::create_org(&tx, user, &name).await?;
+    let org = orgs::create_org(&tx, user, name.as_str()).await?;
     caller
         .audit(
             &tx,

@@ -3,6 +3,7 @@
 
 mod email;
 mod ids;
+mod names;
 mod query;
 mod resync;
 mod roles;
@@ -11,6 +12,7 @@ mod sync;
 
 pub use email::Email;
 pub use ids::{OrgId, UserId};
+pub use names::{IntegrationHost, Label, OrgName};
 pub use query::{DateRange, PageLimit, api_date};
 pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};
 pub use roles::{GlobalRole, OrgRole};

@@ -1,11 +1,11 @@
-use domain::{JobStatus, OrgId};
+use domain::{IntegrationHost, JobStatus, OrgId};
 use mightycall::{BaseUrl, CachedToken, ClientConfig, MightyCallClient, MightyCallHost};
 use store::Db;
 
 use crate::failure::Stop;
 use crate::{StoreLedger, SyncSettings};
 
-const PROVIDER: &str = "mightycall";
+const PROVIDER: &str = domain::Provider::MightyCall.as_str();
 
 /// A MightyCall client for one org, and what the run must persist afterwards.
 pub(crate) struct OrgClient {
@@ -51,10 +51,7 @@ pub(crate) async fn for_org(
                 .token_cache_ciphertext
                 .as_deref()
                 .and_then(|t| vault.open_token(org, PROVIDER, t).ok());
-            let host = match sealed.host.as_deref() {
-                Some("ccapi") => MightyCallHost::Ccapi,
-                _ => MightyCallHost::Api,
-            };
+            let host = mightycall_host(IntegrationHost::from_metadata(sealed.host.as_deref()));
             (credentials, host, token, true)
         }
         None => match (
@@ -120,4 +117,12 @@ pub(crate) async fn persist_token(
     store::integrations::save_token(&tx, org, PROVIDER, &sealed, token.expires_at()).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The MightyCall host an org's choice stands for.
+pub fn mightycall_host(host: IntegrationHost) -> MightyCallHost {
+    match host {
+        IntegrationHost::Api => MightyCallHost::Api,
+        IntegrationHost::Ccapi => MightyCallHost::Ccapi,
+    }
 }

@@ -18,6 +18,7 @@ mod single_call;
 mod start;
 mod window;
 
+pub use client::mightycall_host;
 pub use config::SyncSettings;
 pub use dispatch::{Dispatcher, EventSink, SYNC_REQUESTED, SYNC_SOURCE, SyncRequested, publish};
 pub use failure::EngineError;
