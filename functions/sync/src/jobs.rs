@@ -49,9 +49,7 @@ pub async fn list(
     let after: Option<TimeKey> = decode_cursor(SCOPE, query.cursor.as_deref())?;
     let scope = UserScope::open(&state.core, caller).await?;
     if query.org_id.is_some() {
-        scope
-            .check(query.org_id, Need::Member, state.core.policy)
-            .await?;
+        scope.check(query.org_id, Need::Member).await?;
     }
     // Without orgId: every job RLS lets the caller see (their orgs, or all for platform admins).
     let page = sync_jobs::list_jobs(
@@ -111,11 +109,7 @@ pub async fn cancel(
         .await?
         .ok_or(ApiError::NotFound("job"))?;
     let scope = scope
-        .into_org(
-            Some(job.org_id),
-            Need::Admin { write: true },
-            state.core.policy,
-        )
+        .into_org(Some(job.org_id), Need::Admin { write: true })
         .await?;
     let Some(cancelled) = sync_jobs::cancel_job(scope.tx(), job.id, scope.user_id()).await? else {
         return Err(ApiError::Conflict {

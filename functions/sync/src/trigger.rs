@@ -53,7 +53,7 @@ pub async fn start(
             scope.require_platform_admin().await?;
             integrations::orgs_with_integration(scope.tx()).await?
         }
-        org => vec![scope.check(org, Need::Sync, state.core.policy).await?],
+        org => vec![scope.check(org, Need::Sync).await?],
     };
     let resources = path.kind.resources();
     let jobs = sync_engine::queue_jobs(

@@ -92,12 +92,17 @@ pub struct AccessPolicy {
 pub struct UserScope {
     pub caller: Caller,
     tx: UserTx,
+    policy: AccessPolicy,
 }
 
 impl UserScope {
     pub async fn open(core: &Core, caller: Caller) -> Result<Self, ApiError> {
         let tx = core.db.as_user(&caller.user.claims).await?;
-        Ok(Self { caller, tx })
+        Ok(Self {
+            caller,
+            tx,
+            policy: core.policy,
+        })
     }
 
     pub fn tx(&self) -> &UserTx {
@@ -134,25 +139,15 @@ impl UserScope {
     }
 
     /// Narrows the scope to `org` (the caller's only org when `None`) after [`Self::check`].
-    pub async fn into_org(
-        self,
-        org: Option<OrgId>,
-        need: Need,
-        policy: AccessPolicy,
-    ) -> Result<OrgScope, ApiError> {
-        let org = self.check(org, need, policy).await?;
+    pub async fn into_org(self, org: Option<OrgId>, need: Need) -> Result<OrgScope, ApiError> {
+        let org = self.check(org, need).await?;
         Ok(OrgScope { org, scope: self })
     }
 
     /// The org a request acts on (the caller's only org when `None`) once the caller may do what
     /// `need` says there: non-members learn nothing about the org (404), members without the right
     /// get 403. RLS applies the same rules again to every statement of the transaction.
-    pub async fn check(
-        &self,
-        org: Option<OrgId>,
-        need: Need,
-        policy: AccessPolicy,
-    ) -> Result<OrgId, ApiError> {
+    pub async fn check(&self, org: Option<OrgId>, need: Need) -> Result<OrgId, ApiError> {
         let org = match org {
             Some(org) => org,
             None => self.only_org().await?,
@@ -183,7 +178,7 @@ impl UserScope {
                 _ => {}
             }
         }
-        if need.is_write() && policy.require_mfa_for_admin && !self.caller.user.is_aal2() {
+        if need.is_write() && self.policy.require_mfa_for_admin && !self.caller.user.is_aal2() {
             return Err(ApiError::Forbidden {
                 code: "mfa_required",
                 message: "sign in with multi-factor authentication to change organisation settings"
@@ -227,7 +222,7 @@ impl OrgScope {
     ) -> Result<Self, ApiError> {
         UserScope::open(core, caller)
             .await?
-            .into_org(org, need, core.policy)
+            .into_org(org, need)
             .await
     }
 
