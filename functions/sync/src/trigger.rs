@@ -5,7 +5,7 @@ use domain::{OrgId, SyncKind, SyncTrigger};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::audit::{self, Actor, AuditEvent};
-use store::{Tx, access, orgs, profiles};
+use store::{Tx, access, integrations, orgs, profiles};
 use sync_engine::StartRequest;
 use web::{ApiError, ApiJson, ApiPath, CurrentUser, RequestId};
 
@@ -60,15 +60,7 @@ async fn target_orgs(
                     message: "only platform admins can sync every organisation".into(),
                 });
             }
-            let rows = tx
-                .client()
-                .query(
-                    "select distinct org_id from org_integrations order by org_id",
-                    &[],
-                )
-                .await
-                .map_err(store::StoreError::from)?;
-            Ok(rows.iter().map(|r| OrgId::new(r.get(0))).collect())
+            Ok(integrations::integrated_orgs(tx).await?)
         }
         None => {
             let mine = orgs::orgs_for_user(tx, user.user_id, false).await?;

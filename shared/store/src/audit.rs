@@ -3,6 +3,9 @@ use domain::{OrgId, UserId};
 use serde::Serialize;
 use serde_json::Value;
 
+use tokio_postgres::Row;
+
+use crate::row::{FromRow, all, get};
 use crate::{StoreError, Tx};
 
 /// Who did something.
@@ -82,6 +85,21 @@ pub struct AuditRow {
     pub created_at: DateTime<Utc>,
 }
 
+impl FromRow for AuditRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "id")?,
+            actor_kind: get(row, "actor_kind")?,
+            actor_user_id: get::<Option<uuid::Uuid>>(row, "actor_user_id")?.map(UserId::new),
+            action: get(row, "action")?,
+            target: get(row, "target")?,
+            details: get(row, "details")?,
+            request_id: get(row, "request_id")?,
+            created_at: get(row, "created_at")?,
+        })
+    }
+}
+
 /// Newest first; `before` is the id of the last row of the previous page (ids only grow).
 pub async fn list(
     tx: &Tx,
@@ -98,17 +116,5 @@ pub async fn list(
             &[&org.as_uuid(), &before, &limit],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| AuditRow {
-            id: r.get(0),
-            actor_kind: r.get(1),
-            actor_user_id: r.get::<_, Option<uuid::Uuid>>(2).map(UserId::new),
-            action: r.get(3),
-            target: r.get(4),
-            details: r.get(5),
-            request_id: r.get(6),
-            created_at: r.get(7),
-        })
-        .collect())
+    all(&rows)
 }
