@@ -5,7 +5,6 @@ use chrono::{Duration, Utc};
 use domain::{Email, InviteToken, OrgId, OrgRole, UserId};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::StoreError;
 use store::invites::{self, NewInvite};
 use store::members;
 use web::{ApiError, ApiJson, ApiPath, CurrentUser, RequestId};
@@ -92,18 +91,6 @@ pub struct RoleChange {
     role: OrgRole,
 }
 
-fn last_admin(err: StoreError) -> ApiError {
-    match err {
-        StoreError::Invalid(constraint) if constraint == "org_keeps_an_admin" => {
-            ApiError::Conflict {
-                code: "last_org_admin",
-                message: "an organisation must keep at least one org admin".into(),
-            }
-        }
-        other => other.into(),
-    }
-}
-
 /// `PATCH /api/admin/orgs/{orgId}/members/{userId}` with `{"role"}`.
 pub async fn change_role(
     State(state): State<AdminState>,
@@ -114,8 +101,7 @@ pub async fn change_role(
 ) -> Result<Json<Value>, ApiError> {
     let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
     let member = members::set_role(&tx, path.org_id, path.user_id, body.role)
-        .await
-        .map_err(last_admin)?
+        .await?
         .ok_or(ApiError::NotFound("member"))?;
     record(
         &tx,
@@ -127,7 +113,7 @@ pub async fn change_role(
         &request_id,
     )
     .await?;
-    tx.commit().await.map_err(last_admin)?;
+    tx.commit().await?;
     Ok(Json(json!({ "member": member })))
 }
 
@@ -139,10 +125,7 @@ pub async fn remove(
     ApiPath(path): ApiPath<MemberPath>,
 ) -> Result<StatusCode, ApiError> {
     let tx = org_admin_tx(&state, &user, path.org_id, Intent::Write).await?;
-    if !members::remove_member(&tx, path.org_id, path.user_id)
-        .await
-        .map_err(last_admin)?
-    {
+    if !members::remove_member(&tx, path.org_id, path.user_id).await? {
         return Err(ApiError::NotFound("member"));
     }
     record(
@@ -155,6 +138,6 @@ pub async fn remove(
         &request_id,
     )
     .await?;
-    tx.commit().await.map_err(last_admin)?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

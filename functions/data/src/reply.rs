@@ -23,7 +23,7 @@ pub fn page<T: Serialize>(
     if format == Format::Json {
         return Ok(Json(json!({ key: rows, "next_cursor": next_cursor })).into_response());
     }
-    let body = crate::csv::render(rows, blank).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = crate::csv::render(rows, blank).map_err(ApiError::internal)?;
     let mut response = (
         [
             (
@@ -33,7 +33,7 @@ pub fn page<T: Serialize>(
             (
                 CONTENT_DISPOSITION,
                 HeaderValue::from_str(&format!("attachment; filename=\"{key}.csv\""))
-                    .map_err(|e| ApiError::Internal(e.to_string()))?,
+                    .map_err(ApiError::internal)?,
             ),
         ],
         body,
@@ -41,8 +41,7 @@ pub fn page<T: Serialize>(
         .into_response();
     if let Some(cursor) = next_cursor {
         // Cursors are base64url, always a valid header value.
-        let value =
-            HeaderValue::from_str(&cursor).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let value = HeaderValue::from_str(&cursor).map_err(ApiError::internal)?;
         response.headers_mut().insert(NEXT_CURSOR, value);
     }
     Ok(response)
