@@ -5,11 +5,13 @@ use tokio_postgres::error::SqlState;
 /// The cause of a failure, kept for the log.
 pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 
-/// Database failures, sorted into what a caller can act on. Messages name constraints, never values:
-/// a refused row keeps no source, since PostgreSQL's detail quotes the values.
+/// Database failures, sorted into what a caller can act on. A refused row (constraint, bad value)
+/// keeps only the constraint's name or the SQLSTATE, never PostgreSQL's error, whose detail quotes
+/// the values; the other failures keep their cause as `source()` and also print it, for the log
+/// lines that show only `Display`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database unavailable")]
+    #[error("database unavailable: {0}")]
     Unavailable(#[source] Cause),
     #[error("duplicate {0}")]
     Conflict(String),
@@ -28,12 +30,12 @@ pub enum StoreError {
     BadValue(String),
     #[error("configuration: {0}")]
     Config(String),
-    #[error("migration failed")]
+    #[error("migration failed: {0}")]
     Migration(#[source] refinery::Error),
-    #[error("database error")]
+    #[error("database error: {0}")]
     Query(#[source] tokio_postgres::Error),
     /// A selected column is missing or does not hold the Rust type it is read as.
-    #[error("cannot read column {column}")]
+    #[error("cannot read column {column}: {source}")]
     Column {
         column: &'static str,
         #[source]

@@ -302,6 +302,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn known_rules_answer_their_own_code_and_no_constraint_name_is_sent() {
+        use store::{DataRule, StoreError};
+        let last_admin = ApiError::from(StoreError::Rule(DataRule::OrgKeepsAnAdmin));
+        assert_eq!(
+            (last_admin.status(), last_admin.code()),
+            (StatusCode::CONFLICT, "last_org_admin")
+        );
+        let invalid = ApiError::from(StoreError::Invalid("profiles_full_name_clean".into()));
+        assert_eq!(
+            (invalid.status(), invalid.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+        );
+        let conflict = ApiError::from(StoreError::Conflict("organizations_pkey".into()));
+        assert_eq!(
+            (conflict.status(), conflict.code()),
+            (StatusCode::CONFLICT, "conflict")
+        );
+        for sent in [last_admin, invalid, conflict].map(|e| e.to_string()) {
+            assert!(!sent.contains('_'), "{sent}");
+        }
+    }
+
     #[tokio::test]
     async fn an_internal_error_logs_its_causes_and_answers_without_them() {
         let logs = Logs::default();
