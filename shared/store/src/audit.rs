@@ -2,7 +2,6 @@ use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
 use serde::Serialize;
 use serde_json::Value;
-
 use tokio_postgres::Row;
 
 use crate::row::{FromRow, all, get};

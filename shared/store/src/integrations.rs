@@ -2,9 +2,8 @@ use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
 use serde::Serialize;
 use serde_json::Value;
-use uuid::Uuid;
-
 use tokio_postgres::Row;
+use uuid::Uuid;
 
 use crate::row::{FromRow, all, get, optional};
 use crate::{StoreError, Tx};

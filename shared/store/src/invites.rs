@@ -1,9 +1,8 @@
 use chrono::{DateTime, Utc};
 use domain::{OrgId, OrgRole, UserId};
 use serde::Serialize;
-use uuid::Uuid;
-
 use tokio_postgres::Row;
+use uuid::Uuid;
 
 use crate::row::{FromRow, get, optional, parse};
 use crate::{StoreError, Tx};

@@ -1,7 +1,6 @@
 use chrono::{DateTime, Utc};
 use domain::{OrgId, OrgRole, UserId};
 use serde::Serialize;
-
 use tokio_postgres::Row;
 
 use crate::row::{FromRow, all, get, parse};

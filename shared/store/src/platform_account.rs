@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
 use serde::Serialize;
-
 use tokio_postgres::Row;
 
 use crate::row::{FromRow, get, optional};

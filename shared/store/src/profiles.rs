@@ -1,6 +1,5 @@
 use domain::{GlobalRole, UserId};
 use serde::Serialize;
-
 use tokio_postgres::Row;
 
 use crate::row::get;

@@ -4,9 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::{JobStatus, OrgId, Resource, SyncTrigger, UserId};
 use serde::Serialize;
 use serde_json::Value;
-use uuid::Uuid;
-
 use tokio_postgres::Row;
+use uuid::Uuid;
 
 use crate::row::{FromRow, all, get, optional, parse};
 use crate::{StoreError, Tx};

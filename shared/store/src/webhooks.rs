@@ -4,9 +4,8 @@
 use chrono::{DateTime, Utc};
 use domain::OrgId;
 use serde_json::Value;
-use uuid::Uuid;
-
 use tokio_postgres::Row;
+use uuid::Uuid;
 
 use crate::row::{FromRow, get, optional};
 use crate::{StoreError, Tx};
