@@ -145,14 +145,10 @@ pub async fn save(
         .secrets
         .current()
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let vault = vault::Vault::new(
-        secrets
-            .keyring()
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
+        .map_err(ApiError::internal)?;
+    let vault = vault::Vault::new(secrets.keyring().map_err(ApiError::internal)?);
     let provider = body.provider.as_str();
-    let internal = |e: vault::VaultError| ApiError::Internal(e.to_string());
+    let internal = |e: vault::VaultError| ApiError::internal(e);
     let sealed = vault
         .seal_credentials(
             org,
@@ -258,7 +254,7 @@ async fn verify_credentials(
         sync_engine::mightycall_host(host),
         state.mightycall_base_override.as_deref(),
     )
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    .map_err(ApiError::internal)?;
     let mut config = ClientConfig::new(credentials, base);
     // One attempt: an admin is waiting, and a token request costs quota.
     config.retry.max_retries = 0;
@@ -266,12 +262,11 @@ async fn verify_credentials(
         state.core.db.clone(),
         state.daily_request_budget,
     ));
-    let client =
-        MightyCallClient::new(config, None).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let client = MightyCallClient::new(config, None).map_err(ApiError::internal)?;
     match client.authenticate().await {
         Ok(()) => client
             .token_snapshot()
-            .ok_or_else(|| ApiError::Internal("MightyCall returned no token".into())),
+            .ok_or_else(|| ApiError::internal("MightyCall returned no token")),
         Err(MightyCallError::Unauthorized { .. } | MightyCallError::BadRequest { .. }) => {
             Err(invalid(
                 "invalid_credentials",

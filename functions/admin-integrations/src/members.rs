@@ -4,7 +4,6 @@ use chrono::{Duration, Utc};
 use domain::{Email, InviteToken, OrgRole};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::StoreError;
 use store::invites::{self, Invite, NewInvite};
 use store::members::{self, Member};
 use utoipa::ToSchema;
@@ -97,18 +96,6 @@ pub struct MemberReply {
     member: Member,
 }
 
-fn last_admin(err: StoreError) -> ApiError {
-    match err {
-        StoreError::Invalid(constraint) if constraint == "org_keeps_an_admin" => {
-            ApiError::Conflict {
-                code: "last_org_admin",
-                message: "an organisation must keep at least one org admin".into(),
-            }
-        }
-        other => other.into(),
-    }
-}
-
 /// Changes a member's role; the last org admin cannot be demoted (409).
 #[utoipa::path(patch, path = "/api/admin/orgs/{org_id}/members/{user_id}", operation_id = "change_member_role", tag = "admin",
     params(OrgPath, MemberPath), request_body = RoleChange,
@@ -119,8 +106,7 @@ pub async fn change_role(
     ApiJson(body): ApiJson<RoleChange>,
 ) -> Result<Json<MemberReply>, ApiError> {
     let member = members::set_role(scope.tx(), scope.org, path.user_id, body.role)
-        .await
-        .map_err(last_admin)?
+        .await?
         .ok_or(ApiError::NotFound("member"))?;
     scope
         .audit(
@@ -140,10 +126,7 @@ pub async fn remove(
     OrgAdmin(scope): OrgAdmin,
     ApiPath(path): ApiPath<MemberPath>,
 ) -> Result<StatusCode, ApiError> {
-    if !members::remove_member(scope.tx(), scope.org, path.user_id)
-        .await
-        .map_err(last_admin)?
-    {
+    if !members::remove_member(scope.tx(), scope.org, path.user_id).await? {
         return Err(ApiError::NotFound("member"));
     }
     scope

@@ -50,7 +50,7 @@ pub async fn bind(
     }
     let binding = platform_account::binding(scope.tx(), scope.org)
         .await?
-        .ok_or_else(|| ApiError::Internal("binding missing right after it was made".into()))?;
+        .ok_or_else(|| ApiError::internal("binding missing right after it was made"))?;
     scope.commit().await?;
     let status = if created {
         StatusCode::CREATED

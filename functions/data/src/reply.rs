@@ -30,7 +30,7 @@ impl<R> Paged<R> {
         if format == Format::Json {
             return Ok(Self::Json(reply(rows, next_cursor)));
         }
-        let body = crate::csv::render(&rows, blank).map_err(internal)?;
+        let body = crate::csv::render(&rows, blank).map_err(ApiError::internal)?;
         let mut response = (
             [
                 (
@@ -40,7 +40,7 @@ impl<R> Paged<R> {
                 (
                     CONTENT_DISPOSITION,
                     HeaderValue::from_str(&format!("attachment; filename=\"{name}.csv\""))
-                        .map_err(internal)?,
+                        .map_err(ApiError::internal)?,
                 ),
             ],
             body,
@@ -48,15 +48,11 @@ impl<R> Paged<R> {
             .into_response();
         if let Some(cursor) = next_cursor {
             // Cursors are base64url, always a valid header value.
-            let value = HeaderValue::from_str(&cursor).map_err(internal)?;
+            let value = HeaderValue::from_str(&cursor).map_err(ApiError::internal)?;
             response.headers_mut().insert(NEXT_CURSOR, value);
         }
         Ok(Self::Csv(response))
     }
-}
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(e.to_string())
 }
 
 impl<R: Serialize> IntoResponse for Paged<R> {

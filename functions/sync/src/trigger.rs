@@ -51,7 +51,7 @@ pub async fn start(
         // The whole platform's numbers: every org with an integration, platform admins only.
         None if path.kind == SyncKind::PhoneNumbers => {
             scope.require_platform_admin().await?;
-            integrations::orgs_with_integration(scope.tx()).await?
+            integrations::integrated_orgs(scope.tx()).await?
         }
         org => vec![scope.check(org, Need::Sync).await?],
     };

@@ -175,7 +175,7 @@ async fn check_api_key(
     let keyring = secrets.keyring()?;
     let credentials = vault::Vault::new(keyring)
         .open_credentials(org, PROVIDER, sealed)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(ApiError::internal)?;
     if credentials.api_key.matches(presented) {
         Ok(())
     } else {

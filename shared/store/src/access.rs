@@ -1,5 +1,6 @@
 use domain::{OrgId, OrgRole, UserId};
 
+use crate::row::get;
 use crate::{StoreError, Tx};
 
 /// What the caller may do in one organisation. The code checks it before touching data; RLS checks
@@ -28,14 +29,15 @@ pub async fn access(tx: &Tx, user: UserId, org: OrgId) -> Result<Access, StoreEr
     let row = tx
         .client()
         .query_one(
-            "select (select role from org_users where org_id = $1 and user_id = $2),
-                    exists (select 1 from profiles where id = $2 and global_role = 'platform_admin')",
+            "select (select role from org_users where org_id = $1 and user_id = $2) as role,
+                    exists (select 1 from profiles where id = $2 and global_role = 'platform_admin')
+                      as platform_admin",
             &[&org.as_uuid(), &user.as_uuid()],
         )
         .await?;
-    let role: Option<String> = row.get(0);
+    let role: Option<&str> = get(&row, "role")?;
     Ok(Access {
         role: role.and_then(|r| r.parse().ok()),
-        platform_admin: row.get(1),
+        platform_admin: get(&row, "platform_admin")?,
     })
 }

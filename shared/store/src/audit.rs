@@ -2,8 +2,10 @@ use chrono::{DateTime, Utc};
 use domain::{OrgId, PageLimit, UserId};
 use serde::Serialize;
 use serde_json::Value;
+use tokio_postgres::Row;
 
 use crate::page::Page;
+use crate::row::{FromRow, all, get};
 use crate::{StoreError, Tx};
 
 /// Who did something.
@@ -83,6 +85,21 @@ pub struct AuditRow {
     pub created_at: DateTime<Utc>,
 }
 
+impl FromRow for AuditRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "id")?,
+            actor_kind: get(row, "actor_kind")?,
+            actor_user_id: get::<Option<uuid::Uuid>>(row, "actor_user_id")?.map(UserId::new),
+            action: get(row, "action")?,
+            target: get(row, "target")?,
+            details: get(row, "details")?,
+            request_id: get(row, "request_id")?,
+            created_at: get(row, "created_at")?,
+        })
+    }
+}
+
 /// Newest first; `before` is the id of the last row of the previous page (ids only grow).
 pub async fn list(
     tx: &Tx,
@@ -99,18 +116,9 @@ pub async fn list(
             &[&org.as_uuid(), &before, &(limit.get() + 1)],
         )
         .await?;
-    let rows = rows
-        .iter()
-        .map(|r| AuditRow {
-            id: r.get(0),
-            actor_kind: r.get(1),
-            actor_user_id: r.get::<_, Option<uuid::Uuid>>(2).map(UserId::new),
-            action: r.get(3),
-            target: r.get(4),
-            details: r.get(5),
-            request_id: r.get(6),
-            created_at: r.get(7),
-        })
-        .collect();
-    Ok(Page::from_overfetch(rows, limit.get(), |r: &AuditRow| r.id))
+    Ok(Page::from_overfetch(
+        all(&rows)?,
+        limit.get(),
+        |r: &AuditRow| r.id,
+    ))
 }

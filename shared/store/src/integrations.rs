@@ -2,8 +2,10 @@ use chrono::{DateTime, Utc};
 use domain::{OrgId, SyncInterval, UserId};
 use serde::Serialize;
 use serde_json::Value;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
+use crate::row::{FromRow, all, get, optional};
 use crate::{ServiceTx, StoreError, Tx};
 
 /// An integration as org admins see it: never the credentials or the token, only a hint.
@@ -32,9 +34,10 @@ pub struct LastSync {
 
 /// Only columns `authenticated` may read, so this works inside a user's RLS transaction.
 const VIEW_SQL: &str =
-    "select i.provider, i.enabled, i.metadata ->> 'label', i.metadata ->> 'host', i.api_key_hint,
-        i.sync_interval_minutes, i.created_at, i.updated_at,
-        j.id, j.resource, j.status, j.created_at, j.finished_at, j.error_code
+    "select i.provider, i.enabled, i.metadata ->> 'label' as label, i.metadata ->> 'host' as host,
+        i.api_key_hint, i.sync_interval_minutes, i.created_at, i.updated_at,
+        j.id as job_id, j.resource as job_resource, j.status as job_status,
+        j.created_at as job_created_at, j.finished_at as job_finished_at, j.error_code as job_error_code
      from org_integrations i
      left join lateral (
        select id, resource, status, created_at, finished_at, error_code from integration_sync_jobs
@@ -42,50 +45,42 @@ const VIEW_SQL: &str =
      ) j on true
      where i.org_id = $1";
 
-fn view(row: &tokio_postgres::Row) -> IntegrationView {
-    IntegrationView {
-        provider: row.get(0),
-        enabled: row.get(1),
-        label: row.get(2),
-        host: row.get(3),
-        api_key_hint: row.get(4),
-        sync_interval_minutes: row.get(5),
-        created_at: row.get(6),
-        updated_at: row.get(7),
-        last_sync: row.get::<_, Option<Uuid>>(8).map(|job_id| LastSync {
-            job_id,
-            resource: row.get(9),
-            status: row.get(10),
-            created_at: row.get(11),
-            finished_at: row.get(12),
-            error_code: row.get(13),
-        }),
+impl FromRow for IntegrationView {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            provider: get(row, "provider")?,
+            enabled: get(row, "enabled")?,
+            label: get(row, "label")?,
+            host: get(row, "host")?,
+            api_key_hint: get(row, "api_key_hint")?,
+            sync_interval_minutes: get(row, "sync_interval_minutes")?,
+            created_at: get(row, "created_at")?,
+            updated_at: get(row, "updated_at")?,
+            last_sync: Option::<LastSync>::from_row(row)?,
+        })
     }
 }
 
-/// Every org with an integration that the transaction's role can see, in id order.
-pub async fn orgs_with_integration(tx: &Tx) -> Result<Vec<OrgId>, StoreError> {
-    let rows = tx
-        .client()
-        .query(
-            "select distinct org_id from org_integrations order by org_id",
-            &[],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok(OrgId::new(r.try_get("org_id")?)))
-        .collect()
+/// The `job_…` columns of [`VIEW_SQL`]; `None` when the integration never synced.
+impl FromRow for Option<LastSync> {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        let Some(job_id) = get::<Option<Uuid>>(row, "job_id")? else {
+            return Ok(None);
+        };
+        Ok(Some(LastSync {
+            job_id,
+            resource: get(row, "job_resource")?,
+            status: get(row, "job_status")?,
+            created_at: get(row, "job_created_at")?,
+            finished_at: get(row, "job_finished_at")?,
+            error_code: get(row, "job_error_code")?,
+        }))
+    }
 }
 
 pub async fn list_integrations(tx: &Tx, org: OrgId) -> Result<Vec<IntegrationView>, StoreError> {
     let sql = format!("{VIEW_SQL} order by i.provider");
-    Ok(tx
-        .client()
-        .query(&sql, &[&org.as_uuid()])
-        .await?
-        .iter()
-        .map(view)
-        .collect())
+    all(&tx.client().query(&sql, &[&org.as_uuid()]).await?)
 }
 
 pub async fn get_integration(
@@ -94,12 +89,25 @@ pub async fn get_integration(
     provider: &str,
 ) -> Result<Option<IntegrationView>, StoreError> {
     let sql = format!("{VIEW_SQL} and i.provider = $2");
-    Ok(tx
+    optional(
+        tx.client()
+            .query_opt(&sql, &[&org.as_uuid(), &provider])
+            .await?,
+    )
+}
+
+/// Every org with an integration that the caller may see (all of them for a platform admin), by id.
+pub async fn integrated_orgs(tx: &Tx) -> Result<Vec<OrgId>, StoreError> {
+    let rows = tx
         .client()
-        .query_opt(&sql, &[&org.as_uuid(), &provider])
-        .await?
-        .as_ref()
-        .map(view))
+        .query(
+            "select distinct org_id from org_integrations order by org_id",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| get(r, "org_id").map(OrgId::new))
+        .collect()
 }
 
 /// What saving an integration writes; the ciphertexts come from the crypto crate.
@@ -124,11 +132,11 @@ pub(crate) async fn caller_administers(tx: &Tx, org: OrgId) -> Result<bool, Stor
         .client()
         .query_one(
             "select $1::uuid in (select private.user_org_ids_with_role(array['org_admin']))
-               or (select private.is_platform_admin())",
+               or (select private.is_platform_admin()) as administers",
             &[&org.as_uuid()],
         )
         .await?;
-    Ok(row.get(0))
+    get(&row, "administers")
 }
 
 /// Inserts or replaces the org's integration for the provider; `true` when it was new.
@@ -243,6 +251,18 @@ pub struct SealedRow {
     pub token_cache_ciphertext: Option<String>,
 }
 
+impl FromRow for SealedRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "id")?,
+            org: OrgId::new(get(row, "org_id")?),
+            provider: get(row, "provider")?,
+            credentials_ciphertext: get(row, "credentials_ciphertext")?,
+            token_cache_ciphertext: get(row, "token_cache_ciphertext")?,
+        })
+    }
+}
+
 /// Every integration row, locked, for key rotation (service path).
 pub async fn lock_all_sealed(tx: &ServiceTx) -> Result<Vec<SealedRow>, StoreError> {
     let rows = tx
@@ -253,16 +273,7 @@ pub async fn lock_all_sealed(tx: &ServiceTx) -> Result<Vec<SealedRow>, StoreErro
             &[],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| SealedRow {
-            id: r.get(0),
-            org: OrgId::new(r.get(1)),
-            provider: r.get(2),
-            credentials_ciphertext: r.get(3),
-            token_cache_ciphertext: r.get(4),
-        })
-        .collect())
+    all(&rows)
 }
 
 pub async fn replace_sealed(
@@ -297,6 +308,17 @@ pub struct SealedIntegration {
     pub enabled: bool,
 }
 
+impl FromRow for SealedIntegration {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            credentials_ciphertext: get(row, "credentials_ciphertext")?,
+            token_cache_ciphertext: get(row, "token_cache_ciphertext")?,
+            host: get(row, "host")?,
+            enabled: get(row, "enabled")?,
+        })
+    }
+}
+
 pub async fn load_sealed(
     tx: &ServiceTx,
     org: OrgId,
@@ -305,17 +327,12 @@ pub async fn load_sealed(
     let row = tx
         .client()
         .query_opt(
-            "select credentials_ciphertext, token_cache_ciphertext, metadata ->> 'host', enabled
+            "select credentials_ciphertext, token_cache_ciphertext, metadata ->> 'host' as host, enabled
              from org_integrations where org_id = $1 and provider = $2",
             &[&org.as_uuid(), &provider],
         )
         .await?;
-    Ok(row.map(|r| SealedIntegration {
-        credentials_ciphertext: r.get(0),
-        token_cache_ciphertext: r.get(1),
-        host: r.get(2),
-        enabled: r.get(3),
-    }))
+    optional(row)
 }
 
 /// Keeps the MightyCall token a sync obtained, so the next run does not spend a request on one.

@@ -1,8 +1,10 @@
 use chrono::{DateTime, Utc};
 use domain::{OrgId, OrgRole, UserId};
 use serde::Serialize;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
+use crate::row::{FromRow, get, optional, parse};
 use crate::{ServiceTx, StoreError, Tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -21,6 +23,20 @@ pub struct Invite {
 #[derive(Clone, Copy, Debug)]
 pub struct Acceptance {
     pub by: Option<UserId>,
+}
+
+impl FromRow for Invite {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        let by = get::<Option<Uuid>>(row, "accepted_by")?.map(UserId::new);
+        Ok(Self {
+            id: get(row, "id")?,
+            org_id: OrgId::new(get(row, "org_id")?),
+            email: get(row, "email")?,
+            role: parse(row, "role")?,
+            expires_at: get(row, "expires_at")?,
+            acceptance: get::<bool>(row, "accepted")?.then_some(Acceptance { by }),
+        })
+    }
 }
 
 pub struct NewInvite<'a> {
@@ -50,7 +66,7 @@ pub async fn create_invite(tx: &Tx, new: &NewInvite<'_>) -> Result<Invite, Store
         )
         .await?;
     Ok(Invite {
-        id: row.get(0),
+        id: get(&row, "id")?,
         org_id: new.org,
         email: new.email.to_owned(),
         role: new.role,
@@ -65,27 +81,13 @@ pub async fn lock_invite(tx: &ServiceTx, token_hash: &[u8]) -> Result<Option<Inv
     let row = tx
         .client()
         .query_opt(
-            "select id, org_id, email, role, expires_at, accepted_at is not null, accepted_by from org_invites
+            "select id, org_id, email, role, expires_at, accepted_at is not null as accepted, accepted_by
+             from org_invites
              where token_hash = $1 for update",
             &[&token_hash],
         )
         .await?;
-    row.map(|r| {
-        Ok(Invite {
-            id: r.get(0),
-            org_id: OrgId::new(r.get(1)),
-            email: r.get(2),
-            role: r
-                .get::<_, String>(3)
-                .parse()
-                .map_err(|_| StoreError::Query("org_invites.role holds an unknown role".into()))?,
-            expires_at: r.get(4),
-            acceptance: r.get::<_, bool>(5).then(|| Acceptance {
-                by: r.get::<_, Option<Uuid>>(6).map(UserId::new),
-            }),
-        })
-    })
-    .transpose()
+    optional(row)
 }
 
 /// Marks an open invite accepted; `false` when it was already used (the row lock from

@@ -15,6 +15,7 @@ pub mod platform_account;
 mod pool;
 pub mod profiles;
 pub mod reports;
+mod row;
 pub mod schedule;
 pub mod sync_jobs;
 pub mod sync_rows;
@@ -25,7 +26,8 @@ pub mod usage;
 pub mod webhooks;
 
 pub use config::DbConfig;
-pub use error::StoreError;
+pub use error::{Cause, DataRule, StoreError};
 pub use migrate::{AppliedMigration, run_migrations};
 pub use pool::Db;
+pub use row::FromRow;
 pub use tx::{ServiceTx, Tx, UserTx};

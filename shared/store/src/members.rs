@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use domain::{OrgId, OrgRole, UserId};
 use serde::Serialize;
+use tokio_postgres::Row;
 
+use crate::row::{FromRow, all, get, parse};
 use crate::{StoreError, Tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -14,37 +16,31 @@ pub struct Member {
     pub joined_at: DateTime<Utc>,
 }
 
-const MEMBER_COLUMNS: &str =
-    "ou.user_id, p.email, p.full_name, ou.role, ou.mightycall_extension, ou.created_at
+const MEMBER_COLUMNS: &str = "ou.user_id, p.email, p.full_name, ou.role, ou.mightycall_extension,
+       ou.created_at as joined_at
      from org_users ou join profiles p on p.id = ou.user_id";
 
-fn member(row: &tokio_postgres::Row) -> Result<Member, StoreError> {
-    Ok(Member {
-        user_id: UserId::new(row.get(0)),
-        email: row.get(1),
-        full_name: row.get(2),
-        role: row
-            .get::<_, String>(3)
-            .parse()
-            .map_err(|_| StoreError::Query("org_users.role holds an unknown role".into()))?,
-        mightycall_extension: row.get(4),
-        joined_at: row.get(5),
-    })
+impl FromRow for Member {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            user_id: UserId::new(get(row, "user_id")?),
+            email: get(row, "email")?,
+            full_name: get(row, "full_name")?,
+            role: parse(row, "role")?,
+            mightycall_extension: get(row, "mightycall_extension")?,
+            joined_at: get(row, "joined_at")?,
+        })
+    }
 }
 
 pub async fn list_members(tx: &Tx, org: OrgId) -> Result<Vec<Member>, StoreError> {
     let sql =
         format!("select {MEMBER_COLUMNS} where ou.org_id = $1 order by ou.created_at, ou.user_id");
-    tx.client()
-        .query(&sql, &[&org.as_uuid()])
-        .await?
-        .iter()
-        .map(member)
-        .collect()
+    all(&tx.client().query(&sql, &[&org.as_uuid()]).await?)
 }
 
 /// Changes a member's role; `None` when they are not a member. Demoting the last org admin fails
-/// with `StoreError::Invalid("org_keeps_an_admin")` (a database trigger).
+/// with `StoreError::Rule(DataRule::OrgKeepsAnAdmin)` (a database trigger).
 pub async fn set_role(
     tx: &Tx,
     org: OrgId,
@@ -66,7 +62,7 @@ pub async fn set_role(
         .client()
         .query_one(&sql, &[&org.as_uuid(), &user.as_uuid()])
         .await?;
-    member(&row).map(Some)
+    Member::from_row(&row).map(Some)
 }
 
 /// Removes a member; `false` when they were not one. Same last-admin rule as [`set_role`].

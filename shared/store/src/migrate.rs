@@ -26,7 +26,7 @@ pub async fn run_migrations(
     let report = runner
         .run_async(client)
         .await
-        .map_err(|e| StoreError::Migration(e.to_string()))?;
+        .map_err(StoreError::Migration)?;
     Ok(report
         .applied_migrations()
         .iter()

@@ -1,7 +1,9 @@
 use chrono::{DateTime, Utc};
 use domain::{OrgId, OrgRole, UserId};
 use serde::Serialize;
+use tokio_postgres::Row;
 
+use crate::row::{FromRow, all, get, optional, parse};
 use crate::{ServiceTx, StoreError, Tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -19,6 +21,26 @@ pub struct OrgWithRole {
     pub role: String,
 }
 
+impl FromRow for Org {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: OrgId::new(get(row, "id")?),
+            name: get(row, "name")?,
+            created_at: get(row, "created_at")?,
+        })
+    }
+}
+
+impl FromRow for OrgWithRole {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: OrgId::new(get(row, "id")?),
+            name: get(row, "name")?,
+            role: get(row, "role")?,
+        })
+    }
+}
+
 /// The caller's organisations; a platform admin sees every org (RLS lets them) with that role.
 pub async fn orgs_for_user(
     tx: &Tx,
@@ -28,7 +50,7 @@ pub async fn orgs_for_user(
     let rows = if platform_admin {
         tx.client()
             .query(
-                "select id, name, 'platform_admin' from organizations order by name, id",
+                "select id, name, 'platform_admin' as role from organizations order by name, id",
                 &[],
             )
             .await?
@@ -42,14 +64,7 @@ pub async fn orgs_for_user(
             )
             .await?
     };
-    Ok(rows
-        .iter()
-        .map(|r| OrgWithRole {
-            id: OrgId::new(r.get(0)),
-            name: r.get(1),
-            role: r.get(2),
-        })
-        .collect())
+    all(&rows)
 }
 
 /// An org this user already created under this name (case-insensitive), so that a repeated
@@ -69,11 +84,7 @@ pub async fn find_created_org(
             &[&creator.as_uuid(), &name],
         )
         .await?;
-    Ok(row.map(|r| Org {
-        id: OrgId::new(r.get(0)),
-        name: r.get(1),
-        created_at: r.get(2),
-    }))
+    optional(row)
 }
 
 /// Creates an org with `creator` as its first org admin. Service path: nobody is a member yet, so no
@@ -86,11 +97,7 @@ pub async fn create_org(tx: &ServiceTx, creator: UserId, name: &str) -> Result<O
             &[&name, &creator.as_uuid()],
         )
         .await?;
-    let org = Org {
-        id: OrgId::new(row.get(0)),
-        name: row.get(1),
-        created_at: row.get(2),
-    };
+    let org = Org::from_row(&row)?;
     add_member(tx, org.id, creator, OrgRole::OrgAdmin).await?;
     Ok(org)
 }
@@ -103,11 +110,7 @@ pub async fn get_org(tx: &Tx, org: OrgId) -> Result<Option<Org>, StoreError> {
             &[&org.as_uuid()],
         )
         .await?;
-    Ok(row.map(|r| Org {
-        id: OrgId::new(r.get(0)),
-        name: r.get(1),
-        created_at: r.get(2),
-    }))
+    optional(row)
 }
 
 /// Adds a member; an existing membership is kept as it is (so replays change nothing).
@@ -130,7 +133,5 @@ pub async fn add_member(
             &[&org.as_uuid(), &user.as_uuid()],
         )
         .await?;
-    row.get::<_, String>(0)
-        .parse()
-        .map_err(|_| StoreError::Query("org_users.role holds an unknown role".into()))
+    parse(&row, "role")
 }

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
 use serde::Serialize;
+use tokio_postgres::Row;
 
+use crate::row::{FromRow, get, optional};
 use crate::{StoreError, Tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -16,13 +18,23 @@ pub struct Binding {
     pub bound_at: DateTime<Utc>,
 }
 
+impl FromRow for Binding {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            org_id: OrgId::new(get(row, "org_id")?),
+            bound_by: get::<Option<uuid::Uuid>>(row, "bound_by")?.map(UserId::new),
+            bound_at: get(row, "bound_at")?,
+        })
+    }
+}
+
 /// Whether the transaction's caller, by its verified claims, is a platform admin.
 async fn caller_is_platform_admin(tx: &Tx) -> Result<bool, StoreError> {
     let row = tx
         .client()
-        .query_one("select private.is_platform_admin()", &[])
+        .query_one("select private.is_platform_admin() as platform_admin", &[])
         .await?;
-    Ok(row.get(0))
+    get(&row, "platform_admin")
 }
 
 /// Binds `org`; `false` when it already was (the first binding is kept as it is).
@@ -73,9 +85,5 @@ pub async fn binding(tx: &Tx, org: OrgId) -> Result<Option<Binding>, StoreError>
             &[&org.as_uuid()],
         )
         .await?;
-    Ok(row.map(|r| Binding {
-        org_id: OrgId::new(r.get(0)),
-        bound_by: r.get::<_, Option<uuid::Uuid>>(1).map(UserId::new),
-        bound_at: r.get(2),
-    }))
+    optional(row)
 }

@@ -1,6 +1,8 @@
 use domain::{GlobalRole, UserId};
 use serde::Serialize;
+use tokio_postgres::Row;
 
+use crate::row::get;
 use crate::{StoreError, Tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -46,9 +48,9 @@ pub async fn ensure_profile(tx: &Tx, new: &NewProfile<'_>) -> Result<Profile, St
         .await?;
     Ok(Profile {
         id: new.id,
-        email: row.get(0),
-        full_name: row.get(1),
-        global_role: parse_global_role(row.get(2)),
+        email: get(&row, "email")?,
+        full_name: get(&row, "full_name")?,
+        global_role: global_role(&row)?,
     })
 }
 
@@ -61,9 +63,14 @@ pub async fn is_platform_admin(tx: &Tx, user: UserId) -> Result<bool, StoreError
             &[&user.as_uuid()],
         )
         .await?;
-    Ok(row.and_then(|r| parse_global_role(r.get(0))) == Some(GlobalRole::PlatformAdmin))
+    let role = match row {
+        Some(row) => global_role(&row)?,
+        None => None,
+    };
+    Ok(role == Some(GlobalRole::PlatformAdmin))
 }
 
-fn parse_global_role(value: Option<String>) -> Option<GlobalRole> {
-    value.and_then(|v| v.parse().ok())
+/// `global_role`; a value this code does not know grants nothing.
+fn global_role(row: &Row) -> Result<Option<GlobalRole>, StoreError> {
+    Ok(get::<Option<&str>>(row, "global_role")?.and_then(|v| v.parse().ok()))
 }

@@ -16,6 +16,7 @@ use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use crate::page::{Page, TimeKey};
+use crate::row::{FromRow, all, get};
 use crate::{StoreError, Tx};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -133,6 +134,27 @@ pub struct CallRow {
     pub recording_url: Option<String>,
 }
 
+impl FromRow for CallRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "id")?,
+            external_id: get(row, "external_id")?,
+            started_at: get(row, "started_at")?,
+            direction: get(row, "direction")?,
+            status: get(row, "status")?,
+            duration_ms: get(row, "duration_ms")?,
+            business_number: get(row, "business_number")?,
+            caller_number: get(row, "caller_number")?,
+            caller_name: get(row, "caller_name")?,
+            caller_extension: get(row, "caller_extension")?,
+            called_number: get(row, "called_number")?,
+            called_name: get(row, "called_name")?,
+            agent_extension: get(row, "agent_extension")?,
+            recording_url: get(row, "recording_url")?,
+        })
+    }
+}
+
 /// One page of calls, newest first, inside the caller's transaction.
 pub async fn list_calls(
     tx: &Tx,
@@ -172,25 +194,7 @@ pub async fn list_calls(
             ],
         )
         .await?;
-    let calls = rows
-        .iter()
-        .map(|r| CallRow {
-            id: r.get(0),
-            external_id: r.get(1),
-            started_at: r.get(2),
-            direction: r.get(3),
-            status: r.get(4),
-            duration_ms: r.get(5),
-            business_number: r.get(6),
-            caller_number: r.get(7),
-            caller_name: r.get(8),
-            caller_extension: r.get(9),
-            called_number: r.get(10),
-            called_name: r.get(11),
-            agent_extension: r.get(12),
-            recording_url: r.get(13),
-        })
-        .collect();
+    let calls = all(&rows)?;
     Ok(Page::from_overfetch(calls, limit.get(), |c: &CallRow| {
         TimeKey {
             at: c.started_at,
@@ -223,11 +227,19 @@ impl CallStats {
             avg_talk_time_ms: (answered > 0).then(|| (talk_time_ms + answered / 2) / answered),
         }
     }
+}
 
-    /// Reads the five sums of [`STATS`] starting at column `at` (all null for a day without calls).
-    fn from_row(row: &Row, at: usize) -> Self {
-        let n = |i: usize| row.get::<_, Option<i64>>(at + i).unwrap_or(0);
-        Self::new(n(0), n(1), n(2), n(3), n(4))
+/// The five sums of [`STATS`], by their names (all null for a day without calls).
+impl FromRow for CallStats {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        let n = |column| get::<Option<i64>>(row, column).map(Option::unwrap_or_default);
+        Ok(Self::new(
+            n("total")?,
+            n("answered")?,
+            n("missed")?,
+            n("voicemail")?,
+            n("talk_ms")?,
+        ))
     }
 }
 
@@ -250,6 +262,15 @@ pub struct DailyRow {
     pub day: NaiveDate,
     #[serde(flatten)]
     pub stats: CallStats,
+}
+
+impl FromRow for DailyRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            day: get(row, "day")?,
+            stats: CallStats::from_row(row)?,
+        })
+    }
 }
 
 /// What a grouped report is keyed by.
@@ -375,7 +396,7 @@ async fn daily_rows(
     limit: i64,
 ) -> Result<Vec<DailyRow>, StoreError> {
     let select = format!(
-        "select s.day::date, a.total, a.answered, a.missed, a.voicemail, a.talk_ms
+        "select s.day::date as day, a.total, a.answered, a.missed, a.voicemail, a.talk_ms
          from generate_series($3::date, $4::date, interval '1 day') s (day)
          left join (select day, {STATS} from src where {FILTERS} group by day) a
            on a.day = s.day::date
@@ -384,13 +405,7 @@ async fn daily_rows(
          limit $8"
     );
     let rows = aggregate(tx, org, Grain::Day, filter, &after, limit, &select).await?;
-    Ok(rows
-        .iter()
-        .map(|r| DailyRow {
-            day: r.get(0),
-            stats: CallStats::from_row(r, 1),
-        })
-        .collect())
+    all(&rows)
 }
 
 /// Every day of `range` with its statistics, for the dashboard's chart (at most 366 rows).
@@ -433,16 +448,16 @@ pub async fn grouped(
     let rows = rows
         .iter()
         .map(|r| {
-            let key = Some(r.get::<_, String>(0)).filter(|k| !k.is_empty());
-            GroupRow {
+            let key = Some(get::<String>(r, "key")?).filter(|k| !k.is_empty());
+            Ok(GroupRow {
                 key: match by {
                     GroupBy::Agent => GroupKey::Agent(key),
                     GroupBy::Number => GroupKey::Number(key),
                 },
-                stats: CallStats::from_row(r, 1),
-            }
+                stats: CallStats::from_row(r)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     Ok(Page::from_overfetch(
         rows,
         limit.get(),

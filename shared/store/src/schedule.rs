@@ -1,5 +1,6 @@
 use domain::OrgId;
 
+use crate::row::get;
 use crate::{ServiceTx, StoreError};
 
 /// Claims the organisations whose enabled integration is due (never scheduled, or its interval has
@@ -17,7 +18,10 @@ pub async fn claim_due_orgs(tx: &ServiceTx) -> Result<Vec<OrgId>, StoreError> {
             &[],
         )
         .await?;
-    let mut orgs: Vec<OrgId> = rows.iter().map(|r| OrgId::new(r.get(0))).collect();
+    let mut orgs = rows
+        .iter()
+        .map(|r| get(r, "org_id").map(OrgId::new))
+        .collect::<Result<Vec<_>, _>>()?;
     orgs.sort();
     Ok(orgs)
 }

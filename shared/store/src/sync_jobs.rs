@@ -4,9 +4,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::{JobStatus, OrgId, PageLimit, Resource, SyncTrigger, UserId};
 use serde::Serialize;
 use serde_json::Value;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
 use crate::page::{Page, TimeKey};
+use crate::row::{FromRow, all, get, optional, parse};
 use crate::{ServiceTx, StoreError, Tx};
 
 /// One sync run, as the jobs API shows it and the engine drives it.
@@ -73,46 +75,40 @@ const COLUMNS: &str = "id, org_id, resource, status, trigger, requested_by, wind
     pages, records_fetched, records_upserted, records_skipped, api_requests, attempts, error_code, error_message,
     created_at, started_at, finished_at, lease_owner, lease_expires_at, cancelled_by";
 
-fn job(row: &tokio_postgres::Row) -> Result<Job, StoreError> {
-    let bad = |what: &str| {
-        StoreError::Query(format!(
-            "integration_sync_jobs.{what} holds an unknown value"
-        ))
-    };
-    Ok(Job {
-        id: row.get(0),
-        org_id: OrgId::new(row.get(1)),
-        resource: row
-            .get::<_, String>(2)
-            .parse()
-            .map_err(|_| bad("resource"))?,
-        status: row.get::<_, String>(3).parse().map_err(|_| bad("status"))?,
-        trigger: match row.get::<_, String>(4).as_str() {
-            "user" => SyncTrigger::User,
-            "schedule" => SyncTrigger::Schedule,
-            "service" => SyncTrigger::Service,
-            "webhook" => SyncTrigger::Webhook,
-            _ => return Err(bad("trigger")),
-        },
-        requested_by: row.get::<_, Option<Uuid>>(5).map(UserId::new),
-        window_start: row.get(6),
-        window_end: row.get(7),
-        progress: row.get(8),
-        pages: row.get(9),
-        records_fetched: row.get(10),
-        records_upserted: row.get(11),
-        records_skipped: row.get(12),
-        api_requests: row.get(13),
-        attempts: row.get(14),
-        error_code: row.get(15),
-        error_message: row.get(16),
-        created_at: row.get(17),
-        started_at: row.get(18),
-        finished_at: row.get(19),
-        lease_owner: row.get(20),
-        lease_expires_at: row.get(21),
-        cancelled_by: row.get::<_, Option<Uuid>>(22).map(UserId::new),
-    })
+impl FromRow for Job {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "id")?,
+            org_id: OrgId::new(get(row, "org_id")?),
+            resource: parse(row, "resource")?,
+            status: parse(row, "status")?,
+            trigger: match get(row, "trigger")? {
+                "user" => SyncTrigger::User,
+                "schedule" => SyncTrigger::Schedule,
+                "service" => SyncTrigger::Service,
+                "webhook" => SyncTrigger::Webhook,
+                _ => return Err(StoreError::UnknownValue("trigger")),
+            },
+            requested_by: get::<Option<Uuid>>(row, "requested_by")?.map(UserId::new),
+            window_start: get(row, "window_start")?,
+            window_end: get(row, "window_end")?,
+            progress: get(row, "progress")?,
+            pages: get(row, "pages")?,
+            records_fetched: get(row, "records_fetched")?,
+            records_upserted: get(row, "records_upserted")?,
+            records_skipped: get(row, "records_skipped")?,
+            api_requests: get(row, "api_requests")?,
+            attempts: get(row, "attempts")?,
+            error_code: get(row, "error_code")?,
+            error_message: get(row, "error_message")?,
+            created_at: get(row, "created_at")?,
+            started_at: get(row, "started_at")?,
+            finished_at: get(row, "finished_at")?,
+            lease_owner: get(row, "lease_owner")?,
+            lease_expires_at: get(row, "lease_expires_at")?,
+            cancelled_by: get::<Option<Uuid>>(row, "cancelled_by")?.map(UserId::new),
+        })
+    }
 }
 
 /// What a trigger asks for.
@@ -170,7 +166,7 @@ pub async fn queue_job(tx: &Tx, new: &NewJob) -> Result<(Job, Queued), StoreErro
             })
             .await?;
         if let Some(row) = inserted {
-            return Ok((job(&row)?, Queued::Created));
+            return Ok((Job::from_row(&row)?, Queued::Created));
         }
         let sql = format!(
             "select {COLUMNS} from integration_sync_jobs
@@ -182,7 +178,7 @@ pub async fn queue_job(tx: &Tx, new: &NewJob) -> Result<(Job, Queued), StoreErro
             .query_opt(&sql, &[&new.org.as_uuid(), &new.resource.as_str()])
             .await?
         {
-            return Ok((job(&row)?, Queued::Active));
+            return Ok((Job::from_row(&row)?, Queued::Active));
         }
     }
     Err(StoreError::Unavailable("sync job contention".into()))
@@ -203,13 +199,7 @@ pub async fn resume_expired(
            and ($1::uuid is null or org_id = $1) and ($2::text is null or resource = $2)
          returning {COLUMNS}"
     );
-    let mut jobs = tx
-        .client()
-        .query(&sql, &[&org, &resource])
-        .await?
-        .iter()
-        .map(job)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut jobs: Vec<Job> = all(&tx.client().query(&sql, &[&org, &resource]).await?)?;
     // Per org in creation order, so an org's calls still run before its recordings.
     jobs.sort_by_key(|j| (j.org_id, j.created_at, j.id));
     Ok(jobs)
@@ -217,12 +207,7 @@ pub async fn resume_expired(
 
 pub async fn get_job(tx: &Tx, id: Uuid) -> Result<Option<Job>, StoreError> {
     let sql = format!("select {COLUMNS} from integration_sync_jobs where id = $1");
-    tx.client()
-        .query_opt(&sql, &[&id])
-        .await?
-        .as_ref()
-        .map(job)
-        .transpose()
+    optional(tx.client().query_opt(&sql, &[&id]).await?)
 }
 
 /// Filters and keyset position for the jobs list (newest first).
@@ -242,7 +227,7 @@ pub async fn list_jobs(tx: &Tx, q: &JobQuery) -> Result<Page<Job, TimeKey>, Stor
            and ($3::timestamptz is null or (created_at, id) < ($3, $4::uuid))
          order by created_at desc, id desc limit $5"
     );
-    let jobs = tx
+    let rows = tx
         .client()
         .query(
             &sql,
@@ -254,16 +239,15 @@ pub async fn list_jobs(tx: &Tx, q: &JobQuery) -> Result<Page<Job, TimeKey>, Stor
                 &(q.limit.get() + 1),
             ],
         )
-        .await?
-        .iter()
-        .map(job)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(jobs, q.limit.get(), |j: &Job| {
-        TimeKey {
+        .await?;
+    Ok(Page::from_overfetch(
+        all(&rows)?,
+        q.limit.get(),
+        |j: &Job| TimeKey {
             at: j.created_at,
             id: j.id,
-        }
-    }))
+        },
+    ))
 }
 
 /// Claims a job for a run: only a queued job, or a running one whose lease expired (its run died).
@@ -275,12 +259,11 @@ pub async fn claim_job(tx: &ServiceTx, id: Uuid, lease: Lease) -> Result<Option<
          where id = $1 and (status = 'queued' or (status = 'running' and lease_expires_at < now()))
          returning {COLUMNS}"
     );
-    tx.client()
-        .query_opt(&sql, &[&id, &lease.owner, &lease.seconds()])
-        .await?
-        .as_ref()
-        .map(job)
-        .transpose()
+    optional(
+        tx.client()
+            .query_opt(&sql, &[&id, &lease.owner, &lease.seconds()])
+            .await?,
+    )
 }
 
 /// Counters of one fetched page, added to the job in the page's transaction.
@@ -409,12 +392,7 @@ pub async fn cancel_job(tx: &Tx, id: Uuid, by: UserId) -> Result<Option<Job>, St
          where id = $1 and status in ('queued', 'running')
          returning {COLUMNS}"
     );
-    tx.client()
-        .query_opt(&sql, &[&id, &by.as_uuid()])
-        .await?
-        .as_ref()
-        .map(job)
-        .transpose()
+    optional(tx.client().query_opt(&sql, &[&id, &by.as_uuid()]).await?)
 }
 
 /// The per (org, resource) high-water mark.
@@ -430,7 +408,10 @@ pub async fn watermark(
             &[&org.as_uuid(), &resource.as_str()],
         )
         .await?;
-    Ok(row.and_then(|r| r.get(0)))
+    Ok(match row {
+        Some(row) => get(&row, "watermark")?,
+        None => None,
+    })
 }
 
 /// Moves the watermark forward (never back: an older re-sync range leaves it alone).

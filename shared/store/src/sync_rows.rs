@@ -1,38 +1,167 @@
 //! Batched upserts of synced MightyCall data. Each page is written with one statement over
 //! UNNEST-ed column arrays (not a statement per row), and rows whose content did not change are not
 //! rewritten (`… DO UPDATE … WHERE (old) IS DISTINCT FROM (new)`), so a re-sync writes nothing.
-//! Callers run these as `service_role`, with data fetched with that org's own credentials.
+//! Each table's statement is generated once from one column list, which also binds the parameters,
+//! so the two cannot disagree. Callers run these as `service_role`, with data fetched with that
+//! org's own credentials.
+
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use domain::OrgId;
 use serde_json::Value;
+use tokio_postgres::types::ToSql;
 
 use crate::{ServiceTx, StoreError};
 
-#[derive(Clone, Debug, Default)]
-pub struct CallRow {
-    pub external_id: String,
-    pub started_at: DateTime<Utc>,
-    pub direction: &'static str,
-    pub status: Option<&'static str>,
-    pub duration_ms: Option<i64>,
-    pub business_number: Option<String>,
-    pub caller_number: Option<String>,
-    pub caller_name: Option<String>,
-    pub caller_extension: Option<String>,
-    pub called_number: Option<String>,
-    pub called_name: Option<String>,
-    pub agent_extension: Option<String>,
-    pub recording_url: Option<String>,
-    pub recording_file_name: Option<String>,
+/// One column of a page, bound as one SQL array.
+type Values = Box<dyn ToSql + Send + Sync>;
+
+/// How a stored row takes a column's new value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    /// The conflict target (with `org_id`): never updated.
+    Key,
+    Replace,
+    /// A deletion time: cleared when the row is listed again, otherwise the first one seen is kept
+    /// (MightyCall does not always say when), so only deleted-or-not counts as a change.
+    Deletion,
 }
 
-/// Columns of one batch, in table order, so every upsert below binds the same way (and every
-/// value passes through [`Storable`]).
-macro_rules! columns {
-    ($rows:expr, $($field:ident),+) => {
-        ($($rows.iter().map(|r| Storable::storable(&r.$field)).collect::<Vec<_>>(),)+)
+/// A table column, the SQL array type its page is bound as, and the field of `R` that fills it.
+struct Column<R> {
+    name: &'static str,
+    array: &'static str,
+    /// The inserted expression over the unnested value `u.<name>`, when it is not `u.<name>`.
+    load: Option<&'static str>,
+    merge: Merge,
+    values: fn(&[R]) -> Values,
+}
+
+impl<R> Column<R> {
+    const fn new(name: &'static str, array: &'static str, values: fn(&[R]) -> Values) -> Self {
+        Self {
+            name,
+            array,
+            load: None,
+            merge: Merge::Replace,
+            values,
+        }
+    }
+
+    const fn key(self) -> Self {
+        Self {
+            merge: Merge::Key,
+            ..self
+        }
+    }
+
+    const fn deletion(self) -> Self {
+        Self {
+            merge: Merge::Deletion,
+            ..self
+        }
+    }
+
+    const fn loaded_as(self, load: &'static str) -> Self {
+        Self {
+            load: Some(load),
+            ..self
+        }
+    }
+}
+
+/// `column!(Row, field, "type[]")`: the column named like the field; `column!(Row, name <- field, …)`
+/// when they differ.
+macro_rules! column {
+    ($row:ty, $field:ident, $array:literal) => {
+        column!($row, $field <- $field, $array)
     };
+    ($row:ty, $name:ident <- $field:ident, $array:literal) => {
+        Column::<$row>::new(stringify!($name), $array, |rows| {
+            values(rows, |r| &r.$field)
+        })
+    };
+}
+
+/// The page's values of one field, as PostgreSQL can hold them.
+fn values<R, T>(rows: &[R], field: impl Fn(&R) -> &T) -> Values
+where
+    T: Storable + ToSql + Send + Sync + 'static,
+{
+    Box::new(rows.iter().map(|r| field(r).storable()).collect::<Vec<T>>())
+}
+
+/// The upsert of one synced table. `$1` is the org, then one array per column in list order.
+struct Upsert<R: 'static> {
+    table: &'static str,
+    columns: &'static [Column<R>],
+    /// Generated on first use; the same text every time, so each connection prepares it once.
+    sql: LazyLock<String>,
+}
+
+impl<R> Upsert<R> {
+    fn statement(&self) -> String {
+        let names = self.list(|c| Some(c.name.to_owned()));
+        let loads = self.list(|c| {
+            Some(
+                c.load
+                    .map_or_else(|| format!("u.{}", c.name), str::to_owned),
+            )
+        });
+        let mut n = 1;
+        let arrays = self.list(|c| {
+            n += 1;
+            Some(format!("${n}::{}", c.array))
+        });
+        let keys = self.list(|c| (c.merge == Merge::Key).then(|| c.name.to_owned()));
+        let updates = self.list(|c| {
+            let name = c.name;
+            match c.merge {
+                Merge::Key => None,
+                Merge::Replace => Some(format!("{name} = excluded.{name}")),
+                Merge::Deletion => Some(format!(
+                    "{name} = case when excluded.{name} is null then null \
+                     else coalesce(t.{name}, excluded.{name}) end"
+                )),
+            }
+        });
+        let compared = |side: &str| {
+            self.list(|c| match c.merge {
+                Merge::Key => None,
+                Merge::Replace => Some(format!("{side}.{}", c.name)),
+                Merge::Deletion => Some(format!("{side}.{} is null", c.name)),
+            })
+        };
+        format!(
+            "insert into {table} as t (org_id, {names})
+             select $1, {loads} from unnest({arrays}) as u({names})
+             on conflict (org_id, {keys}) do update set {updates}, synced_at = now()
+             where ({old}) is distinct from ({new})",
+            table = self.table,
+            old = compared("t"),
+            new = compared("excluded"),
+        )
+    }
+
+    fn list(&self, item: impl FnMut(&Column<R>) -> Option<String>) -> String {
+        self.columns
+            .iter()
+            .filter_map(item)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Writes one page; returns how many rows were inserted or changed.
+    async fn run(&self, tx: &ServiceTx, org: OrgId, rows: &[R]) -> Result<u64, StoreError> {
+        let statement = tx.prepare_cached(&self.sql).await?;
+        let org = org.as_uuid();
+        let columns: Vec<Values> = self.columns.iter().map(|c| (c.values)(rows)).collect();
+        let params: Vec<&(dyn ToSql + Sync)> = std::iter::once(&org as &(dyn ToSql + Sync))
+            .chain(columns.iter().map(|v| v.as_ref() as &(dyn ToSql + Sync)))
+            .collect();
+        Ok(tx.client().execute(&statement, &params).await?)
+    }
 }
 
 /// A value as PostgreSQL can hold it. `text` and `jsonb` reject U+0000 (SQLSTATE 22021/22P05),
@@ -87,73 +216,51 @@ macro_rules! storable_as_is {
 
 storable_as_is!(bool, i64, &'static str, DateTime<Utc>);
 
-/// Returns how many rows were inserted or changed.
-pub async fn upsert_calls(tx: &ServiceTx, org: OrgId, rows: &[CallRow]) -> Result<u64, StoreError> {
-    let (
-        ids,
-        started,
-        direction,
-        status,
-        duration,
-        business,
-        caller_number,
-        caller_name,
-        caller_ext,
-        called_number,
-        called_name,
-        agent,
-        rec_url,
-        rec_file,
-    ) = columns!(
-        rows,
-        external_id,
-        started_at,
-        direction,
-        status,
-        duration_ms,
-        business_number,
-        caller_number,
-        caller_name,
-        caller_extension,
-        called_number,
-        called_name,
-        agent_extension,
-        recording_url,
-        recording_file_name
-    );
-    Ok(tx.client()
-        .execute(
-            &tx.prepare_cached("insert into calls as t (org_id, external_id, started_at, direction, status, duration_ms, business_number,
-               caller_number, caller_name, caller_extension, called_number, called_name, agent_extension,
-               recording_url, recording_file_name)
-             select $1, * from unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int8[], $7::text[],
-               $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-             on conflict (org_id, external_id) do update set
-               started_at = excluded.started_at, direction = excluded.direction, status = excluded.status,
-               duration_ms = excluded.duration_ms, business_number = excluded.business_number,
-               caller_number = excluded.caller_number, caller_name = excluded.caller_name,
-               caller_extension = excluded.caller_extension, called_number = excluded.called_number,
-               called_name = excluded.called_name, agent_extension = excluded.agent_extension,
-               recording_url = excluded.recording_url, recording_file_name = excluded.recording_file_name,
-               synced_at = now()
-             where (t.started_at, t.direction, t.status, t.duration_ms, t.business_number, t.caller_number,
-                    t.caller_name, t.caller_extension, t.called_number, t.called_name, t.agent_extension,
-                    t.recording_url, t.recording_file_name)
-               is distinct from
-                   (excluded.started_at, excluded.direction, excluded.status, excluded.duration_ms,
-                    excluded.business_number, excluded.caller_number, excluded.caller_name, excluded.caller_extension,
-                    excluded.called_number, excluded.called_name, excluded.agent_extension, excluded.recording_url,
-                    excluded.recording_file_name)").await?,
-            &[
-                &org.as_uuid(), &ids, &started, &direction, &status, &duration, &business, &caller_number,
-                &caller_name, &caller_ext, &called_number, &called_name, &agent, &rec_url, &rec_file,
-            ],
-        )
-        .await?)
+#[derive(Clone, Debug, Default)]
+pub struct NewCall {
+    pub external_id: String,
+    pub started_at: DateTime<Utc>,
+    pub direction: &'static str,
+    pub status: Option<&'static str>,
+    pub duration_ms: Option<i64>,
+    pub business_number: Option<String>,
+    pub caller_number: Option<String>,
+    pub caller_name: Option<String>,
+    pub caller_extension: Option<String>,
+    pub called_number: Option<String>,
+    pub called_name: Option<String>,
+    pub agent_extension: Option<String>,
+    pub recording_url: Option<String>,
+    pub recording_file_name: Option<String>,
+}
+
+static CALLS: Upsert<NewCall> = Upsert {
+    table: "calls",
+    columns: &[
+        column!(NewCall, external_id, "text[]").key(),
+        column!(NewCall, started_at, "timestamptz[]"),
+        column!(NewCall, direction, "text[]"),
+        column!(NewCall, status, "text[]"),
+        column!(NewCall, duration_ms, "int8[]"),
+        column!(NewCall, business_number, "text[]"),
+        column!(NewCall, caller_number, "text[]"),
+        column!(NewCall, caller_name, "text[]"),
+        column!(NewCall, caller_extension, "text[]"),
+        column!(NewCall, called_number, "text[]"),
+        column!(NewCall, called_name, "text[]"),
+        column!(NewCall, agent_extension, "text[]"),
+        column!(NewCall, recording_url, "text[]"),
+        column!(NewCall, recording_file_name, "text[]"),
+    ],
+    sql: LazyLock::new(|| CALLS.statement()),
+};
+
+pub async fn upsert_calls(tx: &ServiceTx, org: OrgId, rows: &[NewCall]) -> Result<u64, StoreError> {
+    CALLS.run(tx, org, rows).await
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct SmsRow {
+pub struct NewMessage {
     pub external_id: String,
     pub sent_at: DateTime<Utc>,
     pub direction: &'static str,
@@ -166,44 +273,33 @@ pub struct SmsRow {
     pub attachments: Value,
 }
 
-pub async fn upsert_sms(tx: &ServiceTx, org: OrgId, rows: &[SmsRow]) -> Result<u64, StoreError> {
-    let (ids, sent, direction, client, business, agent_ext, agent_name, body, status, attachments) = columns!(
-        rows,
-        external_id,
-        sent_at,
-        direction,
-        client_number,
-        business_number,
-        agent_extension,
-        agent_name,
-        body,
-        delivery_status,
-        attachments
-    );
-    Ok(tx.client()
-        .execute(
-            &tx.prepare_cached("insert into mightycall_sms_messages as t (org_id, external_id, sent_at, direction, client_number,
-               business_number, agent_extension, agent_name, body, delivery_status, attachments)
-             select $1, * from unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[],
-               $8::text[], $9::text[], $10::text[], $11::jsonb[])
-             on conflict (org_id, external_id) do update set
-               sent_at = excluded.sent_at, direction = excluded.direction, client_number = excluded.client_number,
-               business_number = excluded.business_number, agent_extension = excluded.agent_extension,
-               agent_name = excluded.agent_name, body = excluded.body, delivery_status = excluded.delivery_status,
-               attachments = excluded.attachments, synced_at = now()
-             where (t.sent_at, t.direction, t.client_number, t.business_number, t.agent_extension, t.agent_name,
-                    t.body, t.delivery_status, t.attachments)
-               is distinct from
-                   (excluded.sent_at, excluded.direction, excluded.client_number, excluded.business_number,
-                    excluded.agent_extension, excluded.agent_name, excluded.body, excluded.delivery_status,
-                    excluded.attachments)").await?,
-            &[&org.as_uuid(), &ids, &sent, &direction, &client, &business, &agent_ext, &agent_name, &body, &status, &attachments],
-        )
-        .await?)
+static MESSAGES: Upsert<NewMessage> = Upsert {
+    table: "mightycall_sms_messages",
+    columns: &[
+        column!(NewMessage, external_id, "text[]").key(),
+        column!(NewMessage, sent_at, "timestamptz[]"),
+        column!(NewMessage, direction, "text[]"),
+        column!(NewMessage, client_number, "text[]"),
+        column!(NewMessage, business_number, "text[]"),
+        column!(NewMessage, agent_extension, "text[]"),
+        column!(NewMessage, agent_name, "text[]"),
+        column!(NewMessage, body, "text[]"),
+        column!(NewMessage, delivery_status, "text[]"),
+        column!(NewMessage, attachments, "jsonb[]"),
+    ],
+    sql: LazyLock::new(|| MESSAGES.statement()),
+};
+
+pub async fn upsert_sms(
+    tx: &ServiceTx,
+    org: OrgId,
+    rows: &[NewMessage],
+) -> Result<u64, StoreError> {
+    MESSAGES.run(tx, org, rows).await
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct VoicemailRow {
+pub struct NewVoicemail {
     pub external_id: String,
     pub received_at: DateTime<Utc>,
     pub from_number: Option<String>,
@@ -215,45 +311,32 @@ pub struct VoicemailRow {
     pub file_name: Option<String>,
 }
 
+static VOICEMAILS: Upsert<NewVoicemail> = Upsert {
+    table: "mightycall_voicemails",
+    columns: &[
+        column!(NewVoicemail, external_id, "text[]").key(),
+        column!(NewVoicemail, received_at, "timestamptz[]"),
+        column!(NewVoicemail, from_number, "text[]"),
+        column!(NewVoicemail, to_number, "text[]"),
+        column!(NewVoicemail, assigned_to, "text[]"),
+        column!(NewVoicemail, duration_ms, "int8[]"),
+        column!(NewVoicemail, status, "text[]"),
+        column!(NewVoicemail, recording_url, "text[]"),
+        column!(NewVoicemail, file_name, "text[]"),
+    ],
+    sql: LazyLock::new(|| VOICEMAILS.statement()),
+};
+
 pub async fn upsert_voicemails(
     tx: &ServiceTx,
     org: OrgId,
-    rows: &[VoicemailRow],
+    rows: &[NewVoicemail],
 ) -> Result<u64, StoreError> {
-    let (ids, received, from, to, assigned, duration, status, url, file) = columns!(
-        rows,
-        external_id,
-        received_at,
-        from_number,
-        to_number,
-        assigned_to,
-        duration_ms,
-        status,
-        recording_url,
-        file_name
-    );
-    Ok(tx.client()
-        .execute(
-            &tx.prepare_cached("insert into mightycall_voicemails as t (org_id, external_id, received_at, from_number, to_number,
-               assigned_to, duration_ms, status, recording_url, file_name)
-             select $1, * from unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::int8[],
-               $8::text[], $9::text[], $10::text[])
-             on conflict (org_id, external_id) do update set
-               received_at = excluded.received_at, from_number = excluded.from_number, to_number = excluded.to_number,
-               assigned_to = excluded.assigned_to, duration_ms = excluded.duration_ms, status = excluded.status,
-               recording_url = excluded.recording_url, file_name = excluded.file_name, synced_at = now()
-             where (t.received_at, t.from_number, t.to_number, t.assigned_to, t.duration_ms, t.status,
-                    t.recording_url, t.file_name)
-               is distinct from
-                   (excluded.received_at, excluded.from_number, excluded.to_number, excluded.assigned_to,
-                    excluded.duration_ms, excluded.status, excluded.recording_url, excluded.file_name)").await?,
-            &[&org.as_uuid(), &ids, &received, &from, &to, &assigned, &duration, &status, &url, &file],
-        )
-        .await?)
+    VOICEMAILS.run(tx, org, rows).await
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct ContactRow {
+pub struct NewContact {
     pub external_id: String,
     pub etag: Option<String>,
     pub first_name: Option<String>,
@@ -267,53 +350,39 @@ pub struct ContactRow {
     pub deleted: bool,
 }
 
+/// Lists travel as JSON arrays (one batch binds a list per row) and are stored as `text[]`.
+static CONTACTS: Upsert<NewContact> = Upsert {
+    table: "mightycall_contacts",
+    columns: &[
+        column!(NewContact, external_id, "text[]").key(),
+        column!(NewContact, etag, "text[]"),
+        column!(NewContact, first_name, "text[]"),
+        column!(NewContact, last_name, "text[]"),
+        column!(NewContact, phones, "jsonb[]")
+            .loaded_as("array(select jsonb_array_elements_text(u.phones))"),
+        column!(NewContact, emails, "jsonb[]")
+            .loaded_as("array(select jsonb_array_elements_text(u.emails))"),
+        column!(NewContact, tags, "jsonb[]")
+            .loaded_as("array(select jsonb_array_elements_text(u.tags))"),
+        column!(NewContact, source_created_at, "timestamptz[]"),
+        column!(NewContact, source_updated_at, "timestamptz[]"),
+        column!(NewContact, deleted_at <- deleted, "bool[]")
+            .loaded_as("case when u.deleted_at then coalesce(u.source_updated_at, now()) end")
+            .deletion(),
+    ],
+    sql: LazyLock::new(|| CONTACTS.statement()),
+};
+
 pub async fn upsert_contacts(
     tx: &ServiceTx,
     org: OrgId,
-    rows: &[ContactRow],
+    rows: &[NewContact],
 ) -> Result<u64, StoreError> {
-    let (ids, etag, first, last, phones, emails, tags, created, updated, deleted) = columns!(
-        rows,
-        external_id,
-        etag,
-        first_name,
-        last_name,
-        phones,
-        emails,
-        tags,
-        source_created_at,
-        source_updated_at,
-        deleted
-    );
-    Ok(tx.client()
-        .execute(
-            &tx.prepare_cached("insert into mightycall_contacts as t (org_id, external_id, etag, first_name, last_name, phones, emails, tags,
-               source_created_at, source_updated_at, deleted_at)
-             select $1, u.id, u.etag, u.first_name, u.last_name,
-               array(select jsonb_array_elements_text(u.phones)), array(select jsonb_array_elements_text(u.emails)),
-               array(select jsonb_array_elements_text(u.tags)), u.created, u.updated,
-               case when u.deleted then coalesce(u.updated, now()) end
-             from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[],
-               $9::timestamptz[], $10::timestamptz[], $11::bool[])
-               as u(id, etag, first_name, last_name, phones, emails, tags, created, updated, deleted)
-             on conflict (org_id, external_id) do update set
-               etag = excluded.etag, first_name = excluded.first_name, last_name = excluded.last_name,
-               phones = excluded.phones, emails = excluded.emails, tags = excluded.tags,
-               source_created_at = excluded.source_created_at, source_updated_at = excluded.source_updated_at,
-               deleted_at = case when excluded.deleted_at is null then null else coalesce(t.deleted_at, excluded.deleted_at) end,
-               synced_at = now()
-             where (t.etag, t.first_name, t.last_name, t.phones, t.emails, t.tags, t.source_created_at,
-                    t.source_updated_at, t.deleted_at is null)
-               is distinct from
-                   (excluded.etag, excluded.first_name, excluded.last_name, excluded.phones, excluded.emails,
-                    excluded.tags, excluded.source_created_at, excluded.source_updated_at, excluded.deleted_at is null)").await?,
-            &[&org.as_uuid(), &ids, &etag, &first, &last, &phones, &emails, &tags, &created, &updated, &deleted],
-        )
-        .await?)
+    CONTACTS.run(tx, org, rows).await
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct PhoneNumberRow {
+pub struct NewPhoneNumber {
     pub external_id: String,
     pub number: String,
     pub label: Option<String>,
@@ -330,74 +399,34 @@ pub struct PhoneNumberRow {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+static PHONE_NUMBERS: Upsert<NewPhoneNumber> = Upsert {
+    table: "phone_numbers",
+    columns: &[
+        column!(NewPhoneNumber, external_id, "text[]").key(),
+        column!(NewPhoneNumber, number, "text[]"),
+        column!(NewPhoneNumber, label, "text[]"),
+        column!(NewPhoneNumber, description, "text[]"),
+        column!(NewPhoneNumber, is_enabled, "bool[]"),
+        column!(NewPhoneNumber, is_primary, "bool[]"),
+        column!(NewPhoneNumber, is_toll_free, "bool[]"),
+        column!(NewPhoneNumber, is_international, "bool[]"),
+        column!(NewPhoneNumber, sms_mode, "text[]"),
+        column!(NewPhoneNumber, is_mms_enabled, "bool[]"),
+        column!(NewPhoneNumber, call_recording_mode, "text[]"),
+        column!(NewPhoneNumber, may_text, "bool[]"),
+        column!(NewPhoneNumber, may_call, "bool[]"),
+        column!(NewPhoneNumber, deleted_at, "timestamptz[]").deletion(),
+    ],
+    sql: LazyLock::new(|| PHONE_NUMBERS.statement()),
+};
+
 /// Upserts the numbers MightyCall listed (active and deleted). Returns rows inserted or changed.
 pub async fn upsert_phone_numbers(
     tx: &ServiceTx,
     org: OrgId,
-    rows: &[PhoneNumberRow],
+    rows: &[NewPhoneNumber],
 ) -> Result<u64, StoreError> {
-    let (
-        ids,
-        number,
-        label,
-        description,
-        enabled,
-        primary,
-        toll_free,
-        international,
-        sms,
-        mms,
-        recording,
-        text,
-        call,
-        deleted,
-    ) = columns!(
-        rows,
-        external_id,
-        number,
-        label,
-        description,
-        is_enabled,
-        is_primary,
-        is_toll_free,
-        is_international,
-        sms_mode,
-        is_mms_enabled,
-        call_recording_mode,
-        may_text,
-        may_call,
-        deleted_at
-    );
-    Ok(tx.client()
-        .execute(
-            &tx.prepare_cached("insert into phone_numbers as t (org_id, external_id, number, label, description, is_enabled, is_primary,
-               is_toll_free, is_international, sms_mode, is_mms_enabled, call_recording_mode, may_text, may_call,
-               deleted_at)
-             select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[],
-               $8::bool[], $9::bool[], $10::text[], $11::bool[], $12::text[], $13::bool[], $14::bool[],
-               $15::timestamptz[])
-             on conflict (org_id, external_id) do update set
-               number = excluded.number, label = excluded.label, description = excluded.description,
-               is_enabled = excluded.is_enabled, is_primary = excluded.is_primary, is_toll_free = excluded.is_toll_free,
-               is_international = excluded.is_international, sms_mode = excluded.sms_mode,
-               is_mms_enabled = excluded.is_mms_enabled, call_recording_mode = excluded.call_recording_mode,
-               may_text = excluded.may_text, may_call = excluded.may_call,
-               -- A deletion keeps the first time it was seen (MightyCall does not always say when).
-               deleted_at = case when excluded.deleted_at is null then null
-                                 else coalesce(t.deleted_at, excluded.deleted_at) end,
-               synced_at = now()
-             where (t.number, t.label, t.description, t.is_enabled, t.is_primary, t.is_toll_free, t.is_international,
-                    t.sms_mode, t.is_mms_enabled, t.call_recording_mode, t.may_text, t.may_call, t.deleted_at is null)
-               is distinct from
-                   (excluded.number, excluded.label, excluded.description, excluded.is_enabled, excluded.is_primary,
-                    excluded.is_toll_free, excluded.is_international, excluded.sms_mode, excluded.is_mms_enabled,
-                    excluded.call_recording_mode, excluded.may_text, excluded.may_call, excluded.deleted_at is null)").await?,
-            &[
-                &org.as_uuid(), &ids, &number, &label, &description, &enabled, &primary, &toll_free, &international,
-                &sms, &mms, &recording, &text, &call, &deleted,
-            ],
-        )
-        .await?)
+    PHONE_NUMBERS.run(tx, org, rows).await
 }
 
 /// After a refresh that read MightyCall's whole list: numbers it no longer lists are marked
@@ -405,9 +434,9 @@ pub async fn upsert_phone_numbers(
 pub async fn mark_vanished_phone_numbers(
     tx: &ServiceTx,
     org: OrgId,
-    listed: &[PhoneNumberRow],
+    listed: &[NewPhoneNumber],
 ) -> Result<u64, StoreError> {
-    let (ids,) = columns!(listed, external_id);
+    let ids: Vec<String> = listed.iter().map(|n| n.external_id.storable()).collect();
     Ok(tx
         .client()
         .execute(
@@ -452,4 +481,31 @@ pub async fn derive_recordings(
             &[&org.as_uuid(), &from, &to],
         )
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `$1` is the org, then one array per column in list order, and nothing else is bound.
+    fn binds_in_list_order<R>(upsert: &Upsert<R>) {
+        let sql = &*upsert.sql;
+        for (i, column) in upsert.columns.iter().enumerate() {
+            let param = format!("${}::{}", i + 2, column.array);
+            assert!(sql.contains(&param), "{}: {param}", upsert.table);
+        }
+        let past = format!("${}", upsert.columns.len() + 2);
+        assert!(!sql.contains(&past), "{}: {past}", upsert.table);
+        let keys = upsert.columns.iter().filter(|c| c.merge == Merge::Key);
+        assert_eq!(keys.count(), 1, "{}", upsert.table);
+    }
+
+    #[test]
+    fn every_statement_binds_its_column_list() {
+        binds_in_list_order(&CALLS);
+        binds_in_list_order(&MESSAGES);
+        binds_in_list_order(&VOICEMAILS);
+        binds_in_list_order(&CONTACTS);
+        binds_in_list_order(&PHONE_NUMBERS);
+    }
 }

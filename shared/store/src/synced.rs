@@ -9,6 +9,7 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use crate::page::{Page, TimeKey};
+use crate::row::{FromRow, all, get};
 use crate::{StoreError, Tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -44,39 +45,40 @@ pub async fn phone_numbers(tx: &Tx, org: OrgId) -> Result<Vec<PhoneNumberRow>, S
             &[&org.as_uuid()],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| PhoneNumberRow {
-            id: r.get("id"),
-            external_id: r.get("external_id"),
-            number: r.get("number"),
-            label: r.get("label"),
-            description: r.get("description"),
-            is_enabled: r.get("is_enabled"),
-            is_primary: r.get("is_primary"),
-            is_toll_free: r.get("is_toll_free"),
-            is_international: r.get("is_international"),
-            sms_mode: r.get("sms_mode"),
-            is_mms_enabled: r.get("is_mms_enabled"),
-            call_recording_mode: r.get("call_recording_mode"),
-            may_text: r.get("may_text"),
-            may_call: r.get("may_call"),
-            synced_at: r.get("synced_at"),
+    all(&rows)
+}
+
+impl FromRow for PhoneNumberRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "id")?,
+            external_id: get(row, "external_id")?,
+            number: get(row, "number")?,
+            label: get(row, "label")?,
+            description: get(row, "description")?,
+            is_enabled: get(row, "is_enabled")?,
+            is_primary: get(row, "is_primary")?,
+            is_toll_free: get(row, "is_toll_free")?,
+            is_international: get(row, "is_international")?,
+            sms_mode: get(row, "sms_mode")?,
+            is_mms_enabled: get(row, "is_mms_enabled")?,
+            call_recording_mode: get(row, "call_recording_mode")?,
+            may_text: get(row, "may_text")?,
+            may_call: get(row, "may_call")?,
+            synced_at: get(row, "synced_at")?,
         })
-        .collect())
+    }
 }
 
 /// A synced table listed newest first by one timestamp and paged by (timestamp, id); each has an
 /// index on (org_id, that timestamp desc, id desc).
-pub trait Listed: Sized {
+pub trait Listed: FromRow {
     const TABLE: &'static str;
     /// The sort and date-range expression; the index must be on exactly this expression.
     const SORT: &'static str;
     const COLUMNS: &'static str;
     /// Extra `and …` conditions.
     const WHERE: &'static str = "";
-
-    fn from_row(row: &Row) -> Self;
 }
 
 /// One page of `T` in the half-open instant window `[from, to)` (no bound where `None`).
@@ -118,12 +120,12 @@ pub async fn list<T: Listed>(
         .iter()
         .map(|r| {
             let key = TimeKey {
-                at: r.get("sort_at"),
-                id: r.get("sort_id"),
+                at: get(r, "sort_at")?,
+                id: get(r, "sort_id")?,
             };
-            (key, T::from_row(r))
+            Ok((key, T::from_row(r)?))
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     let page = Page::from_overfetch(keyed, limit.get(), |(key, _): &(TimeKey, T)| *key);
     Ok(Page {
         rows: page.rows.into_iter().map(|(_, row)| row).collect(),
@@ -153,22 +155,24 @@ impl Listed for RecordingRow {
     const COLUMNS: &'static str =
         "external_id, call_external_id, recorded_at, duration_ms, direction,
         business_number, caller_number, called_number, agent_extension, url, file_name";
+}
 
-    fn from_row(r: &Row) -> Self {
-        Self {
-            id: r.get("sort_id"),
-            external_id: r.get("external_id"),
-            call_external_id: r.get("call_external_id"),
-            recorded_at: r.get("recorded_at"),
-            duration_ms: r.get("duration_ms"),
-            direction: r.get("direction"),
-            business_number: r.get("business_number"),
-            caller_number: r.get("caller_number"),
-            called_number: r.get("called_number"),
-            agent_extension: r.get("agent_extension"),
-            url: r.get("url"),
-            file_name: r.get("file_name"),
-        }
+impl FromRow for RecordingRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "sort_id")?,
+            external_id: get(row, "external_id")?,
+            call_external_id: get(row, "call_external_id")?,
+            recorded_at: get(row, "recorded_at")?,
+            duration_ms: get(row, "duration_ms")?,
+            direction: get(row, "direction")?,
+            business_number: get(row, "business_number")?,
+            caller_number: get(row, "caller_number")?,
+            called_number: get(row, "called_number")?,
+            agent_extension: get(row, "agent_extension")?,
+            url: get(row, "url")?,
+            file_name: get(row, "file_name")?,
+        })
     }
 }
 
@@ -192,21 +196,23 @@ impl Listed for VoicemailRow {
     const SORT: &'static str = "received_at";
     const COLUMNS: &'static str = "external_id, received_at, from_number, to_number, assigned_to,
         duration_ms, status, recording_url, file_name, transcript";
+}
 
-    fn from_row(r: &Row) -> Self {
-        Self {
-            id: r.get("sort_id"),
-            external_id: r.get("external_id"),
-            received_at: r.get("received_at"),
-            from_number: r.get("from_number"),
-            to_number: r.get("to_number"),
-            assigned_to: r.get("assigned_to"),
-            duration_ms: r.get("duration_ms"),
-            status: r.get("status"),
-            recording_url: r.get("recording_url"),
-            file_name: r.get("file_name"),
-            transcript: r.get("transcript"),
-        }
+impl FromRow for VoicemailRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "sort_id")?,
+            external_id: get(row, "external_id")?,
+            received_at: get(row, "received_at")?,
+            from_number: get(row, "from_number")?,
+            to_number: get(row, "to_number")?,
+            assigned_to: get(row, "assigned_to")?,
+            duration_ms: get(row, "duration_ms")?,
+            status: get(row, "status")?,
+            recording_url: get(row, "recording_url")?,
+            file_name: get(row, "file_name")?,
+            transcript: get(row, "transcript")?,
+        })
     }
 }
 
@@ -230,21 +236,23 @@ impl Listed for MessageRow {
     const SORT: &'static str = "sent_at";
     const COLUMNS: &'static str = "external_id, sent_at, direction, client_number, business_number,
         agent_extension, agent_name, body, delivery_status, attachments";
+}
 
-    fn from_row(r: &Row) -> Self {
-        Self {
-            id: r.get("sort_id"),
-            external_id: r.get("external_id"),
-            sent_at: r.get("sent_at"),
-            direction: r.get("direction"),
-            client_number: r.get("client_number"),
-            business_number: r.get("business_number"),
-            agent_extension: r.get("agent_extension"),
-            agent_name: r.get("agent_name"),
-            body: r.get("body"),
-            delivery_status: r.get("delivery_status"),
-            attachments: r.get("attachments"),
-        }
+impl FromRow for MessageRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "sort_id")?,
+            external_id: get(row, "external_id")?,
+            sent_at: get(row, "sent_at")?,
+            direction: get(row, "direction")?,
+            client_number: get(row, "client_number")?,
+            business_number: get(row, "business_number")?,
+            agent_extension: get(row, "agent_extension")?,
+            agent_name: get(row, "agent_name")?,
+            body: get(row, "body")?,
+            delivery_status: get(row, "delivery_status")?,
+            attachments: get(row, "attachments")?,
+        })
     }
 }
 
@@ -267,18 +275,20 @@ impl Listed for ContactRow {
     const SORT: &'static str = "coalesce(source_updated_at, created_at)";
     const COLUMNS: &'static str = "external_id, first_name, last_name, phones, emails, tags, source_created_at, source_updated_at";
     const WHERE: &'static str = "and deleted_at is null";
+}
 
-    fn from_row(r: &Row) -> Self {
-        Self {
-            id: r.get("sort_id"),
-            external_id: r.get("external_id"),
-            first_name: r.get("first_name"),
-            last_name: r.get("last_name"),
-            phones: r.get("phones"),
-            emails: r.get("emails"),
-            tags: r.get("tags"),
-            source_created_at: r.get("source_created_at"),
-            source_updated_at: r.get("source_updated_at"),
-        }
+impl FromRow for ContactRow {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: get(row, "sort_id")?,
+            external_id: get(row, "external_id")?,
+            first_name: get(row, "first_name")?,
+            last_name: get(row, "last_name")?,
+            phones: get(row, "phones")?,
+            emails: get(row, "emails")?,
+            tags: get(row, "tags")?,
+            source_created_at: get(row, "source_created_at")?,
+            source_updated_at: get(row, "source_updated_at")?,
+        })
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::TimeDelta;
 
+use crate::row::get;
 use crate::{ServiceTx, StoreError};
 
 /// What the database makes of a valid signature.
@@ -28,14 +29,14 @@ pub async fn remember(
 ) -> Result<Freshness, StoreError> {
     let tolerance = tolerance.num_seconds();
     // Compared as numbers: any `i64` is safe here, where a timestamp could be out of range.
-    let within: bool = tx
+    let row = tx
         .client()
         .query_one(
-            "select abs(extract(epoch from now()) - $1::bigint) <= $2::bigint",
+            "select abs(extract(epoch from now()) - $1::bigint) <= $2::bigint as within",
             &[&signed_at, &tolerance],
         )
-        .await?
-        .get(0);
+        .await?;
+    let within: bool = get(&row, "within")?;
     if !within {
         return Ok(Freshness::OutOfWindow);
     }

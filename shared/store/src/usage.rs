@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use domain::{OrgId, UserId};
 use uuid::Uuid;
 
+use crate::row::get;
 use crate::{ServiceTx, StoreError, Tx};
 
 /// Reserves one request of the api key's quota for `day`. `Err(used)` when `limit` is reached
@@ -42,7 +43,7 @@ async fn key_requests(tx: &Tx, key_fingerprint: &str, day: NaiveDate) -> Result<
             &[&key_fingerprint, &day],
         )
         .await?
-        .map_or(0, |r| r.get::<_, i32>(0));
+        .map_or(Ok(0), |r| get::<i32>(&r, "requests"))?;
     Ok(u32::try_from(used).unwrap_or(0))
 }
 

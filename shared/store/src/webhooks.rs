@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use domain::OrgId;
 use serde_json::Value;
+use tokio_postgres::Row;
 use uuid::Uuid;
 
+use crate::row::{FromRow, get, optional};
 use crate::{ServiceTx, StoreError, Tx};
 
 /// What the receiver needs of the org's integration: the token hash to check the URL against,
@@ -14,6 +16,16 @@ pub struct WebhookTarget {
     pub token_hash: Option<Vec<u8>>,
     pub enabled: bool,
     pub credentials_ciphertext: String,
+}
+
+impl FromRow for WebhookTarget {
+    fn from_row(row: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            token_hash: get(row, "webhook_token_hash")?,
+            enabled: get(row, "enabled")?,
+            credentials_ciphertext: get(row, "credentials_ciphertext")?,
+        })
+    }
 }
 
 pub async fn target(
@@ -29,11 +41,7 @@ pub async fn target(
             &[&org.as_uuid(), &provider],
         )
         .await?;
-    Ok(row.map(|r| WebhookTarget {
-        token_hash: r.get(0),
-        enabled: r.get(1),
-        credentials_ciphertext: r.get(2),
-    }))
+    optional(row)
 }
 
 /// Sets (or replaces) the org's webhook token hash; `false` when the org has no such integration or
@@ -92,7 +100,7 @@ pub async fn insert_event(tx: &ServiceTx, e: &NewEvent<'_>) -> Result<Option<Uui
             ],
         )
         .await?;
-    Ok(row.map(|r| r.get(0)))
+    row.map(|r| get(&r, "id")).transpose()
 }
 
 /// Whether a processed event of the same kind (`event_types`) for the same call is at least as
@@ -109,11 +117,11 @@ pub async fn superseded(
         .query_one(
             "select exists (select 1 from webhook_events
                where org_id = $1 and call_id = $2 and event_type = any($3)
-                 and processed_at is not null and occurred_at >= $4)",
+                 and processed_at is not null and occurred_at >= $4) as superseded",
             &[&org.as_uuid(), &call_id, &event_types, &occurred_at],
         )
         .await?;
-    Ok(row.get(0))
+    get(&row, "superseded")
 }
 
 pub async fn mark_processed(tx: &ServiceTx, id: Uuid) -> Result<(), StoreError> {

@@ -11,7 +11,7 @@ use mightycall::models::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::sync_rows::{CallRow, ContactRow, PhoneNumberRow, SmsRow, VoicemailRow};
+use store::sync_rows::{NewCall, NewContact, NewMessage, NewPhoneNumber, NewVoicemail};
 
 /// Why a fetched record was not written; the job counts them by reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -95,7 +95,7 @@ pub(crate) fn rows<T, R>(
     mapped
 }
 
-pub(crate) fn call(c: &Call) -> Result<CallRow, SkipReason> {
+pub(crate) fn call(c: &Call) -> Result<NewCall, SkipReason> {
     let direction = match c.direction {
         Some(CallDirection::Incoming) => "incoming",
         Some(CallDirection::Outgoing) => "outgoing",
@@ -120,7 +120,7 @@ pub(crate) fn call(c: &Call) -> Result<CallRow, SkipReason> {
         _ => answered.and_then(|p| p.extension.clone()),
     };
     let record = c.call_record.as_ref();
-    Ok(CallRow {
+    Ok(NewCall {
         external_id: external_id(&c.id)?,
         started_at: c.date_time_utc,
         direction,
@@ -138,7 +138,7 @@ pub(crate) fn call(c: &Call) -> Result<CallRow, SkipReason> {
     })
 }
 
-pub(crate) fn sms(r: &JournalRequest) -> Result<SmsRow, SkipReason> {
+pub(crate) fn sms(r: &JournalRequest) -> Result<NewMessage, SkipReason> {
     let direction = match r.origin {
         Some(JournalOrigin::Inbound) => "inbound",
         Some(JournalOrigin::Outbound) => "outbound",
@@ -150,7 +150,7 @@ pub(crate) fn sms(r: &JournalRequest) -> Result<SmsRow, SkipReason> {
         .iter()
         .map(|a| json!({ "link": a.link, "file_name": a.file_name, "file_size": a.file_size, "is_image": a.is_image }))
         .collect();
-    Ok(SmsRow {
+    Ok(NewMessage {
         external_id: external_id(&r.id)?,
         sent_at: r.created,
         direction,
@@ -167,8 +167,8 @@ pub(crate) fn sms(r: &JournalRequest) -> Result<SmsRow, SkipReason> {
     })
 }
 
-pub(crate) fn voicemail(v: &Voicemail) -> Result<VoicemailRow, SkipReason> {
-    Ok(VoicemailRow {
+pub(crate) fn voicemail(v: &Voicemail) -> Result<NewVoicemail, SkipReason> {
+    Ok(NewVoicemail {
         external_id: external_id(&v.id)?,
         received_at: v.date_time_utc,
         from_number: v.from.clone(),
@@ -188,7 +188,7 @@ pub(crate) fn voicemail(v: &Voicemail) -> Result<VoicemailRow, SkipReason> {
     })
 }
 
-pub(crate) fn contact(c: &Contact) -> Result<ContactRow, SkipReason> {
+pub(crate) fn contact(c: &Contact) -> Result<NewContact, SkipReason> {
     let phones: Vec<&str> = c
         .channels
         .iter()
@@ -199,7 +199,7 @@ pub(crate) fn contact(c: &Contact) -> Result<ContactRow, SkipReason> {
         .iter()
         .filter_map(|ch| ch.email.as_deref())
         .collect();
-    Ok(ContactRow {
+    Ok(NewContact {
         external_id: external_id(&c.contact_id)?,
         etag: c.etag.clone(),
         first_name: c.first_name.clone(),
@@ -214,9 +214,9 @@ pub(crate) fn contact(c: &Contact) -> Result<ContactRow, SkipReason> {
 }
 
 /// Active and deleted numbers; the same number can be in both lists under different `objectGuid`s.
-pub(crate) fn phone_number(n: &PhoneNumber, deleted: bool) -> Result<PhoneNumberRow, SkipReason> {
+pub(crate) fn phone_number(n: &PhoneNumber, deleted: bool) -> Result<NewPhoneNumber, SkipReason> {
     let number = bounded(&n.number, MAX_NUMBER_CHARS, SkipReason::NumberTooLong)?;
-    Ok(PhoneNumberRow {
+    Ok(NewPhoneNumber {
         external_id: match &n.object_guid {
             Some(guid) => external_id(guid)?,
             None => format!("number:{number}"),

@@ -1,3 +1,5 @@
+use std::error::Error;
+
 use axum::Json;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -8,7 +10,7 @@ use serde::Serialize;
 use crate::request_id::RequestId;
 
 /// Every failure a handler can answer with. Expected failures are responses, never `Err` out of the
-/// Lambda (API Gateway would show a bare 500). `Internal` carries detail for the log only.
+/// Lambda (API Gateway would show a bare 500). `Internal` carries its cause for the log only.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{message}")]
@@ -33,10 +35,16 @@ pub enum ApiError {
     #[error("{0} is unavailable, retry later")]
     Unavailable(&'static str),
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] Box<dyn Error + Send + Sync>),
 }
 
 impl ApiError {
+    /// An unexpected failure: `cause` (with its own causes) is logged when the response is
+    /// rendered, and never sent.
+    pub fn internal(cause: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        Self::Internal(cause.into())
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
@@ -70,28 +78,40 @@ impl ApiError {
     }
 }
 
+/// The one place where database refusals become answers. Constraint names stay in the log: they
+/// describe the schema, not the request.
 impl From<store::StoreError> for ApiError {
     fn from(err: store::StoreError) -> Self {
-        use store::StoreError as E;
+        use store::{DataRule, StoreError as E};
         match err {
             E::Unavailable(_) => Self::Unavailable("the database"),
-            E::Conflict(what) => Self::Conflict {
-                code: "conflict",
-                message: format!("{what} already exists"),
+            E::Rule(DataRule::OrgKeepsAnAdmin) => Self::Conflict {
+                code: "last_org_admin",
+                message: "an organisation must keep at least one org admin".into(),
             },
+            E::Conflict(constraint) => {
+                tracing::info!(%constraint, "refused as a duplicate");
+                Self::Conflict {
+                    code: "conflict",
+                    message: "this already exists".into(),
+                }
+            }
             E::Denied => Self::Forbidden {
                 code: "forbidden",
                 message: "you do not have access to this resource".into(),
             },
-            E::Invalid(what) => Self::Unprocessable {
-                code: "invalid",
-                message: format!("the request was rejected by a data rule: {what}"),
-            },
+            E::Invalid(constraint) => {
+                tracing::info!(%constraint, "refused by a data rule");
+                Self::Unprocessable {
+                    code: "invalid",
+                    message: "the request was rejected by a data rule".into(),
+                }
+            }
             E::BadValue(_) => Self::BadRequest {
                 code: "invalid_value",
                 message: "a value in the request is malformed or out of range".into(),
             },
-            other => Self::Internal(other.to_string()),
+            other => Self::internal(other),
         }
     }
 }
@@ -100,7 +120,7 @@ impl From<store::StoreError> for ApiError {
 /// never its value, and goes to the log only.
 impl From<settings::SettingsError> for ApiError {
     fn from(err: settings::SettingsError) -> Self {
-        Self::Internal(err.to_string())
+        Self::internal(err)
     }
 }
 
@@ -122,13 +142,10 @@ struct ErrorMark {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let message = match &self {
-            Self::Internal(detail) => {
-                tracing::error!(error = %detail, "internal error");
-                self.to_string()
-            }
-            other => other.to_string(),
-        };
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = %error_chain(cause.as_ref()), "internal error");
+        }
+        let message = self.to_string();
         let mut response = self.status().into_response();
         response.extensions_mut().insert(ErrorMark {
             code: self.code(),
@@ -136,6 +153,22 @@ impl IntoResponse for ApiError {
         });
         response
     }
+}
+
+/// `err` and its causes, outermost first, joined by `: `. A cause whose text its parent already
+/// ends with (many errors print their source) is not repeated.
+fn error_chain(err: &(dyn Error + 'static)) -> String {
+    let mut chain = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !chain.ends_with(&text) {
+            chain.push_str(": ");
+            chain.push_str(&text);
+        }
+        source = cause.source();
+    }
+    chain
 }
 
 #[derive(Serialize)]
@@ -209,5 +242,120 @@ fn generic_mark(status: StatusCode) -> ErrorMark {
     ErrorMark {
         code,
         message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::io;
+    use std::sync::{Arc, Mutex};
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    use tracing_subscriber::fmt::MakeWriter;
+
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("sealing the credentials failed")]
+    struct Sealing(#[source] io::Error);
+
+    /// Log lines written while the test runs.
+    #[derive(Clone, Default)]
+    struct Logs(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Logs {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Logs {
+        type Writer = Self;
+
+        fn make_writer(&'a self) -> Self {
+            self.clone()
+        }
+    }
+
+    /// Prints its cause, as many errors do.
+    #[derive(Debug, thiserror::Error)]
+    #[error("saving the integration failed: {0}")]
+    struct Saving(#[source] Sealing);
+
+    #[test]
+    fn the_chain_names_every_cause_once() {
+        let err = Saving(Sealing(io::Error::other("key k1 is not in the keyring")));
+        assert_eq!(
+            error_chain(&err),
+            "saving the integration failed: sealing the credentials failed: key k1 is not in the keyring"
+        );
+    }
+
+    #[test]
+    fn known_rules_answer_their_own_code_and_no_constraint_name_is_sent() {
+        use store::{DataRule, StoreError};
+        let last_admin = ApiError::from(StoreError::Rule(DataRule::OrgKeepsAnAdmin));
+        assert_eq!(
+            (last_admin.status(), last_admin.code()),
+            (StatusCode::CONFLICT, "last_org_admin")
+        );
+        let invalid = ApiError::from(StoreError::Invalid("profiles_full_name_clean".into()));
+        assert_eq!(
+            (invalid.status(), invalid.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+        );
+        let conflict = ApiError::from(StoreError::Conflict("organizations_pkey".into()));
+        assert_eq!(
+            (conflict.status(), conflict.code()),
+            (StatusCode::CONFLICT, "conflict")
+        );
+        for sent in [last_admin, invalid, conflict].map(|e| e.to_string()) {
+            assert!(!sent.contains('_'), "{sent}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_logs_its_causes_and_answers_without_them() {
+        let logs = Logs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let routes = Router::new().route(
+            "/boom",
+            get(|| async {
+                let cause = Sealing(io::Error::other("key k1 is not in the keyring"));
+                Err::<(), _>(ApiError::internal(cause))
+            }),
+        );
+        let app = crate::app(&crate::AppConfig::new("test", "0"), routes.into());
+
+        let request = Request::get("/boom").body(Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"], "internal");
+        assert_eq!(body["message"], "internal error");
+        let sent = body.to_string();
+        assert!(!sent.contains("sealing") && !sent.contains("k1"), "{sent}");
+        let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logged.contains("sealing the credentials failed: key k1 is not in the keyring"),
+            "{logged}"
+        );
     }
 }

@@ -59,6 +59,6 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestId {
             .extensions
             .get::<RequestId>()
             .cloned()
-            .ok_or_else(|| crate::ApiError::Internal("request id middleware missing".into()))
+            .ok_or_else(|| crate::ApiError::internal("request id middleware missing"))
     }
 }
