@@ -6,10 +6,8 @@
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT;
 use chrono::Utc;
-use domain::{DateRange, OrgId, PageLimit, ParseError};
+use domain::{CallDirection, CallStatus, DateRange, OrgId, PageLimit, ParseError};
 use serde::Deserialize;
-use store::reports::{CallStatus, Direction};
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa::{IntoParams, ToSchema};
 use web::ApiError;
 use web::paging::page_limit;
@@ -159,10 +157,10 @@ pub struct ReportQuery {
     #[param(value_type = Option<chrono::NaiveDate>)]
     end_date: Option<String>,
     /// Only calls in this direction.
-    #[param(schema_with = direction_schema)]
-    direction: Option<Direction>,
+    #[param(inline)]
+    direction: Option<CallDirection>,
     /// Only calls with this outcome.
-    #[param(schema_with = status_schema)]
+    #[param(inline)]
     status: Option<CallStatus>,
     /// Text searched (case-insensitively) in numbers, names and extensions; at most 100 characters.
     #[param(max_length = 100)]
@@ -191,7 +189,7 @@ impl ReportQuery {
         range(self.start_date.as_deref(), self.end_date.as_deref())
     }
 
-    pub fn direction(&self) -> Option<Direction> {
+    pub fn direction(&self) -> Option<CallDirection> {
         self.direction
     }
 
@@ -243,31 +241,6 @@ impl ReportType {
             Self::Numbers => "numbers",
         }
     }
-}
-
-/// The store's filter enums have no schema of their own; their values are their `as_str` names.
-fn names(values: impl IntoIterator<Item = &'static str>) -> Object {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(values))
-        .build()
-}
-
-fn direction_schema() -> Object {
-    names([Direction::Incoming, Direction::Outgoing, Direction::Unknown].map(Direction::as_str))
-}
-
-fn status_schema() -> Object {
-    names(
-        [
-            CallStatus::Connected,
-            CallStatus::Missed,
-            CallStatus::Voicemail,
-            CallStatus::Dropped,
-            CallStatus::Unknown,
-        ]
-        .map(CallStatus::as_str),
-    )
 }
 
 /// Longest accepted search text.

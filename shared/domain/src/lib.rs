@@ -1,6 +1,7 @@
 //! Types that are valid once constructed. Parse at the edge (HTTP, events, database rows), then pass
 //! these inward instead of strings.
 
+mod calls;
 mod email;
 mod ids;
 mod names;
@@ -10,6 +11,7 @@ mod roles;
 mod secret_token;
 mod sync;
 
+pub use calls::{CallDirection, CallStatus};
 pub use email::Email;
 pub use ids::{OrgId, UserId};
 pub use names::{IntegrationHost, Label, OrgName};

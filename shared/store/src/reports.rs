@@ -9,61 +9,21 @@
 //!   answered, rounded to the millisecond, `null` when nothing was answered.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{DateRange, OrgId, PageLimit};
-use serde::{Deserialize, Serialize};
+use domain::{CallDirection, CallStatus, DateRange, OrgId, PageLimit};
+use serde::Serialize;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use crate::page::{Page, TimeKey};
-use crate::row::{FromRow, all, get};
+use crate::row::{FromRow, all, get, parse, parse_nullable};
 use crate::{StoreError, Tx};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Incoming,
-    Outgoing,
-    Unknown,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Incoming => "incoming",
-            Self::Outgoing => "outgoing",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallStatus {
-    Connected,
-    Missed,
-    Voicemail,
-    Dropped,
-    Unknown,
-}
-
-impl CallStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Connected => "connected",
-            Self::Missed => "missed",
-            Self::Voicemail => "voicemail",
-            Self::Dropped => "dropped",
-            Self::Unknown => "unknown",
-        }
-    }
-}
 
 /// Which calls a report covers.
 #[derive(Clone, Copy, Debug)]
 pub struct CallFilter<'a> {
     pub range: DateRange,
-    pub direction: Option<Direction>,
+    pub direction: Option<CallDirection>,
     pub status: Option<CallStatus>,
     /// Free text matched (case-insensitively, anywhere) against numbers, names and extensions.
     pub search: Option<&'a str>,
@@ -81,7 +41,7 @@ impl CallFilter<'_> {
     }
 
     fn direction(&self) -> Option<&'static str> {
-        self.direction.map(Direction::as_str)
+        self.direction.map(CallDirection::as_str)
     }
 
     fn status(&self) -> Option<&'static str> {
@@ -121,8 +81,8 @@ pub struct CallRow {
     pub id: Uuid,
     pub external_id: String,
     pub started_at: DateTime<Utc>,
-    pub direction: String,
-    pub status: Option<String>,
+    pub direction: CallDirection,
+    pub status: Option<CallStatus>,
     pub duration_ms: Option<i64>,
     pub business_number: Option<String>,
     pub caller_number: Option<String>,
@@ -140,8 +100,8 @@ impl FromRow for CallRow {
             id: get(row, "id")?,
             external_id: get(row, "external_id")?,
             started_at: get(row, "started_at")?,
-            direction: get(row, "direction")?,
-            status: get(row, "status")?,
+            direction: parse(row, "direction")?,
+            status: parse_nullable(row, "status")?,
             duration_ms: get(row, "duration_ms")?,
             business_number: get(row, "business_number")?,
             caller_number: get(row, "caller_number")?,

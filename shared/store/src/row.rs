@@ -27,6 +27,16 @@ pub(crate) fn parse<T: FromStr>(row: &Row, column: &'static str) -> Result<T, St
         .map_err(|_| StoreError::UnknownValue(column))
 }
 
+/// Like [`parse`], for a nullable column.
+pub(crate) fn parse_nullable<T: FromStr>(
+    row: &Row,
+    column: &'static str,
+) -> Result<Option<T>, StoreError> {
+    get::<Option<&str>>(row, column)?
+        .map(|text| text.parse().map_err(|_| StoreError::UnknownValue(column)))
+        .transpose()
+}
+
 pub(crate) fn all<T: FromRow>(rows: &[Row]) -> Result<Vec<T>, StoreError> {
     rows.iter().map(T::from_row).collect()
 }

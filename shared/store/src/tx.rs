@@ -44,11 +44,13 @@ impl Tx {
         &self,
         work: impl Future<Output = Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
-        let previous: String = self
-            .client()
-            .query_one("select current_setting('role')", &[])
-            .await?
-            .get(0);
+        let previous: String = crate::row::get(
+            &self
+                .client()
+                .query_one("select current_setting('role') as role", &[])
+                .await?,
+            "role",
+        )?;
         self.client()
             .execute("select set_config('role', 'service_role', true)", &[])
             .await?;

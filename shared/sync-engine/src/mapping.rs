@@ -97,16 +97,16 @@ pub(crate) fn rows<T, R>(
 
 pub(crate) fn call(c: &Call) -> Result<NewCall, SkipReason> {
     let direction = match c.direction {
-        Some(CallDirection::Incoming) => "incoming",
-        Some(CallDirection::Outgoing) => "outgoing",
-        _ => "unknown",
+        Some(CallDirection::Incoming) => domain::CallDirection::Incoming,
+        Some(CallDirection::Outgoing) => domain::CallDirection::Outgoing,
+        _ => domain::CallDirection::Unknown,
     };
     let status = c.call_status.as_ref().map(|s| match s {
-        CallStatus::Connected => "connected",
-        CallStatus::Missed => "missed",
-        CallStatus::VoiceMail => "voicemail",
-        CallStatus::Dropped => "dropped",
-        CallStatus::Other(_) => "unknown",
+        CallStatus::Connected => domain::CallStatus::Connected,
+        CallStatus::Missed => domain::CallStatus::Missed,
+        CallStatus::VoiceMail => domain::CallStatus::Voicemail,
+        CallStatus::Dropped => domain::CallStatus::Dropped,
+        CallStatus::Other(_) => domain::CallStatus::Unknown,
     });
     // The agent is whoever answered an incoming call, or whoever placed an outgoing one.
     let answered = c
@@ -123,8 +123,8 @@ pub(crate) fn call(c: &Call) -> Result<NewCall, SkipReason> {
     Ok(NewCall {
         external_id: external_id(&c.id)?,
         started_at: c.date_time_utc,
-        direction,
-        status,
+        direction: direction.as_str(),
+        status: status.map(domain::CallStatus::as_str),
         duration_ms: millis(c.duration)?,
         business_number: c.business_number.clone(),
         caller_number: c.caller.as_ref().and_then(|p| p.phone.clone()),
