@@ -24,15 +24,7 @@ impl Secrets {
     /// The source chosen by `APP_SECRET_ARN`, with the TTL from `SECRETS_TTL_SECS` (default 300).
     pub async fn from_env() -> Result<Self, SettingsError> {
         let ttl =
-            match crate::env_optional("SECRETS_TTL_SECS") {
-                None => Duration::from_secs(300),
-                Some(v) => v.trim().parse().map(Duration::from_secs).map_err(|_| {
-                    SettingsError::Invalid {
-                        name: "SECRETS_TTL_SECS",
-                        reason: "expected a whole number of seconds".into(),
-                    }
-                })?,
-            };
+            crate::env_secs("SECRETS_TTL_SECS", 0..=86_400)?.unwrap_or(Duration::from_secs(300));
         Ok(Self::new(SecretSource::from_env().await, ttl))
     }
 

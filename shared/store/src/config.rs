@@ -44,31 +44,28 @@ impl DbConfig {
             )
         })?;
         let mut config = Self::new(url);
-        if let Some(size) = env_number("DATABASE_POOL_SIZE")? {
-            config.pool_size = usize::try_from(size).unwrap_or(usize::MAX).clamp(1, 64);
+        let setting = |e: settings::SettingsError| StoreError::Config(e.to_string());
+        if let Some(size) = settings::env_number("DATABASE_POOL_SIZE", 1..=64).map_err(setting)? {
+            config.pool_size = size;
         }
-        if let Some(secs) = env_number("DATABASE_CONNECT_TIMEOUT_SECS")? {
-            config.connect_timeout = Duration::from_secs(secs.clamp(1, 60));
+        if let Some(timeout) =
+            settings::env_secs("DATABASE_CONNECT_TIMEOUT_SECS", 1..=60).map_err(setting)?
+        {
+            config.connect_timeout = timeout;
         }
-        if let Some(ms) = env_number("DATABASE_STATEMENT_TIMEOUT_MS")? {
-            config.statement_timeout = Duration::from_millis(ms.clamp(100, 600_000));
+        if let Some(timeout) =
+            settings::env_millis("DATABASE_STATEMENT_TIMEOUT_MS", 100..=600_000).map_err(setting)?
+        {
+            config.statement_timeout = timeout;
         }
-        if let Some(ms) = env_number("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS")? {
-            config.idle_in_transaction_timeout = Duration::from_millis(ms.clamp(100, 600_000));
+        if let Some(timeout) =
+            settings::env_millis("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 100..=600_000)
+                .map_err(setting)?
+        {
+            config.idle_in_transaction_timeout = timeout;
         }
         config.ca_cert_path = std::env::var_os("DATABASE_CA_CERT").map(PathBuf::from);
         Ok(config)
-    }
-}
-
-fn env_number(name: &str) -> Result<Option<u64>, StoreError> {
-    match std::env::var(name) {
-        Err(_) => Ok(None),
-        Ok(value) => value
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| StoreError::Config(format!("{name} must be a whole number"))),
     }
 }
 
