@@ -4,7 +4,7 @@ use axum::http::Method;
 use serde_json::json;
 use test_harness::identity::{JWT_SECRET, KEYRING};
 
-use crate::support::World;
+use integration_tests::World;
 
 #[tokio::test]
 async fn secrets_never_reach_logs_or_responses() {

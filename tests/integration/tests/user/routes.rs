@@ -4,7 +4,7 @@ use test_harness::http::{Reply, call};
 use test_harness::identity;
 use uuid::Uuid;
 
-use crate::support::World;
+use integration_tests::World;
 
 #[tokio::test]
 async fn the_profile_is_created_from_the_token_on_first_call() {
@@ -68,7 +68,8 @@ async fn a_platform_admin_claim_in_user_metadata_grants_nothing() {
     claims["app_metadata"] = json!({ "role": "platform_admin" });
     let token = test_harness::identity::sign(&claims, test_harness::identity::JWT_SECRET);
     let reply =
-        test_harness::http::call(&w.user, Method::GET, "/api/user/orgs", Some(&token), None).await;
+        test_harness::http::call(&w.user(), Method::GET, "/api/user/orgs", Some(&token), None)
+            .await;
     assert_eq!(
         reply.body["orgs"].as_array().unwrap().len(),
         1,
@@ -359,7 +360,7 @@ async fn invite(w: &World, email: &str, role: &str) -> String {
 
 async fn onboard_with(w: &World, user: Uuid, email: &str, token: &str) -> Reply {
     call(
-        &w.user,
+        &w.user(),
         Method::POST,
         "/api/user/onboard",
         Some(&identity::token(user, email)),
@@ -448,7 +449,7 @@ async fn profile_with(w: &World, user: Uuid, email: &str, full_name: &str) -> Re
     claims["user_metadata"] = json!({ "full_name": full_name });
     let token = identity::sign(&claims, identity::JWT_SECRET);
     call(
-        &w.user,
+        &w.user(),
         Method::GET,
         "/api/user/profile",
         Some(&token),
