@@ -257,16 +257,6 @@ impl World {
         .await
     }
 
-    pub async fn user_call(
-        &self,
-        method: Method,
-        path: &str,
-        as_user: Uuid,
-        body: Option<Value>,
-    ) -> Reply {
-        self.call(&self.user(), method, path, as_user, body).await
-    }
-
     pub async fn admin_call(
         &self,
         method: Method,

@@ -186,7 +186,8 @@ async fn new_org(w: &World, name: &str) -> (Uuid, Uuid) {
 
 async fn new_org_of(w: &World, founder: Uuid, name: &str) -> Uuid {
     let reply = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             founder,
