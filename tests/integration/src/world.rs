@@ -20,7 +20,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 /// Tables an admin route could change.
-pub const ADMIN_TABLES: &[&str] = &[
+const ADMIN_TABLES: &[&str] = &[
     "organizations",
     "org_users",
     "org_invites",
@@ -129,9 +129,9 @@ pub struct World {
     /// What every function of this world is built from.
     pub deps: startup::Deps,
     /// The `user` and `data` functions' whole state.
-    pub core: web::Core,
+    core: web::Core,
     pub engine: Engine,
-    pub settings: SyncSettings,
+    settings: SyncSettings,
     config: web::CoreConfig,
     clock: fn() -> DateTime<Utc>,
     sync: OnceCell<Router>,

@@ -549,7 +549,7 @@ async fn a_revoked_invite_adds_no_one() {
     let token = invite(&w, &email, "agent").await;
     // Revoking is deleting the invite, which org admins may do under RLS (e.g. through PostgREST).
     let tx = w
-        .core
+        .deps
         .db
         .as_user(&test_harness::fixtures::claims_for(w.t.admin_a))
         .await
