@@ -10,11 +10,11 @@ use test_harness::fixtures::claims_for;
 use test_harness::http::send;
 use test_harness::identity::bad_tokens;
 
-use crate::support::{B_MARKER, World, routes};
+use crate::support::{B_MARKER, DataCalls, routes, world};
 
 #[tokio::test]
 async fn members_of_org_a_get_404_and_nothing_of_org_b() {
-    let w = World::new().await;
+    let w = world().await;
     for user in [w.t.admin_a, w.t.manager_a, w.t.agent_a, w.t.outsider] {
         for (path, _) in routes(w.t.org_b) {
             let reply = w.get(&path, user).await;
@@ -27,7 +27,7 @@ async fn members_of_org_a_get_404_and_nothing_of_org_b() {
 
 #[tokio::test]
 async fn every_member_role_and_platform_admins_read_the_org() {
-    let w = World::new().await;
+    let w = world().await;
     for (user, org) in [
         (w.t.admin_a, w.t.org_a),
         (w.t.manager_a, w.t.org_a),
@@ -60,7 +60,7 @@ async fn listed<T: synced::Listed>(tx: &store::Tx, org: OrgId) -> usize {
 async fn rls_alone_returns_nothing_of_another_org() {
     // If the code's membership check were skipped, A's admin would run B's queries under their own
     // claims: every store function must come back empty.
-    let w = World::new().await;
+    let w = world().await;
     let tx =
         w.db.store()
             .as_user(&claims_for(w.t.admin_a))
@@ -131,7 +131,7 @@ type Attempt = (&'static str, Option<String>, Option<(&'static str, String)>);
 
 #[tokio::test]
 async fn every_route_refuses_bad_tokens_with_401() {
-    let w = World::new().await;
+    let w = world().await;
     for (path, _) in routes(w.t.org_a) {
         let mut attempts: Vec<Attempt> = vec![
             ("no token", None, None),
@@ -157,7 +157,7 @@ async fn every_route_refuses_bad_tokens_with_401() {
             if let Some((name, value)) = extra {
                 request = request.header(name, value);
             }
-            let reply = send(&w.data, request.body(Body::empty())).await;
+            let reply = send(&w.data(), request.body(Body::empty())).await;
             assert_eq!(reply.status, 401, "{what} {path}: {:?}", reply.body);
             assert!(
                 ["missing_token", "invalid_token", "token_expired"]

@@ -1,10 +1,10 @@
 //! Malformed queries get a 4xx JSON error with a request id, never a 500.
 
-use crate::support::World;
+use crate::support::{DataCalls, world};
 
 #[tokio::test]
 async fn malformed_queries_are_400_json() {
-    let w = World::new().await;
+    let w = world().await;
     let org = w.t.org_a;
     let reports = format!("/api/mightycall/reports?orgId={org}");
     let calls_cursor = w

@@ -1,11 +1,11 @@
 //! `format=csv` or `Accept: text/csv` on reports, recordings and messages: a header row, one line
 //! per row of the JSON page, the next cursor in `x-next-cursor`.
 
-use crate::support::{RANGE, World};
+use crate::support::{DataCalls, RANGE, world};
 
 #[tokio::test]
 async fn reports_recordings_and_messages_come_as_csv() {
-    let w = World::new().await;
+    let w = world().await;
     let org = w.t.org_a;
     let base = format!("/api/mightycall/reports?orgId={org}&{RANGE}&limit=3");
     let (status, headers, body) = w

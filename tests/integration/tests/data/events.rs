@@ -2,19 +2,13 @@
 //! parser) into the real router and succeeds with the rows it asks for, so samples cannot rot. The
 //! samples carry `DEMO_TOKEN` and a fixed org id that the test swaps for a live token and org A.
 
-use std::path::Path;
+use integration_tests::events::{SAMPLE_ORG, replay};
 
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-use crate::support::World;
-
-const SAMPLE_ORG: &str = "11111111-1111-4111-8111-111111111111";
+use crate::support::world;
 
 #[tokio::test]
 async fn every_data_sample_event_succeeds() {
-    let w = World::new().await;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/data");
+    let w = world().await;
     // (sample, body key or CSV header start, rows expected)
     let expected = [
         ("contacts.json", "contacts", 10),
@@ -27,27 +21,15 @@ async fn every_data_sample_event_succeeds() {
         ("sms-messages.json", "messages", 14),
         ("voicemails.json", "voicemails", 12),
     ];
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let listed: Vec<&str> = expected.iter().map(|(n, _, _)| *n).collect();
-    assert_eq!(
-        names, listed,
-        "every sample has an expectation and vice versa"
-    );
-    for (name, key, rows) in expected {
-        let text = std::fs::read_to_string(dir.join(name))
-            .unwrap()
-            .replace("DEMO_TOKEN", &w.token(w.t.agent_a))
-            .replace(SAMPLE_ORG, &w.t.org_a.to_string());
-        let request = lambda_http::request::from_str(&text).unwrap();
-        let response = w.data.clone().oneshot(request).await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = String::from_utf8_lossy(&bytes);
-        assert_eq!(status, 200, "{name}: {body}");
+    let token = w.token(w.t.agent_a);
+    let replies = replay("data", &expected.map(|(n, _, _)| n), &w.data(), |text| {
+        text.replace("DEMO_TOKEN", &token)
+            .replace(SAMPLE_ORG, &w.t.org_a.to_string())
+    })
+    .await;
+    for ((name, reply), (_, key, rows)) in replies.iter().zip(expected) {
+        let body = reply.text();
+        assert_eq!(reply.status, 200, "{name}: {body}");
         if key.contains(',') {
             assert!(body.starts_with(key), "{name}: {body}");
             assert_eq!(
@@ -56,7 +38,7 @@ async fn every_data_sample_event_succeeds() {
                 "{name}: {body}"
             );
         } else {
-            let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let json = reply.json();
             assert_eq!(json[key].as_array().unwrap().len(), rows, "{name}: {body}");
         }
     }

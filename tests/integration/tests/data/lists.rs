@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use crate::reports::all_pages;
-use crate::support::{RANGE, World};
+use integration_tests::World;
+
+use crate::support::{DataCalls, RANGE, world};
 
 async fn external_ids(w: &World, sql: &str, org: uuid::Uuid) -> Vec<Value> {
     w.expect(sql, org)
@@ -16,7 +18,7 @@ async fn external_ids(w: &World, sql: &str, org: uuid::Uuid) -> Vec<Value> {
 
 #[tokio::test]
 async fn lists_page_newest_first_with_every_row_once() {
-    let w = World::new().await;
+    let w = world().await;
     let org = w.t.org_a;
     for (route, key, table, sort, extra) in [
         (
@@ -76,7 +78,7 @@ async fn lists_page_newest_first_with_every_row_once() {
 
 #[tokio::test]
 async fn recordings_voicemails_and_messages_default_to_the_last_30_days() {
-    let w = World::new().await;
+    let w = world().await;
     // Only the fixture's row from "now" is recent; January's rows are not.
     for (route, key) in [
         ("mightycall/recordings", "recordings"),
@@ -115,7 +117,7 @@ async fn recordings_voicemails_and_messages_default_to_the_last_30_days() {
 
 #[tokio::test]
 async fn phone_numbers_leave_out_deleted_ones() {
-    let w = World::new().await;
+    let w = world().await;
     let reply = w
         .get(
             &format!("/api/mightycall/phone-numbers?orgId={}", w.t.org_a),

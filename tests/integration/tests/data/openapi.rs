@@ -3,14 +3,14 @@
 use serde_json::{Value, json};
 use test_harness::http::call;
 
-use crate::support::World;
+use crate::support::world;
 
 #[tokio::test]
 async fn openapi_json_lists_every_data_route_with_its_parameters() {
-    let w = World::new().await;
+    let w = world().await;
     // Public: no token.
     let reply = call(
-        &w.data,
+        &w.data(),
         axum::http::Method::GET,
         "/api/openapi.json",
         None,

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{RANGE, World, naive_stats};
+use integration_tests::World;
+
+use crate::support::{DataCalls, RANGE, naive_stats, world};
 
 /// Walks every page of `path` (which must not end in a cursor) and returns all rows.
 pub async fn all_pages(w: &World, path: &str, key: &str, as_user: uuid::Uuid) -> Vec<Value> {
@@ -60,7 +62,7 @@ fn figures(rows: &[Value], key: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn grouped_reports_equal_a_naive_group_by_with_every_filter() {
-    let w = World::new().await;
+    let w = world().await;
     let org = w.t.org_a;
     let filters = [
         ("", ""),
@@ -102,7 +104,7 @@ async fn grouped_reports_equal_a_naive_group_by_with_every_filter() {
 
 #[tokio::test]
 async fn daily_has_every_utc_day_and_equals_a_naive_group_by() {
-    let w = World::new().await;
+    let w = world().await;
     let org = w.t.org_a;
     for (query, sql) in [
         ("", ""),
@@ -140,7 +142,7 @@ async fn daily_has_every_utc_day_and_equals_a_naive_group_by() {
 
 #[tokio::test]
 async fn the_call_list_pages_newest_first_without_gaps_or_repeats() {
-    let w = World::new().await;
+    let w = world().await;
     let org = w.t.org_a;
     let path =
         format!("/api/mightycall/reports?type=calls&orgId={org}&{RANGE}&limit=7&status=connected");
@@ -184,7 +186,7 @@ async fn the_call_list_pages_newest_first_without_gaps_or_repeats() {
 
 #[tokio::test]
 async fn dashboard_totals_are_the_sum_of_its_days() {
-    let w = World::new().await;
+    let w = world().await;
     let org = w.t.org_a;
     let reply = w
         .get(
@@ -221,7 +223,7 @@ async fn dashboard_totals_are_the_sum_of_its_days() {
 
 #[tokio::test]
 async fn org_id_may_be_omitted_by_a_member_of_exactly_one_org() {
-    let w = World::new().await;
+    let w = world().await;
     let implicit = w
         .get(
             &format!("/api/mightycall/reports?type=agents&{RANGE}"),

@@ -1,7 +1,9 @@
 //! `call_rollups` stays exactly equal to a GROUP BY over `calls` through the sync engine's batched
 //! upserts (new, changed and unchanged rows), updates, deletes, truncation and an org's deletion.
 
-use crate::support::World;
+use integration_tests::World;
+
+use crate::support::world;
 
 const ROLLUPS: &str = "select org_id, day, grain, key, direction, status, calls, talk_ms
     from call_rollups order by 1, 2, 3, 4, 5, 6";
@@ -82,7 +84,7 @@ const UPSERT: &str = "insert into calls as t (org_id, external_id, started_at, d
 
 #[tokio::test]
 async fn rollups_stay_exact_through_upserts_updates_deletes_and_truncation() {
-    let w = World::new().await;
+    let w = world().await;
     assert_exact(&w, "after seeding").await;
 
     // 300 existing calls (about half changed: day, status, duration, agent) and 700 new ones, as

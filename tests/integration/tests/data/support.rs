@@ -1,12 +1,9 @@
-use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request};
+use axum::http::{HeaderMap, Method, Request};
 use http_body_util::BodyExt;
-use serde_json::{Value, json};
-use test_harness::TestDb;
-use test_harness::fixtures::Tenants;
-use test_harness::http::{Reply, call};
-use test_harness::identity;
+use integration_tests::World;
+use serde_json::Value;
+use test_harness::http::Reply;
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -14,44 +11,36 @@ use uuid::Uuid;
 pub const RANGE: &str = "startDate=2026-01-01&endDate=2026-01-31";
 pub const B_MARKER: &str = "SecretOfB";
 
-pub struct World {
-    pub db: TestDb,
-    pub t: Tenants,
-    pub data: Router,
+/// The seeded tenants with calls, recordings, voicemails, messages, contacts and numbers in January.
+pub async fn world() -> World {
+    let w = World::new().await;
+    let admin = w.db.admin().await;
+    seed(&admin, w.t.org_a, 300, "A").await;
+    seed(&admin, w.t.org_b, 200, B_MARKER).await;
+    w
 }
 
-impl World {
-    pub async fn new() -> Self {
-        let db = TestDb::new().await;
-        let admin = db.admin().await;
-        let t = Tenants::seed(&admin).await;
-        seed(&admin, t.org_a, 300, "A").await;
-        seed(&admin, t.org_b, 200, B_MARKER).await;
-        let core = identity::core(&db, json!({})).await;
-        Self {
-            db,
-            t,
-            data: data::routes::router(core),
-        }
-    }
-
-    pub fn token(&self, user: Uuid) -> String {
-        identity::token(user, &format!("{user}@example.test"))
-    }
-
-    pub async fn get(&self, path: &str, as_user: Uuid) -> Reply {
-        call(
-            &self.data,
-            axum::http::Method::GET,
-            path,
-            Some(&self.token(as_user)),
-            None,
-        )
-        .await
-    }
-
+/// Reads from the data function.
+pub trait DataCalls {
+    async fn get(&self, path: &str, as_user: Uuid) -> Reply;
     /// A GET whose answer may not be JSON: status, headers and body text.
-    pub async fn get_raw(
+    async fn get_raw(
+        &self,
+        path: &str,
+        as_user: Uuid,
+        accept: Option<&str>,
+    ) -> (u16, HeaderMap, String);
+    /// Rows of an admin (RLS-free) query as JSON, for expected figures.
+    async fn expect(&self, sql: &str, org: Uuid) -> Vec<Value>;
+}
+
+impl DataCalls for World {
+    async fn get(&self, path: &str, as_user: Uuid) -> Reply {
+        self.call(&self.data(), Method::GET, path, as_user, None)
+            .await
+    }
+
+    async fn get_raw(
         &self,
         path: &str,
         as_user: Uuid,
@@ -63,8 +52,7 @@ impl World {
             request = request.header("accept", accept);
         }
         let response = self
-            .data
-            .clone()
+            .data()
             .oneshot(request.body(Body::empty()).unwrap())
             .await
             .unwrap();
@@ -74,8 +62,7 @@ impl World {
         (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
     }
 
-    /// Rows of an admin (RLS-free) query as JSON, for expected figures.
-    pub async fn expect(&self, sql: &str, org: Uuid) -> Vec<Value> {
+    async fn expect(&self, sql: &str, org: Uuid) -> Vec<Value> {
         let sql = format!("select coalesce(json_agg(q), '[]')::text from ({sql}) q");
         let text: String = self
             .db

@@ -8,7 +8,7 @@ use test_harness::http::{Reply, call};
 use test_harness::identity::{JWT_SECRET, claims, sign};
 use uuid::Uuid;
 
-use crate::support::World;
+use integration_tests::World;
 
 async fn post(router: &axum::Router, kind: &str, user: Uuid, body: Value) -> Reply {
     let token = test_harness::identity::token(user, "x@example.test");
@@ -36,8 +36,8 @@ fn job_id(reply: &Reply) -> Uuid {
 
 #[tokio::test]
 async fn an_org_admin_starts_a_sync_that_runs_and_a_second_trigger_gets_the_active_job() {
-    let w = World::new(FakeConfig::default()).await;
-    let router = w.router().await;
+    let w = World::connected(FakeConfig::default()).await;
+    let router = w.sync().await;
     w.fake.push_fault(
         FaultRule::once(Fault::Slow {
             delay: Duration::from_millis(800),
@@ -92,8 +92,8 @@ async fn an_org_admin_starts_a_sync_that_runs_and_a_second_trigger_gets_the_acti
 
 #[tokio::test]
 async fn all_queues_every_resource_and_a_dated_range_resyncs_that_window() {
-    let w = World::new(FakeConfig::default()).await;
-    let router = w.router().await;
+    let w = World::connected(FakeConfig::default()).await;
+    let router = w.sync().await;
     let today = chrono::Utc::now().date_naive();
     let start = (today - chrono::Days::new(3)).to_string();
     let reply = post(
@@ -134,8 +134,8 @@ async fn all_queues_every_resource_and_a_dated_range_resyncs_that_window() {
 
 #[tokio::test]
 async fn who_may_start_a_sync() {
-    let w = World::new(FakeConfig::default()).await;
-    let router = w.router().await;
+    let w = World::connected(FakeConfig::default()).await;
+    let router = w.sync().await;
     let body = |org: Uuid| json!({ "orgId": org });
     let agent = post(&router, "sms", w.t.agent_a, body(w.t.org_a)).await;
     assert_eq!(
@@ -197,8 +197,8 @@ async fn who_may_start_a_sync() {
 
 #[tokio::test]
 async fn jobs_are_listed_and_shown_to_members_of_their_org_only() {
-    let w = World::new(FakeConfig::default()).await;
-    let router = w.router().await;
+    let w = World::connected(FakeConfig::default()).await;
+    let router = w.sync().await;
     for kind in ["sms", "contacts", "voicemails"] {
         let reply = post(&router, kind, w.t.admin_a, json!({ "orgId": w.t.org_a })).await;
         w.finished(job_id(&reply)).await;
@@ -268,8 +268,8 @@ async fn jobs_are_listed_and_shown_to_members_of_their_org_only() {
 
 #[tokio::test]
 async fn bad_requests_are_4xx_json_and_queue_nothing() {
-    let w = World::new(FakeConfig::default()).await;
-    let router = w.router().await;
+    let w = World::connected(FakeConfig::default()).await;
+    let router = w.sync().await;
     let org = w.t.org_a.to_string();
     let today = chrono::Utc::now().date_naive();
     let cases = [
@@ -349,8 +349,8 @@ async fn bad_requests_are_4xx_json_and_queue_nothing() {
 
 #[tokio::test]
 async fn every_route_refuses_bad_tokens() {
-    let w = World::new(FakeConfig::default()).await;
-    let router = w.router().await;
+    let w = World::connected(FakeConfig::default()).await;
+    let router = w.sync().await;
     let mut expired = claims(w.t.admin_a, "a@example.test");
     expired["exp"] = json!(1_000_000_000);
     let mut service = claims(w.t.admin_a, "a@example.test");
@@ -406,8 +406,8 @@ async fn cancel(router: &axum::Router, job: &str, user: Uuid) -> Reply {
 
 #[tokio::test]
 async fn only_org_admins_cancel_their_orgs_active_jobs_and_it_is_audited() {
-    let w = World::new(FakeConfig::default()).await;
-    let router = w.router().await;
+    let w = World::connected(FakeConfig::default()).await;
+    let router = w.sync().await;
     let a_job = w.queue(w.t.org_a, domain::Resource::Sms).await.id;
     let b_job = w.queue(w.t.org_b, domain::Resource::Sms).await.id;
     let (a, b) = (a_job.to_string(), b_job.to_string());
@@ -478,7 +478,7 @@ async fn only_org_admins_cancel_their_orgs_active_jobs_and_it_is_audited() {
 
 #[tokio::test]
 async fn rls_refuses_a_cancel_that_the_code_did_not_check() {
-    let w = World::new(FakeConfig::default()).await;
+    let w = World::connected(FakeConfig::default()).await;
     let a_job = w.queue(w.t.org_a, domain::Resource::Sms).await.id;
     let b_job = w.queue(w.t.org_b, domain::Resource::Sms).await.id;
     let db = w.db.store();

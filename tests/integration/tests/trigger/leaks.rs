@@ -4,14 +4,14 @@
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
-use crate::support::{KEY_1, KEY_2, World, event};
+use crate::support::{KEY_1, KEY_2, TriggerCalls, event, world};
 
 #[tokio::test]
 async fn secrets_never_reach_logs_or_responses() {
     let capture = test_harness::logs::capture();
-    let w = World::new().await;
-    let (org, admin) = (w.s.t.org_a, w.s.t.admin_a);
-    let keys = w.s.fake.accounts()[0].clone();
+    let w = world().await;
+    let (org, admin) = (w.t.org_a, w.t.admin_a);
+    let keys = w.fake.accounts()[0].clone();
     let wrong_key = "svc-key-wrong-0123456789abcdef012345678";
     let mut replies = Vec::new();
 
@@ -27,16 +27,16 @@ async fn secrets_never_reach_logs_or_responses() {
     );
 
     let token = w.webhook_token(org, admin).await;
-    let call =
-        w.s.fake
-            .add_calls(&keys.api_key, &[Utc::now() - TimeDelta::minutes(5)])[0]
-            .id
-            .to_string();
+    let call = w
+        .fake
+        .add_calls(&keys.api_key, &[Utc::now() - TimeDelta::minutes(5)])[0]
+        .id
+        .to_string();
     let at = Utc::now().format("%Y-%m-%dT%H:%M:%S%.6f0Z").to_string();
     let completed = event(&keys.api_key, &call, "IncomingCallCompleted", None, &at);
     replies.push(w.webhook(org, &token, &completed).await);
     replies.push(w.webhook(org, &format!("{token}x"), &completed).await);
-    let foreign = event(&w.s.api_key(1), &call, "IncomingCallCompleted", None, &at);
+    let foreign = event(&w.api_key(1), &call, "IncomingCallCompleted", None, &at);
     replies.push(w.webhook(org, &token, &foreign).await);
     assert_eq!(replies[0].status, 202, "{:?}", replies[0].body);
     assert_eq!(replies[3].status, 202, "{:?}", replies[3].body);
@@ -65,7 +65,6 @@ async fn secrets_never_reach_logs_or_responses() {
         }
     }
     let stored = w
-        .s
         .db
         .admin()
         .await

@@ -1,12 +1,14 @@
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::support::{KEY_1, KEY_2, World, job_ids, logged_refusals};
+use integration_tests::world::succeeded;
+
+use crate::support::{KEY_1, KEY_2, TriggerCalls, job_ids, logged_refusals, world};
 
 #[tokio::test]
 async fn both_keys_of_a_rotation_start_a_service_sync_and_are_audited() {
-    let w = World::new().await;
-    let org = w.s.t.org_a;
+    let w = world().await;
+    let org = w.t.org_a;
     for (key, index, action) in [(KEY_1, 0, "sync-reports"), (KEY_2, 1, "sync-sms")] {
         let reply = w
             .with_key(key, &json!({ "orgId": org, "action": action }))
@@ -16,8 +18,8 @@ async fn both_keys_of_a_rotation_start_a_service_sync_and_are_audited() {
         assert_eq!(reply.body["job"]["trigger"], "service");
         assert_eq!(reply.body["job"]["requested_by"], serde_json::Value::Null);
         assert_eq!(reply.body["job"]["org_id"], org.to_string());
-        let job = w.s.finished(job_ids(&reply.body)[0]).await;
-        crate::support::succeeded(&job);
+        let job = w.finished(job_ids(&reply.body)[0]).await;
+        succeeded(&job);
         let audit = w.service_audit().await;
         let (action_name, details) = audit.last().unwrap();
         assert_eq!(action_name, "trigger.accepted");
@@ -31,8 +33,8 @@ async fn both_keys_of_a_rotation_start_a_service_sync_and_are_audited() {
 #[tokio::test]
 async fn missing_or_wrong_keys_are_401_logged_and_write_nothing() {
     let capture = test_harness::logs::capture();
-    let w = World::new().await;
-    let body = json!({ "orgId": w.s.t.org_a, "action": "sync-all" }).to_string();
+    let w = world().await;
+    let body = json!({ "orgId": w.t.org_a, "action": "sync-all" }).to_string();
     let (jobs_before, audit_before) = (w.jobs().await, w.audit_rows().await);
     let wrong = [
         vec![],
@@ -44,13 +46,13 @@ async fn missing_or_wrong_keys_are_401_logged_and_write_nothing() {
         vec![("x-service-key", format!("{KEY_1}x"))],
         vec![("x-service-key", KEY_1[..KEY_1.len() - 1].to_owned())],
         vec![("authorization", format!("Bearer {KEY_1}"))],
-        vec![("x-user-id", w.s.t.admin_a.to_string())],
+        vec![("x-user-id", w.t.admin_a.to_string())],
     ];
     let mut refused = Vec::new();
     // Several rounds: an outsider's request count must not show up as rows.
     for _ in 0..3 {
         for headers in &wrong {
-            let reply = w.trigger(headers, &body).await;
+            let reply = w.post(headers, &body).await;
             assert_eq!(reply.status, 401, "{headers:?}: {:?}", reply.body);
             assert!(!reply.body.to_string().contains(KEY_1));
             refused.push((
@@ -78,7 +80,7 @@ async fn missing_or_wrong_keys_are_401_logged_and_write_nothing() {
 
 #[tokio::test]
 async fn every_action_queues_the_right_resources() {
-    let w = World::new().await;
+    let w = world().await;
     let cases: [(&str, &[&str]); 7] = [
         ("sync-phone-numbers", &["phone_numbers"]),
         ("sync-reports", &["calls"]),
@@ -100,13 +102,13 @@ async fn every_action_queues_the_right_resources() {
     ];
     for (action, resources) in cases {
         let reply = w
-            .with_key(KEY_1, &json!({ "orgId": w.s.t.org_b, "action": action }))
+            .with_key(KEY_1, &json!({ "orgId": w.t.org_b, "action": action }))
             .await;
         assert_eq!(reply.status, 202, "{action}: {:?}", reply.body);
         let mut got = Vec::new();
         for id in job_ids(&reply.body) {
-            let job = w.s.finished(id).await;
-            assert_eq!(job.org_id.as_uuid(), w.s.t.org_b);
+            let job = w.finished(id).await;
+            assert_eq!(job.org_id.as_uuid(), w.t.org_b);
             got.push(job.resource.as_str().to_owned());
         }
         assert_eq!(got, resources, "{action}");
@@ -116,7 +118,7 @@ async fn every_action_queues_the_right_resources() {
     let reply = w
         .with_key(
             KEY_1,
-            &json!({ "orgId": w.s.t.org_a, "action": "sync-reports", "startDate": start, "endDate": today.to_string() }),
+            &json!({ "orgId": w.t.org_a, "action": "sync-reports", "startDate": start, "endDate": today.to_string() }),
         )
         .await;
     assert_eq!(reply.status, 202, "{:?}", reply.body);
@@ -126,13 +128,13 @@ async fn every_action_queues_the_right_resources() {
             .unwrap()
             .starts_with(&start)
     );
-    w.s.finished(job_ids(&reply.body)[0]).await;
+    w.finished(job_ids(&reply.body)[0]).await;
 }
 
 #[tokio::test]
 async fn bad_input_is_a_4xx_json_error_and_queues_nothing() {
-    let w = World::new().await;
-    let org = w.s.t.org_a;
+    let w = world().await;
+    let org = w.t.org_a;
     let before = w.jobs().await;
     let soon = (chrono::Utc::now().date_naive() + chrono::Days::new(10)).to_string();
     let cases = [
@@ -155,9 +157,7 @@ async fn bad_input_is_a_4xx_json_error_and_queues_nothing() {
         (json!({ "orgId": Uuid::new_v4(), "action": "sync-all" }).to_string(), 404, "not_found"),
     ];
     for (body, status, code) in &cases {
-        let reply = w
-            .trigger(&[("x-service-key", KEY_1.to_owned())], body)
-            .await;
+        let reply = w.post(&[("x-service-key", KEY_1.to_owned())], body).await;
         assert_eq!(
             (reply.status, reply.body["error"].as_str()),
             (*status, Some(*code)),

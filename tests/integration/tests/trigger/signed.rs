@@ -3,36 +3,36 @@
 use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
-use crate::support::{KEY_1, KEY_2, World, job_ids, logged_refusals, sign};
+use integration_tests::World;
+
+use crate::support::{KEY_1, KEY_2, TriggerCalls, job_ids, logged_refusals, sign, world};
 
 #[tokio::test]
 async fn signed_requests_pass_once_within_five_minutes() {
     let capture = test_harness::logs::capture();
-    let w = World::new().await;
-    let body = json!({ "orgId": w.s.t.org_a, "action": "sync-contacts" }).to_string();
+    let w = world().await;
+    let body = json!({ "orgId": w.t.org_a, "action": "sync-contacts" }).to_string();
     let now = chrono::Utc::now().timestamp();
     let signature = sign(KEY_2, now, &body);
-    let ok = w
-        .trigger(&[("x-signature", signature.clone())], &body)
-        .await;
+    let ok = w.post(&[("x-signature", signature.clone())], &body).await;
     assert_eq!(ok.status, 202, "{:?}", ok.body);
-    w.s.finished(job_ids(&ok.body)[0]).await;
-    let replayed = w.trigger(&[("x-signature", signature)], &body).await;
+    w.finished(job_ids(&ok.body)[0]).await;
+    let replayed = w.post(&[("x-signature", signature)], &body).await;
     assert_eq!(
         (replayed.status, replayed.body["error"].as_str()),
         (401, Some("signature_replayed"))
     );
 
     let skewed = sign(KEY_1, now - 240, &body);
-    let ok = w.trigger(&[("x-signature", skewed)], &body).await;
+    let ok = w.post(&[("x-signature", skewed)], &body).await;
     assert_eq!(
         ok.status, 202,
         "4 minutes of clock skew pass: {:?}",
         ok.body
     );
-    w.s.finished(job_ids(&ok.body)[0]).await;
+    w.finished(job_ids(&ok.body)[0]).await;
 
-    let other_body = json!({ "orgId": w.s.t.org_b, "action": "sync-contacts" }).to_string();
+    let other_body = json!({ "orgId": w.t.org_b, "action": "sync-contacts" }).to_string();
     let refused = [
         (sign(KEY_1, now - 330, &body), "signature_expired"),
         (sign(KEY_1, now + 330, &body), "signature_expired"),
@@ -50,7 +50,7 @@ async fn signed_requests_pass_once_within_five_minutes() {
     ];
     let before = w.jobs().await;
     for (header, code) in &refused {
-        let reply = w.trigger(&[("x-signature", header.clone())], &body).await;
+        let reply = w.post(&[("x-signature", header.clone())], &body).await;
         assert_eq!(
             (reply.status, reply.body["error"].as_str()),
             (401, Some(*code)),
@@ -101,11 +101,10 @@ async fn database_now(w: &World) -> i64 {
 #[tokio::test]
 async fn signatures_are_judged_by_the_database_clock_alone() {
     // This function's clock ten minutes ahead of the database's: it must not matter.
-    let w = World::new()
+    let w = world()
         .await
-        .with_clock(|| Utc::now() + TimeDelta::minutes(10))
-        .await;
-    let org = w.s.t.org_a;
+        .with_clock(|| Utc::now() + TimeDelta::minutes(10));
+    let org = w.t.org_a;
     let cases = [
         ("sync-contacts", -295, 202, None),
         ("sync-sms", 295, 202, None),
@@ -116,7 +115,7 @@ async fn signatures_are_judged_by_the_database_clock_alone() {
         let body = json!({ "orgId": org, "action": action }).to_string();
         let signed_at = database_now(&w).await + offset;
         let reply = w
-            .trigger(&[("x-signature", sign(KEY_1, signed_at, &body))], &body)
+            .post(&[("x-signature", sign(KEY_1, signed_at, &body))], &body)
             .await;
         assert_eq!(
             (reply.status, reply.body["error"].as_str()),
@@ -125,23 +124,21 @@ async fn signatures_are_judged_by_the_database_clock_alone() {
             reply.body
         );
         if status == 202 {
-            w.s.finished(job_ids(&reply.body)[0]).await;
+            w.finished(job_ids(&reply.body)[0]).await;
         }
     }
 
     // This function's clock behind the database's: a signature accepted near the end of its
     // window stays refused after the database forgot it.
-    let w = w.with_clock(|| Utc::now() - TimeDelta::seconds(290)).await;
+    let w = w.with_clock(|| Utc::now() - TimeDelta::seconds(290));
     let body = json!({ "orgId": org, "action": "sync-phone-numbers" }).to_string();
     let signature = sign(KEY_1, database_now(&w).await - 297, &body);
-    let ok = w
-        .trigger(&[("x-signature", signature.clone())], &body)
-        .await;
+    let ok = w.post(&[("x-signature", signature.clone())], &body).await;
     assert_eq!(ok.status, 202, "{:?}", ok.body);
-    w.s.finished(job_ids(&ok.body)[0]).await;
+    w.finished(job_ids(&ok.body)[0]).await;
     let jobs = w.jobs().await;
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
-    let replayed = w.trigger(&[("x-signature", signature)], &body).await;
+    let replayed = w.post(&[("x-signature", signature)], &body).await;
     assert_eq!(
         (replayed.status, replayed.body["error"].as_str()),
         (401, Some("signature_expired")),

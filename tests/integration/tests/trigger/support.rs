@@ -1,70 +1,44 @@
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request};
-use chrono::{DateTime, Utc};
-use mightycall_fake::FakeConfig;
+use integration_tests::World;
 use serde_json::{Value, json};
 use test_harness::http::{Reply, call, send};
 use test_harness::identity;
 use uuid::Uuid;
 
-/// The sync tests' world (orgs A and B connected to fake accounts 0 and 1, an engine on the fake).
-#[allow(dead_code)]
-#[path = "../sync/support.rs"]
-mod sync_world;
-
-pub use sync_world::{World as SyncWorld, succeeded};
-
 /// Two keys valid at once, as during a rotation.
 pub const KEY_1: &str = "svc-key-one-0123456789abcdef0123456789";
 pub const KEY_2: &str = "svc-key-two-0123456789abcdef0123456789";
 
-pub struct World {
-    pub s: SyncWorld,
-    pub router: Router,
-    pub admin: Router,
-    deps: startup::Deps,
+/// The sync tests' world (orgs A and B connected to fake accounts 0 and 1) with both service keys.
+pub async fn world() -> World {
+    World::builder()
+        .connected()
+        .secrets(|_| json!({ "SERVICE_KEYS": format!("{KEY_1}, {KEY_2}") }))
+        .build()
+        .await
 }
 
-impl World {
-    pub async fn new() -> Self {
-        Self::with(FakeConfig::default()).await
-    }
-
-    pub async fn with(config: FakeConfig) -> Self {
-        let s = SyncWorld::new(config).await;
-        let deps = identity::deps(
-            &s.db,
-            json!({ "SERVICE_KEYS": format!("{KEY_1}, {KEY_2}") }),
-        )
-        .await;
-        let router = trigger_router(&s, &deps, Utc::now).await;
-        let config = admin_integrations::AdminConfig {
-            core: identity::core_config(),
-            mightycall_base_override: Some(s.fake.base_url()),
-            daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
-        };
-        let admin = admin_integrations::routes::router(
-            admin_integrations::AdminState::build(config, deps.clone())
-                .await
-                .unwrap(),
-        );
-        Self {
-            s,
-            router,
-            admin,
-            deps,
-        }
-    }
-
-    /// The same world with the trigger function's clock replaced (e.g. skewed from the database's).
-    pub async fn with_clock(mut self, clock: fn() -> DateTime<Utc>) -> Self {
-        self.router = trigger_router(&self.s, &self.deps, clock).await;
-        self
-    }
-
+/// Requests to the trigger function and what they leave behind.
+pub trait TriggerCalls {
     /// `POST /api/trigger` with the given headers and raw body.
-    pub async fn trigger(&self, headers: &[(&str, String)], body: &str) -> Reply {
+    async fn post(&self, headers: &[(&str, String)], body: &str) -> Reply;
+    async fn with_key(&self, key: &str, body: &Value) -> Reply;
+    /// A new webhook token for `org`, issued through the admin route by `admin`.
+    async fn webhook_token(&self, org: Uuid, admin: Uuid) -> String;
+    async fn generate_token(&self, org: Uuid, user: Uuid) -> Reply;
+    async fn webhook(&self, org: impl std::fmt::Display, token: &str, body: &Value) -> Reply;
+    async fn jobs(&self) -> i64;
+    /// Every row of `audit_log`, as the service role sees them.
+    async fn audit_rows(&self) -> i64;
+    /// Requests counted against `org`'s MightyCall budget today.
+    async fn budget_used(&self, org: Uuid) -> i64;
+    /// Audit actions of the `service` actor, oldest first, with their details.
+    async fn service_audit(&self) -> Vec<(String, Value)>;
+}
+
+impl TriggerCalls for World {
+    async fn post(&self, headers: &[(&str, String)], body: &str) -> Reply {
         let mut request = Request::builder()
             .method(Method::POST)
             .uri("/api/trigger")
@@ -72,24 +46,27 @@ impl World {
         for (name, value) in headers {
             request = request.header(*name, value);
         }
-        send(&self.router, request.body(Body::from(body.to_owned()))).await
+        send(
+            &self.trigger().await,
+            request.body(Body::from(body.to_owned())),
+        )
+        .await
     }
 
-    pub async fn with_key(&self, key: &str, body: &Value) -> Reply {
-        self.trigger(&[("x-service-key", key.to_owned())], &body.to_string())
+    async fn with_key(&self, key: &str, body: &Value) -> Reply {
+        self.post(&[("x-service-key", key.to_owned())], &body.to_string())
             .await
     }
 
-    /// A new webhook token for `org`, issued through the admin route by `admin`.
-    pub async fn webhook_token(&self, org: Uuid, admin: Uuid) -> String {
+    async fn webhook_token(&self, org: Uuid, admin: Uuid) -> String {
         let reply = self.generate_token(org, admin).await;
         assert_eq!(reply.status, 201, "{:?}", reply.body);
         reply.body["webhook_token"].as_str().unwrap().to_owned()
     }
 
-    pub async fn generate_token(&self, org: Uuid, user: Uuid) -> Reply {
+    async fn generate_token(&self, org: Uuid, user: Uuid) -> Reply {
         call(
-            &self.admin,
+            &self.admin().await,
             Method::POST,
             &format!("/api/admin/orgs/{org}/integrations/mightycall/webhook-token"),
             Some(&identity::token(user, "x@example.test")),
@@ -98,38 +75,21 @@ impl World {
         .await
     }
 
-    pub async fn webhook(&self, org: impl std::fmt::Display, token: &str, body: &Value) -> Reply {
+    async fn webhook(&self, org: impl std::fmt::Display, token: &str, body: &Value) -> Reply {
         let request = Request::builder()
             .method(Method::POST)
             .uri(format!("/api/webhooks/mightycall/{org}/{token}"))
             .header("content-type", "application/json")
             .body(Body::from(body.to_string()));
-        send(&self.router, request).await
+        send(&self.trigger().await, request).await
     }
 
-    /// `select count(*)` of `sql` with the given parameters, read past RLS.
-    pub async fn count(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> i64 {
-        self.s
-            .db
-            .admin()
-            .await
-            .query_one(sql, params)
-            .await
-            .unwrap()
-            .get(0)
-    }
-
-    pub async fn jobs(&self) -> i64 {
+    async fn jobs(&self) -> i64 {
         self.count("select count(*) from integration_sync_jobs", &[])
             .await
     }
 
-    /// Every row of `audit_log`, as the service role sees them.
-    pub async fn audit_rows(&self) -> i64 {
+    async fn audit_rows(&self) -> i64 {
         let tx = self.deps.db.as_service().await.unwrap();
         let rows = tx
             .client()
@@ -141,8 +101,7 @@ impl World {
         rows
     }
 
-    /// Requests counted against `org`'s MightyCall budget today.
-    pub async fn budget_used(&self, org: Uuid) -> i64 {
+    async fn budget_used(&self, org: Uuid) -> i64 {
         self.count(
             "select coalesce(sum(requests), 0)::bigint from mightycall_request_usage where org_id = $1",
             &[&org],
@@ -150,10 +109,8 @@ impl World {
         .await
     }
 
-    /// Audit actions of the `service` actor, oldest first, with their details.
-    pub async fn service_audit(&self) -> Vec<(String, Value)> {
-        self.s
-            .db
+    async fn service_audit(&self) -> Vec<(String, Value)> {
+        self.db
             .admin()
             .await
             .query(
@@ -166,24 +123,6 @@ impl World {
             .map(|r| (r.get(0), r.get(1)))
             .collect()
     }
-}
-
-/// The trigger function, built as `main` builds it, with the sync world's engine settings.
-async fn trigger_router(
-    s: &SyncWorld,
-    deps: &startup::Deps,
-    clock: fn() -> DateTime<Utc>,
-) -> Router {
-    let config = trigger::TriggerConfig {
-        core: identity::core_config(),
-        wiring: s.wiring(),
-        clock,
-    };
-    trigger::routes::router(
-        trigger::TriggerState::build(config, deps.clone())
-            .await
-            .unwrap(),
-    )
 }
 
 /// A MightyCall webhook payload for call `call` signed by nobody, as MightyCall sends it.

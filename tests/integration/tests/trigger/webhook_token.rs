@@ -7,11 +7,12 @@ use test_harness::http::send;
 use test_harness::identity::bad_tokens;
 use uuid::Uuid;
 
-use crate::support::{World, event};
+use integration_tests::World;
+
+use crate::support::{TriggerCalls, event, world};
 
 async fn stored_hash(w: &World, org: Uuid) -> Option<Vec<u8>> {
-    w.s.db
-        .admin()
+    w.db.admin()
         .await
         .query_one(
             "select webhook_token_hash from org_integrations where org_id = $1",
@@ -24,9 +25,9 @@ async fn stored_hash(w: &World, org: Uuid) -> Option<Vec<u8>> {
 
 #[tokio::test]
 async fn an_org_admin_gets_a_token_once_and_a_new_one_replaces_it() {
-    let w = World::new().await;
-    let org = w.s.t.org_a;
-    let reply = w.generate_token(org, w.s.t.admin_a).await;
+    let w = world().await;
+    let org = w.t.org_a;
+    let reply = w.generate_token(org, w.t.admin_a).await;
     assert_eq!(reply.status, 201, "{:?}", reply.body);
     let first = reply.body["webhook_token"].as_str().unwrap().to_owned();
     assert_eq!(first.len(), 43);
@@ -41,9 +42,9 @@ async fn an_org_admin_gets_a_token_once_and_a_new_one_replaces_it() {
         "only the SHA-256 is stored"
     );
 
-    let second = w.webhook_token(org, w.s.t.admin_a).await;
+    let second = w.webhook_token(org, w.t.admin_a).await;
     assert_ne!(first, second);
-    let key = w.s.api_key(0);
+    let key = w.api_key(0);
     let body = event(
         &key,
         &Uuid::new_v4().to_string(),
@@ -61,7 +62,7 @@ async fn an_org_admin_gets_a_token_once_and_a_new_one_replaces_it() {
         .count(
             "select count(*) from audit_log where org_id = $1 and action = 'integration.webhook_token_generated'
                and actor_user_id = $2 and details::text not like '%' || $3 || '%'",
-            &[&org, &w.s.t.admin_a, &second],
+            &[&org, &w.t.admin_a, &second],
         )
         .await;
     assert_eq!(audit, 2, "each generation is audited, without the token");
@@ -69,8 +70,8 @@ async fn an_org_admin_gets_a_token_once_and_a_new_one_replaces_it() {
 
 #[tokio::test]
 async fn only_admins_of_the_org_may_generate_one() {
-    let w = World::new().await;
-    let t = &w.s.t;
+    let w = world().await;
+    let t = &w.t;
     let before = stored_hash(&w, t.org_a).await;
     for (user, status) in [
         (t.manager_a, 403),
@@ -88,8 +89,7 @@ async fn only_admins_of_the_org_may_generate_one() {
         201
     );
     // An org without a MightyCall integration has nothing to attach a webhook to.
-    w.s.db
-        .admin()
+    w.db.admin()
         .await
         .execute(
             "delete from org_integrations where org_id = $1",
@@ -102,13 +102,13 @@ async fn only_admins_of_the_org_may_generate_one() {
 
 #[tokio::test]
 async fn bad_bearer_tokens_are_401() {
-    let w = World::new().await;
-    let org = w.s.t.org_a;
+    let w = world().await;
+    let org = w.t.org_a;
     let before = stored_hash(&w, org).await;
     let path = format!("/api/admin/orgs/{org}/integrations/mightycall/webhook-token");
-    let mut auth: Vec<Option<String>> = vec![None, Some(format!("Basic {}", w.s.t.admin_a))];
+    let mut auth: Vec<Option<String>> = vec![None, Some(format!("Basic {}", w.t.admin_a))];
     auth.extend(
-        bad_tokens(w.s.t.admin_a)
+        bad_tokens(w.t.admin_a)
             .into_iter()
             .map(|(_, t)| Some(format!("Bearer {t}"))),
     );
@@ -117,7 +117,7 @@ async fn bad_bearer_tokens_are_401() {
         if let Some(h) = &header {
             request = request.header("authorization", h);
         }
-        let reply = send(&w.admin, request.body(Body::empty())).await;
+        let reply = send(&w.admin().await, request.body(Body::empty())).await;
         assert_eq!(reply.status, 401, "{header:?}: {:?}", reply.body);
         assert!(reply.body["error"].is_string());
     }

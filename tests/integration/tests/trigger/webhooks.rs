@@ -5,7 +5,9 @@ use mightycall_fake::{Fault, FaultRule};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::support::{World, event};
+use integration_tests::World;
+
+use crate::support::{TriggerCalls, event, world};
 
 fn at(offset_seconds: i64) -> String {
     // MightyCall's own shape: 7 fractional digits and `Z`.
@@ -16,16 +18,15 @@ fn at(offset_seconds: i64) -> String {
 
 /// A finished call on fake account `account`, not yet synced anywhere.
 fn new_call(w: &World, account: usize) -> String {
-    let key = w.s.api_key(account);
-    w.s.fake
+    let key = w.api_key(account);
+    w.fake
         .add_calls(&key, &[Utc::now() - TimeDelta::minutes(5)])[0]
         .id
         .to_string()
 }
 
 async fn processed(w: &World, guid: &Value) -> Option<bool> {
-    w.s.db
-        .admin()
+    w.db.admin()
         .await
         .query_opt(
             "select processed_at is not null from webhook_events where event_guid = $1",
@@ -38,9 +39,9 @@ async fn processed(w: &World, guid: &Value) -> Option<bool> {
 
 #[tokio::test]
 async fn a_completed_call_is_fetched_into_its_org_for_one_request() {
-    let w = World::new().await;
-    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
-    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let w = world().await;
+    let (org, key) = (w.t.org_a, w.api_key(0));
+    let token = w.webhook_token(org, w.t.admin_a).await;
     // The first fetch also obtains (and caches) a token; measure the second one.
     let warm = new_call(&w, 0);
     let reply = w
@@ -53,13 +54,13 @@ async fn a_completed_call_is_fetched_into_its_org_for_one_request() {
     assert_eq!(reply.status, 202, "{:?}", reply.body);
 
     let call = new_call(&w, 0);
-    let (fake_before, budget_before) = (w.s.fake.requests(&key), w.budget_used(org).await);
+    let (fake_before, budget_before) = (w.fake.requests(&key), w.budget_used(org).await);
     let completed = event(&key, &call, "OutgoingCallCompleted", Some(""), &at(0));
     let reply = w.webhook(org, &token, &completed).await;
     assert_eq!(reply.status, 202, "{:?}", reply.body);
     assert_eq!(reply.body["call_fetched"], true);
     assert_eq!(
-        w.s.fake.requests(&key) - fake_before,
+        w.fake.requests(&key) - fake_before,
         1,
         "one GET /calls/{{id}}"
     );
@@ -68,12 +69,11 @@ async fn a_completed_call_is_fetched_into_its_org_for_one_request() {
         1,
         "counted against the org's budget"
     );
-    assert!(w.s.ids("calls", org).await.contains(&call));
-    assert!(!w.s.ids("calls", w.s.t.org_b).await.contains(&call));
+    assert!(w.ids("calls", org).await.contains(&call));
+    assert!(!w.ids("calls", w.t.org_b).await.contains(&call));
     assert_eq!(processed(&w, &completed["Guid"]).await, Some(true));
     let stored: Value =
-        w.s.db
-            .admin()
+        w.db.admin()
             .await
             .query_one(
                 "select payload from webhook_events where event_guid = $1",
@@ -89,17 +89,17 @@ async fn a_completed_call_is_fetched_into_its_org_for_one_request() {
 
     // A leg's completion (with an Extension) is stored but fetches nothing.
     let leg = event(&key, &call, "IncomingCallCompleted", Some("101"), &at(1));
-    let before = w.s.fake.requests(&key);
+    let before = w.fake.requests(&key);
     assert_eq!(w.webhook(org, &token, &leg).await.status, 202);
-    assert_eq!(w.s.fake.requests(&key), before);
+    assert_eq!(w.fake.requests(&key), before);
     assert_eq!(processed(&w, &leg["Guid"]).await, Some(true));
 }
 
 #[tokio::test]
 async fn redeliveries_are_200_and_stored_once() {
-    let w = World::new().await;
-    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
-    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let w = world().await;
+    let (org, key) = (w.t.org_a, w.api_key(0));
+    let token = w.webhook_token(org, w.t.admin_a).await;
     let call = new_call(&w, 0);
     let ringing = event(&key, &call, "IncomingCallRinging", Some("101"), &at(0));
     assert_eq!(w.webhook(org, &token, &ringing).await.status, 202);
@@ -110,11 +110,11 @@ async fn redeliveries_are_200_and_stored_once() {
     );
     let completed = event(&key, &call, "IncomingCallCompleted", None, &at(1));
     assert_eq!(w.webhook(org, &token, &completed).await.status, 202);
-    let before = w.s.fake.requests(&key);
+    let before = w.fake.requests(&key);
     let again = w.webhook(org, &token, &completed).await;
     assert_eq!(again.status, 200);
     assert_eq!(
-        w.s.fake.requests(&key),
+        w.fake.requests(&key),
         before,
         "a redelivery fetches nothing"
     );
@@ -129,9 +129,9 @@ async fn redeliveries_are_200_and_stored_once() {
 
 #[tokio::test]
 async fn out_of_order_events_act_on_the_newest_state_only() {
-    let w = World::new().await;
-    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
-    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let w = world().await;
+    let (org, key) = (w.t.org_a, w.api_key(0));
+    let token = w.webhook_token(org, w.t.admin_a).await;
     let call = new_call(&w, 0);
     // Delivered newest first: completion, then the older connect and an older duplicate completion.
     let newest = event(&key, &call, "IncomingCallCompleted", None, &at(-10));
@@ -139,7 +139,7 @@ async fn out_of_order_events_act_on_the_newest_state_only() {
         w.webhook(org, &token, &newest).await.body["call_fetched"],
         true
     );
-    let before = w.s.fake.requests(&key);
+    let before = w.fake.requests(&key);
     for older in [
         event(&key, &call, "IncomingCallConnected", Some("102"), &at(-30)),
         event(&key, &call, "IncomingCallCompleted", None, &at(-20)),
@@ -149,14 +149,9 @@ async fn out_of_order_events_act_on_the_newest_state_only() {
         assert_eq!(reply.body["call_fetched"], false);
         assert_eq!(processed(&w, &older["Guid"]).await, Some(true));
     }
-    assert_eq!(
-        w.s.fake.requests(&key),
-        before,
-        "older states fetch nothing"
-    );
+    assert_eq!(w.fake.requests(&key), before, "older states fetch nothing");
     let times: Vec<Option<chrono::DateTime<Utc>>> =
-        w.s.db
-            .admin()
+        w.db.admin()
             .await
             .query(
                 "select occurred_at from webhook_events where call_id = $1 order by occurred_at",
@@ -179,11 +174,11 @@ async fn out_of_order_events_act_on_the_newest_state_only() {
 
 #[tokio::test]
 async fn with_mightycall_down_the_event_is_stored_unprocessed_and_answered_202() {
-    let w = World::new().await;
-    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
-    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let w = world().await;
+    let (org, key) = (w.t.org_a, w.api_key(0));
+    let token = w.webhook_token(org, w.t.admin_a).await;
     let call = new_call(&w, 0);
-    w.s.fake
+    w.fake
         .push_fault(FaultRule::once(Fault::ServerError { status: 503 }).always());
     let completed = event(&key, &call, "CallbackCallCompleted", None, &at(0));
     let started = std::time::Instant::now();
@@ -192,16 +187,16 @@ async fn with_mightycall_down_the_event_is_stored_unprocessed_and_answered_202()
     assert_eq!(reply.body["call_fetched"], false);
     assert!(started.elapsed() < Duration::from_secs(20));
     assert_eq!(processed(&w, &completed["Guid"]).await, Some(false));
-    assert!(!w.s.ids("calls", org).await.contains(&call));
+    assert!(!w.ids("calls", org).await.contains(&call));
 }
 
 #[tokio::test]
 async fn tokens_and_api_keys_of_another_tenant_are_refused() {
-    let w = World::new().await;
-    let (a, b) = (w.s.t.org_a, w.s.t.org_b);
-    let token_a = w.webhook_token(a, w.s.t.admin_a).await;
-    let token_b = w.webhook_token(b, w.s.t.admin_b).await;
-    let key_a = w.s.api_key(0);
+    let w = world().await;
+    let (a, b) = (w.t.org_a, w.t.org_b);
+    let token_a = w.webhook_token(a, w.t.admin_a).await;
+    let token_b = w.webhook_token(b, w.t.admin_b).await;
+    let key_a = w.api_key(0);
     let call = new_call(&w, 0);
     let body = event(&key_a, &call, "IncomingCallCompleted", None, &at(0));
     let other = "A".repeat(43);
@@ -221,19 +216,13 @@ async fn tokens_and_api_keys_of_another_tenant_are_refused() {
         );
     }
     // Org A's own URL with account 1's api key (org B's account): refused, nothing stored.
-    let foreign = event(
-        &w.s.api_key(1),
-        &call,
-        "IncomingCallCompleted",
-        None,
-        &at(0),
-    );
+    let foreign = event(&w.api_key(1), &call, "IncomingCallCompleted", None, &at(0));
     let reply = w.webhook(a, &token_a, &foreign).await;
     assert_eq!(
         (reply.status, reply.body["error"].as_str()),
         (422, Some("api_key_mismatch"))
     );
-    assert!(!reply.body.to_string().contains(&w.s.api_key(1)));
+    assert!(!reply.body.to_string().contains(&w.api_key(1)));
     let stored = w
         .count(
             "select count(*) from webhook_events where call_id = $1",
@@ -241,15 +230,15 @@ async fn tokens_and_api_keys_of_another_tenant_are_refused() {
         )
         .await;
     assert_eq!(stored, 0);
-    assert_eq!(w.s.fake.requests(&key_a), 0, "nothing was fetched");
+    assert_eq!(w.fake.requests(&key_a), 0, "nothing was fetched");
 }
 
 #[tokio::test]
 async fn malformed_bodies_are_400() {
-    let w = World::new().await;
-    let org = w.s.t.org_a;
-    let token = w.webhook_token(org, w.s.t.admin_a).await;
-    let key = w.s.api_key(0);
+    let w = world().await;
+    let org = w.t.org_a;
+    let token = w.webhook_token(org, w.t.admin_a).await;
+    let key = w.api_key(0);
     let good = event(
         &key,
         &Uuid::new_v4().to_string(),
@@ -288,12 +277,11 @@ async fn malformed_bodies_are_400() {
 
 #[tokio::test]
 async fn a_disabled_integration_stores_and_fetches_nothing() {
-    let w = World::new().await;
-    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
-    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let w = world().await;
+    let (org, key) = (w.t.org_a, w.api_key(0));
+    let token = w.webhook_token(org, w.t.admin_a).await;
     let set_enabled = async |on: bool| {
-        w.s.db
-            .admin()
+        w.db.admin()
             .await
             .execute(
                 "update org_integrations set enabled = $2 where org_id = $1",
@@ -324,8 +312,8 @@ async fn a_disabled_integration_stores_and_fetches_nothing() {
         );
     }
     assert_eq!(events().await, before, "nothing is stored");
-    assert_eq!(w.s.fake.requests(&key), 0, "nothing is fetched");
-    assert!(!w.s.ids("calls", org).await.contains(&call));
+    assert_eq!(w.fake.requests(&key), 0, "nothing is fetched");
+    assert!(!w.ids("calls", org).await.contains(&call));
 
     // The token still holds: once enabled again, the same event is taken.
     set_enabled(true).await;
@@ -336,9 +324,9 @@ async fn a_disabled_integration_stores_and_fetches_nothing() {
 
 #[tokio::test]
 async fn nul_bytes_and_absurd_values_are_400_and_store_nothing() {
-    let w = World::new().await;
-    let (org, key) = (w.s.t.org_a, w.s.api_key(0));
-    let token = w.webhook_token(org, w.s.t.admin_a).await;
+    let w = world().await;
+    let (org, key) = (w.t.org_a, w.api_key(0));
+    let token = w.webhook_token(org, w.t.admin_a).await;
     let call = new_call(&w, 0);
     let good = event(&key, &call, "IncomingCallCompleted", None, &at(0));
     let events = async || {
@@ -400,7 +388,7 @@ async fn nul_bytes_and_absurd_values_are_400_and_store_nothing() {
         assert!(reply.body["request_id"].is_string());
     }
     assert_eq!(events().await, before, "nothing is stored");
-    assert_eq!(w.s.fake.requests(&key), 0, "nothing is fetched");
+    assert_eq!(w.fake.requests(&key), 0, "nothing is fetched");
     let reply = w.webhook(org, &token, &good).await;
     assert_eq!(
         reply.status, 202,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use test_harness::http::call;
 use uuid::Uuid;
 
-use crate::support::{World, admin_router};
+use integration_tests::World;
 
 fn integrations(org: Uuid) -> String {
     format!("/api/admin/orgs/{org}/integrations")
@@ -91,7 +91,7 @@ async fn an_org_gets_five_saves_per_ten_minutes_then_a_429_that_changes_nothing(
 #[tokio::test]
 async fn the_credential_check_is_reserved_from_the_keys_budget_and_refused_once_it_is_spent() {
     let w = World::new().await;
-    let admin = admin_router(&w.deps, Some(w.fake.base_url().to_string()), false, 2).await;
+    let admin = w.admin_with(Some(w.fake.base_url()), 2).await;
     let token = w.token(w.t.admin_a);
     let key = w.fake.accounts()[0].api_key.clone();
     let path = integrations(w.t.org_a);
@@ -154,7 +154,7 @@ async fn no_transaction_is_open_while_mightycall_checks_the_credentials() {
         .on_path("/auth/token"),
     );
     let save = {
-        let (admin, token, body) = (w.admin.clone(), w.token(w.t.admin_a), w.integration_body(0));
+        let (admin, token, body) = (w.admin().await, w.token(w.t.admin_a), w.integration_body(0));
         let path = integrations(w.t.org_a);
         tokio::spawn(
             async move { call(&admin, Method::POST, &path, Some(&token), Some(&body)).await },
@@ -186,7 +186,8 @@ async fn new_org(w: &World, name: &str) -> (Uuid, Uuid) {
 
 async fn new_org_of(w: &World, founder: Uuid, name: &str) -> Uuid {
     let reply = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             founder,

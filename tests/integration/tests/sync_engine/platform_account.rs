@@ -1,69 +1,46 @@
 //! The platform's MightyCall account serves only orgs a platform admin bound to it, never an org
 //! just because it has no credentials (anyone can create one).
 
-use axum::Router;
 use axum::http::Method;
 use chrono::{TimeDelta, Utc};
 use domain::{JobStatus, Resource};
 use mightycall_fake::FakeConfig;
 use serde_json::{Value, json};
-use test_harness::http::{Reply, call};
 use uuid::Uuid;
 
-use crate::support::{World, succeeded};
+use integration_tests::World;
+use integration_tests::world::succeeded;
 
 const PLATFORM: usize = 2;
 
 /// Fake account 2 is the platform's; the deployment allows the platform account (master switch).
 async fn world(allow: bool) -> World {
-    World::with_secrets(
-        FakeConfig {
+    World::builder()
+        .fake(FakeConfig {
             accounts: 3,
             ..FakeConfig::default()
-        },
-        |fake| {
+        })
+        .connected()
+        .secrets(|fake| {
             let keys = &fake.accounts()[PLATFORM];
             json!({ "MIGHTYCALL_API_KEY": keys.api_key, "MIGHTYCALL_USER_KEY": keys.user_key })
-        },
-        |s| s.allow_platform_credentials = allow,
-    )
-    .await
-}
-
-async fn as_user(
-    router: &Router,
-    method: Method,
-    path: &str,
-    user: Uuid,
-    body: Option<Value>,
-) -> Reply {
-    let token = test_harness::identity::token(user, &format!("{user}@example.test"));
-    call(router, method, path, Some(&token), body.as_ref()).await
-}
-
-async fn admin_router(w: &World) -> Router {
-    let config = admin_integrations::AdminConfig {
-        core: test_harness::identity::core_config(),
-        mightycall_base_override: Some(w.fake.base_url()),
-        daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
-    };
-    admin_integrations::routes::router(
-        admin_integrations::AdminState::build(config, w.deps.clone())
-            .await
-            .unwrap(),
-    )
+        })
+        .tune(|s| s.allow_platform_credentials = allow)
+        .build()
+        .await
 }
 
 /// Starts `sync/reports` for `org` through the sync function and waits for the job to end.
 async fn sync_reports(w: &World, org: Uuid, user: Uuid) -> store::sync_jobs::Job {
-    let reply = as_user(
-        &w.router().await,
-        Method::POST,
-        "/api/mightycall/sync/reports",
-        user,
-        Some(json!({ "orgId": org })),
-    )
-    .await;
+    let reply = w
+        .call(
+            &w.sync().await,
+            Method::POST,
+            "/api/mightycall/sync/reports",
+            user,
+            Some(json!({ "orgId": org })),
+        )
+        .await;
     assert_eq!(reply.status, 202, "{:?}", reply.body);
     let id = reply.body["job_id"].as_str().unwrap().parse().unwrap();
     w.finished(id).await
@@ -76,14 +53,7 @@ async fn reports(w: &World, org: Uuid, user: Uuid) -> Vec<Value> {
         "/api/mightycall/reports?orgId={org}&type=calls&startDate={}&endDate={today}&limit=100",
         today - TimeDelta::days(10)
     );
-    let reply = as_user(
-        &data::routes::router(w.core.clone()),
-        Method::GET,
-        &path,
-        user,
-        None,
-    )
-    .await;
+    let reply = w.call(&w.data(), Method::GET, &path, user, None).await;
     assert_eq!(reply.status, 200, "{:?}", reply.body);
     reply.body["reports"].as_array().unwrap().clone()
 }
@@ -92,14 +62,15 @@ async fn reports(w: &World, org: Uuid, user: Uuid) -> Vec<Value> {
 async fn a_self_made_org_without_credentials_gets_no_credentials_and_none_of_the_platforms_calls() {
     let w = world(true).await;
     // The review's case: a user who belongs to no org makes one, then syncs it.
-    let reply = as_user(
-        &user::routes::router(w.core.clone()),
-        Method::POST,
-        "/api/user/onboard",
-        w.t.outsider,
-        Some(json!({ "org_name": "Self made" })),
-    )
-    .await;
+    let reply = w
+        .call(
+            &w.user(),
+            Method::POST,
+            "/api/user/onboard",
+            w.t.outsider,
+            Some(json!({ "org_name": "Self made" })),
+        )
+        .await;
     assert_eq!(reply.status, 201, "{:?}", reply.body);
     let org: Uuid = reply.body["org"]["id"].as_str().unwrap().parse().unwrap();
 
@@ -137,12 +108,14 @@ async fn an_org_a_platform_admin_bound_syncs_the_platform_account_until_unbound(
         .execute("delete from org_integrations where org_id = $1", &[&org])
         .await
         .unwrap();
-    let admin = admin_router(&w).await;
+    let admin = w.admin().await;
     let path = format!("/api/admin/orgs/{org}/platform-account");
-    let bound = as_user(&admin, Method::PUT, &path, w.t.platform_admin, None).await;
+    let bound = w
+        .call(&admin, Method::PUT, &path, w.t.platform_admin, None)
+        .await;
     assert_eq!(bound.status, 201, "{:?}", bound.body);
 
-    succeeded(&w.sync(org, Resource::Calls).await);
+    succeeded(&w.sync_job(org, Resource::Calls).await);
     let platform_calls: Vec<String> = w
         .fake
         .account(&w.api_key(PLATFORM))
@@ -170,9 +143,11 @@ async fn an_org_a_platform_admin_bound_syncs_the_platform_account_until_unbound(
         "and nowhere else"
     );
 
-    let unbound = as_user(&admin, Method::DELETE, &path, w.t.platform_admin, None).await;
+    let unbound = w
+        .call(&admin, Method::DELETE, &path, w.t.platform_admin, None)
+        .await;
     assert_eq!(unbound.status, 204, "{:?}", unbound.body);
-    let job = w.sync(org, Resource::Calls).await;
+    let job = w.sync_job(org, Resource::Calls).await;
     assert_eq!(job.error_code.as_deref(), Some("no_credentials"));
 }
 
@@ -186,17 +161,18 @@ async fn a_bound_org_gets_no_platform_account_where_the_deployment_switch_is_off
         .await
         .unwrap();
     let path = format!("/api/admin/orgs/{org}/platform-account");
-    let bound = as_user(
-        &admin_router(&w).await,
-        Method::PUT,
-        &path,
-        w.t.platform_admin,
-        None,
-    )
-    .await;
+    let bound = w
+        .call(
+            &w.admin().await,
+            Method::PUT,
+            &path,
+            w.t.platform_admin,
+            None,
+        )
+        .await;
     assert_eq!(bound.status, 201, "{:?}", bound.body);
 
-    let job = w.sync(org, Resource::Calls).await;
+    let job = w.sync_job(org, Resource::Calls).await;
     assert_eq!(job.error_code.as_deref(), Some("no_credentials"));
     assert_eq!(w.fake.requests(&w.api_key(PLATFORM)), 0);
 }

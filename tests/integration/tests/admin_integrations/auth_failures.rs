@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 use test_harness::http::send;
 use test_harness::identity::bad_tokens;
 
-use crate::support::{World, admin_routes};
+use integration_tests::World;
+
+use crate::support::admin_routes;
 
 async fn refused(
     router: &axum::Router,
@@ -38,18 +40,19 @@ async fn refused(
 async fn every_route_refuses_bad_tokens_with_401() {
     let w = World::new().await;
     let before = w.snapshot(w.t.org_a).await;
+    let (user, admin) = (w.user(), w.admin().await);
     let mut routes: Vec<(&axum::Router, Method, String, Option<Value>)> = vec![
-        (&w.user, Method::GET, "/api/user/profile".into(), None),
-        (&w.user, Method::GET, "/api/user/orgs".into(), None),
+        (&user, Method::GET, "/api/user/profile".into(), None),
+        (&user, Method::GET, "/api/user/orgs".into(), None),
         (
-            &w.user,
+            &user,
             Method::POST,
             "/api/user/onboard".into(),
             Some(json!({ "org_name": "Sneaky" })),
         ),
     ];
     for (method, path, body) in admin_routes(&w, w.t.org_a, w.t.agent_a) {
-        routes.push((&w.admin, method, path, body));
+        routes.push((&admin, method, path, body));
     }
     for (router, method, path, body) in &routes {
         let missing = refused(router, method, path, body.as_ref(), None, None).await;

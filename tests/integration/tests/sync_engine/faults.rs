@@ -7,7 +7,8 @@ use domain::{JobStatus, Resource};
 use mightycall::{RetryPolicy, Timeouts};
 use mightycall_fake::{FakeConfig, Fault, FaultRule};
 
-use crate::support::{World, succeeded};
+use integration_tests::World;
+use integration_tests::world::succeeded;
 
 pub(crate) fn config() -> FakeConfig {
     FakeConfig {
@@ -19,21 +20,25 @@ pub(crate) fn config() -> FakeConfig {
 
 /// Fast retries and timeouts so the faults cost milliseconds, not seconds.
 pub(crate) async fn world() -> World {
-    World::with(config(), |s| {
-        s.retry = RetryPolicy {
-            max_retries: 3,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
-            max_retry_after: Duration::from_secs(2),
-        };
-        // Long enough that a loaded test machine never times out an answer the fake meant to be
-        // good (a timed-out good page would shift which request a fault rule hits).
-        s.timeouts = Timeouts {
-            connect: Duration::from_secs(2),
-            request: Duration::from_secs(3),
-        };
-    })
-    .await
+    World::builder()
+        .fake(config())
+        .connected()
+        .tune(|s| {
+            s.retry = RetryPolicy {
+                max_retries: 3,
+                base_delay: Duration::from_millis(10),
+                max_delay: Duration::from_millis(50),
+                max_retry_after: Duration::from_secs(2),
+            };
+            // Long enough that a loaded test machine never times out an answer the fake meant to be
+            // good (a timed-out good page would shift which request a fault rule hits).
+            s.timeouts = Timeouts {
+                connect: Duration::from_secs(2),
+                request: Duration::from_secs(3),
+            };
+        })
+        .build()
+        .await
 }
 
 #[tokio::test]
@@ -58,7 +63,7 @@ async fn rate_limits_server_errors_and_slow_answers_are_retried_within_the_run()
         .on_path("/calls")
         .after(2),
     );
-    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    let job = w.sync_job(w.t.org_a, Resource::Calls).await;
     succeeded(&job);
     w.expect_all_calls().await;
     assert_eq!(
@@ -81,7 +86,7 @@ async fn a_malformed_page_fails_the_job_and_one_rerun_completes_it() {
             .on_path("/calls")
             .after(1),
     );
-    let failed = w.sync(w.t.org_a, Resource::Calls).await;
+    let failed = w.sync_job(w.t.org_a, Resource::Calls).await;
     assert_eq!(failed.status, JobStatus::Failed);
     assert_eq!(
         failed.error_code.as_deref(),
@@ -91,7 +96,7 @@ async fn a_malformed_page_fails_the_job_and_one_rerun_completes_it() {
     let message = failed.error_message.unwrap_or_default();
     assert!(!message.contains(&w.api_key(0)), "{message}");
 
-    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    succeeded(&w.sync_job(w.t.org_a, Resource::Calls).await);
     w.expect_all_calls().await;
 }
 
@@ -103,7 +108,7 @@ async fn a_token_expiring_mid_sync_is_renewed_once() {
             .on_path("/calls")
             .after(1),
     );
-    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    let job = w.sync_job(w.t.org_a, Resource::Calls).await;
     succeeded(&job);
     w.expect_all_calls().await;
     assert_eq!(
@@ -115,8 +120,13 @@ async fn a_token_expiring_mid_sync_is_renewed_once() {
 
 #[tokio::test]
 async fn the_daily_budget_stops_a_sync_before_it_is_spent_and_the_next_day_finishes() {
-    let w = World::with(config(), |s| s.daily_budget = 3).await;
-    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    let w = World::builder()
+        .fake(config())
+        .connected()
+        .tune(|s| s.daily_budget = 3)
+        .build()
+        .await;
+    let job = w.sync_job(w.t.org_a, Resource::Calls).await;
     assert_eq!(job.status, JobStatus::Partial);
     assert_eq!(job.error_code.as_deref(), Some("quota_exhausted"));
     assert_eq!(
@@ -140,7 +150,7 @@ async fn the_daily_budget_stops_a_sync_before_it_is_spent_and_the_next_day_finis
         )
         .await
         .unwrap();
-    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    succeeded(&w.sync_job(w.t.org_a, Resource::Calls).await);
     w.expect_all_calls().await;
 }
 
@@ -148,12 +158,12 @@ async fn the_daily_budget_stops_a_sync_before_it_is_spent_and_the_next_day_finis
 async fn mightycalls_own_quota_ends_the_job_truthfully() {
     let w = world().await;
     w.fake.set_quota(Some(2));
-    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    let job = w.sync_job(w.t.org_a, Resource::Calls).await;
     assert_eq!(job.status, JobStatus::Partial, "{:?}", job.error_message);
     assert_eq!(job.error_code.as_deref(), Some("rate_limited"));
     assert_eq!(job.pages, 1);
     w.fake.set_quota(None);
-    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    succeeded(&w.sync_job(w.t.org_a, Resource::Calls).await);
     w.expect_all_calls().await;
 }
 
@@ -162,13 +172,13 @@ async fn duplicates_across_pages_and_calls_arriving_during_paging_leave_exact_ro
     let w = world().await;
     w.fake.set_duplicate_rows(true);
     w.fake.set_new_calls_per_page(3);
-    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    let job = w.sync_job(w.t.org_a, Resource::Calls).await;
     succeeded(&job);
     w.fake.set_duplicate_rows(false);
     w.fake.set_new_calls_per_page(0);
     // Calls that arrived during paging are after the closed window; the next run picks them up
     // once they are inside one (windows end on a whole second, so let that second pass).
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    succeeded(&w.sync_job(w.t.org_a, Resource::Calls).await);
     w.expect_all_calls().await;
 }

@@ -1,6 +1,7 @@
 //! What every function shares, driven through the Lambda request path with the sample events in
 //! `events/`: the health route, JSON errors for unknown routes, methods and oversized bodies.
-//! (The sync worker's events are tested with the worker, in the sync tests.)
+//! These are the `web` crate's promises, kept by each function. (The sync worker's events are
+//! tested with the worker.)
 
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -8,64 +9,23 @@
 use axum::Router;
 use axum::body::Body;
 use http_body_util::BodyExt;
+use integration_tests::World;
+use integration_tests::events::invoke;
 use serde_json::Value;
 use tower::ServiceExt;
 
 mod refusals;
 
-/// Every HTTP function's router, built as each `main` builds it, over a fresh test database.
+/// Every HTTP function's router, built as each `main` builds it, over one test world.
 async fn http_functions() -> Vec<(&'static str, Router)> {
-    use test_harness::identity::core_config;
-    let db = test_harness::TestDb::new().await;
-    let deps = test_harness::identity::deps(&db, serde_json::json!({})).await;
-    let core = web::Core::build(core_config(), deps.clone()).await.unwrap();
-    let wiring = sync_engine::WiringConfig::default();
-    let sync = sync::SyncConfig {
-        core: core_config(),
-        wiring: wiring.clone(),
-    };
-    let admin = admin_integrations::AdminConfig {
-        core: core_config(),
-        mightycall_base_override: None,
-        daily_request_budget: sync_engine::SyncSettings::default().daily_budget,
-    };
-    let trigger = trigger::TriggerConfig {
-        core: core_config(),
-        wiring,
-        clock: chrono::Utc::now,
-    };
+    let w = World::new().await;
     vec![
-        ("user", user::routes::router(core.clone())),
-        ("data", data::routes::router(core)),
-        (
-            "sync",
-            sync::routes::router(sync::SyncState::build(sync, deps.clone()).await.unwrap()),
-        ),
-        (
-            "admin-integrations",
-            admin_integrations::routes::router(
-                admin_integrations::AdminState::build(admin, deps.clone())
-                    .await
-                    .unwrap(),
-            ),
-        ),
-        (
-            "trigger",
-            trigger::routes::router(trigger::TriggerState::build(trigger, deps).await.unwrap()),
-        ),
+        ("user", w.user()),
+        ("data", w.data()),
+        ("sync", w.sync().await),
+        ("admin-integrations", w.admin().await),
+        ("trigger", w.trigger().await),
     ]
-}
-
-/// Parses an API Gateway v2 event exactly as the Lambda runtime does and runs it through the router.
-async fn invoke(router: Router, event: &str) -> (u16, Value, axum::http::HeaderMap) {
-    let request = lambda_http::request::from_str(event).expect("a valid API Gateway v2 event");
-    let response = router.oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| panic!("response is not JSON: {}", String::from_utf8_lossy(&bytes)));
-    (status, body, headers)
 }
 
 fn event_with(method: &str, path: &str, body: Option<&str>) -> String {
@@ -86,8 +46,8 @@ fn event_with(method: &str, path: &str, body: Option<&str>) -> String {
 #[tokio::test]
 async fn every_http_function_answers_its_health_route() {
     for (name, router) in http_functions().await {
-        let (status, body, headers) =
-            invoke(router, include_str!("../../../../events/http/health.json")).await;
+        let reply = invoke(&router, include_str!("../../../../events/http/health.json")).await;
+        let (status, body, headers) = (reply.status, reply.json(), reply.headers);
         assert_eq!(status, 200, "{name}");
         assert_eq!(body["status"], "ok", "{name}");
         assert_eq!(body["function"], name);
@@ -102,11 +62,12 @@ async fn every_http_function_answers_its_health_route() {
 #[tokio::test]
 async fn unknown_routes_get_a_json_404_with_the_request_id() {
     for (name, router) in http_functions().await {
-        let (status, body, _) = invoke(
-            router,
+        let reply = invoke(
+            &router,
             include_str!("../../../../events/http/unknown-route.json"),
         )
         .await;
+        let (status, body) = (reply.status, reply.json());
         assert_eq!(status, 404, "{name}");
         assert_eq!(body["error"], "not_found", "{name}");
         assert_eq!(body["request_id"], "Vs1UnknownRt0=", "{name}");
@@ -120,7 +81,8 @@ async fn unknown_routes_get_a_json_404_with_the_request_id() {
 #[tokio::test]
 async fn a_wrong_method_gets_a_json_405() {
     for (name, router) in http_functions().await {
-        let (status, body, _) = invoke(router, &event_with("DELETE", "/api/health", None)).await;
+        let reply = invoke(&router, &event_with("DELETE", "/api/health", None)).await;
+        let (status, body) = (reply.status, reply.json());
         assert_eq!(status, 405, "{name}");
         assert_eq!(body["error"], "method_not_allowed", "{name}");
     }
@@ -130,8 +92,8 @@ async fn a_wrong_method_gets_a_json_405() {
 async fn an_oversized_body_gets_a_json_413() {
     let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
     for (name, router) in http_functions().await {
-        let (status, body, _) =
-            invoke(router, &event_with("POST", "/api/health", Some(&huge))).await;
+        let reply = invoke(&router, &event_with("POST", "/api/health", Some(&huge))).await;
+        let (status, body) = (reply.status, reply.json());
         assert_eq!(status, 413, "{name}");
         assert_eq!(body["error"], "payload_too_large", "{name}");
     }
@@ -166,11 +128,12 @@ async fn a_slow_handler_gets_a_json_504_with_the_request_id() {
             "late"
         }),
     );
-    let (status, body, _) = invoke(
-        web::app(&config, slow.into()),
+    let reply = invoke(
+        &web::app(&config, slow.into()),
         &event_with("GET", "/api/slow", None),
     )
     .await;
+    let (status, body) = (reply.status, reply.json());
     assert_eq!(status, 504);
     assert_eq!(body["error"], "timeout");
     assert_eq!(body["request_id"], "Vs1HealthReq0=");

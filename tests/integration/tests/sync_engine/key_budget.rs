@@ -4,20 +4,21 @@
 use domain::{JobStatus, OrgId, Resource};
 use mightycall_fake::FakeConfig;
 
-use crate::support::World;
+use integration_tests::World;
 
 const BUDGET: u32 = 4;
 
 /// Calls need the token and five pages: more than the budget, so every run here runs out.
 async fn world() -> World {
-    World::with(
-        FakeConfig {
+    World::builder()
+        .fake(FakeConfig {
             calls: 5000,
             ..FakeConfig::default()
-        },
-        |s| s.daily_budget = BUDGET,
-    )
-    .await
+        })
+        .connected()
+        .tune(|s| s.daily_budget = BUDGET)
+        .build()
+        .await
 }
 
 fn quota_exhausted(job: &store::sync_jobs::Job) {
@@ -66,12 +67,12 @@ async fn two_resources_of_one_org_syncing_at_once_share_the_budget() {
 #[tokio::test]
 async fn once_one_org_spent_the_keys_budget_another_org_and_a_webhook_fetch_send_nothing() {
     let w = world().await;
-    quota_exhausted(&w.sync(w.t.org_a, Resource::Calls).await);
+    quota_exhausted(&w.sync_job(w.t.org_a, Resource::Calls).await);
     let spent = w.fake.requests(&w.api_key(0));
     assert_eq!(spent, BUDGET as usize);
 
     w.connect(w.t.org_b, 0).await;
-    let b = w.sync(w.t.org_b, Resource::Calls).await;
+    let b = w.sync_job(w.t.org_b, Resource::Calls).await;
     quota_exhausted(&b);
     assert_eq!(b.api_requests, 0);
     let call = w.fake.account(&w.api_key(0)).unwrap().calls[0]

@@ -16,7 +16,8 @@ use test_harness::http::call;
 use uuid::Uuid;
 
 use crate::faults::config;
-use crate::support::{World, succeeded};
+use integration_tests::World;
+use integration_tests::world::succeeded;
 
 fn far() -> Instant {
     Instant::now() + Duration::from_secs(600)
@@ -24,13 +25,17 @@ fn far() -> Instant {
 
 /// Requests that outlast a hanging page, so only the test decides when a run dies.
 async fn world() -> World {
-    World::with(config(), |s| {
-        s.timeouts = Timeouts {
-            connect: Duration::from_secs(2),
-            request: Duration::from_secs(30),
-        };
-    })
-    .await
+    World::builder()
+        .fake(config())
+        .connected()
+        .tune(|s| {
+            s.timeouts = Timeouts {
+                connect: Duration::from_secs(2),
+                request: Duration::from_secs(30),
+            };
+        })
+        .build()
+        .await
 }
 
 /// The second /calls page hangs for `delay`.
@@ -76,7 +81,7 @@ async fn a_killed_run_holds_its_job_only_until_the_lease_expires_then_the_next_t
     // Once it expired, a user's trigger takes the job over instead of returning it stuck.
     w.expire_lease(job.id).await;
     let reply = call(
-        &w.router().await,
+        &w.sync().await,
         Method::POST,
         "/api/mightycall/sync/reports",
         Some(&token(w.t.admin_a)),
@@ -173,7 +178,7 @@ async fn a_stalled_run_that_lost_its_lease_writes_nothing_after_the_takeover() {
 #[tokio::test]
 async fn a_cancelled_job_stops_at_the_next_page_boundary_and_says_so() {
     let w = world().await;
-    let router = w.router().await;
+    let router = w.sync().await;
     let job = w.queue(w.t.org_a, Resource::Calls).await;
     second_page_hangs(&w, Duration::from_secs(3));
     let run = tokio::spawn({
@@ -211,7 +216,7 @@ async fn a_cancelled_job_stops_at_the_next_page_boundary_and_says_so() {
     assert!(cancelled.finished_at.is_some());
 
     // The (org, resource) is free at once, and the next sync finishes the rows.
-    let next = w.sync(w.t.org_a, Resource::Calls).await;
+    let next = w.sync_job(w.t.org_a, Resource::Calls).await;
     assert_ne!(next.id, job.id);
     succeeded(&next);
     w.expect_all_calls().await;
@@ -220,18 +225,22 @@ async fn a_cancelled_job_stops_at_the_next_page_boundary_and_says_so() {
 #[tokio::test]
 async fn a_slow_page_cannot_carry_a_run_past_its_deadline() {
     // A 1 s margin configured, but a page may take up to its 5 s timeout: the margin grows.
-    let w = World::with(config(), |s| {
-        s.deadline_margin = Duration::from_secs(1);
-        s.timeouts = Timeouts {
-            connect: Duration::from_secs(1),
-            request: Duration::from_secs(5),
-        };
-        s.retry = RetryPolicy {
-            max_retries: 0,
-            ..RetryPolicy::default()
-        };
-    })
-    .await;
+    let w = World::builder()
+        .fake(config())
+        .connected()
+        .tune(|s| {
+            s.deadline_margin = Duration::from_secs(1);
+            s.timeouts = Timeouts {
+                connect: Duration::from_secs(1),
+                request: Duration::from_secs(5),
+            };
+            s.retry = RetryPolicy {
+                max_retries: 0,
+                ..RetryPolicy::default()
+            };
+        })
+        .build()
+        .await;
     assert!(w.engine.settings().deadline_margin >= w.engine.settings().page_bound());
     let job = w.queue(w.t.org_a, Resource::Calls).await;
     second_page_hangs(&w, Duration::from_secs(4));

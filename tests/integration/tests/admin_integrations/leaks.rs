@@ -4,7 +4,7 @@ use axum::http::Method;
 use serde_json::json;
 use test_harness::identity::{JWT_SECRET, KEYRING};
 
-use crate::support::World;
+use integration_tests::World;
 
 #[tokio::test]
 async fn secrets_never_reach_logs_or_responses() {
@@ -58,8 +58,14 @@ async fn secrets_never_reach_logs_or_responses() {
         .await,
     );
     responses.push(
-        w.user_call(Method::GET, "/api/user/profile", w.t.admin_a, None)
-            .await,
+        w.call(
+            &w.user(),
+            Method::GET,
+            "/api/user/profile",
+            w.t.admin_a,
+            None,
+        )
+        .await,
     );
 
     // The MightyCall token the integration cached, recovered from its ciphertext.

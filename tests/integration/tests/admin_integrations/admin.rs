@@ -2,7 +2,7 @@ use axum::http::Method;
 use serde_json::json;
 use test_harness::identity;
 
-use crate::support::World;
+use integration_tests::World;
 
 fn integrations(w: &World) -> String {
     format!("/api/admin/orgs/{}/integrations", w.t.org_a)
@@ -146,13 +146,12 @@ async fn an_unreachable_mightycall_is_a_503_and_verify_false_skips_the_check() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let unreachable = crate::support::admin_router(
-        &w.deps,
-        Some(format!("http://{closed}/v4")),
-        false,
-        sync_engine::SyncSettings::default().daily_budget,
-    )
-    .await;
+    let unreachable = w
+        .admin_with(
+            Some(format!("http://{closed}/v4")),
+            sync_engine::SyncSettings::default().daily_budget,
+        )
+        .await;
     let token = w.token(w.t.admin_a);
     let reply = test_harness::http::call(
         &unreachable,
@@ -375,7 +374,7 @@ async fn the_audit_log_pages_newest_first() {
 
 #[tokio::test]
 async fn with_mfa_required_admin_writes_need_aal2() {
-    let w = World::with_mfa(true).await;
+    let w = World::builder().mfa_for_admin().build().await;
     let path = format!("{}/mightycall", integrations(&w));
     let reply = w
         .admin_call(
@@ -396,7 +395,13 @@ async fn with_mfa_required_admin_writes_need_aal2() {
     claims["aal"] = json!("aal2");
     let token = identity::sign(&claims, identity::JWT_SECRET);
     let body = json!({ "enabled": false });
-    let reply =
-        test_harness::http::call(&w.admin, Method::PATCH, &path, Some(&token), Some(&body)).await;
+    let reply = test_harness::http::call(
+        &w.admin().await,
+        Method::PATCH,
+        &path,
+        Some(&token),
+        Some(&body),
+    )
+    .await;
     assert_eq!(reply.status, 200, "{:?}", reply.body);
 }

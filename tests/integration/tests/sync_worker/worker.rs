@@ -9,7 +9,9 @@ use serde_json::json;
 use sync_engine::{DispatchConfig, WiringConfig};
 use sync_worker::Worker;
 
-use crate::support::{Bus, World};
+use integration_tests::World;
+use integration_tests::bus::Bus;
+use integration_tests::events::samples;
 
 /// The worker, built as `main` builds it, publishing to `bus`.
 async fn worker(w: &World, bus: &Bus) -> Worker {
@@ -28,7 +30,7 @@ fn far() -> Instant {
 
 #[tokio::test]
 async fn a_tick_queues_every_resource_of_each_due_org_and_publishes_one_event_per_org() {
-    let w = World::new(FakeConfig::default()).await;
+    let w = World::connected(FakeConfig::default()).await;
     let bus = Bus::new().await;
     let worker = worker(&w, &bus).await;
     let admin = w.db.admin().await;
@@ -95,7 +97,7 @@ async fn a_tick_queues_every_resource_of_each_due_org_and_publishes_one_event_pe
 
 #[tokio::test]
 async fn sync_requested_runs_jobs_in_order_and_continues_past_the_deadline() {
-    let w = World::new(FakeConfig::default()).await;
+    let w = World::connected(FakeConfig::default()).await;
     let bus = Bus::new().await;
     let worker = worker(&w, &bus).await;
     let calls = w.queue(w.t.org_a, Resource::Calls).await;
@@ -136,7 +138,7 @@ async fn sync_requested_runs_jobs_in_order_and_continues_past_the_deadline() {
 
 #[tokio::test]
 async fn the_tick_dispatches_again_a_job_whose_event_was_lost_and_it_runs_once() {
-    let w = World::new(FakeConfig::default()).await;
+    let w = World::connected(FakeConfig::default()).await;
     let bus = Bus::new().await;
     let worker = worker(&w, &bus).await;
     // Neither org is due; org A has a job whose SyncRequested event never arrived (dead-lettered).
@@ -191,7 +193,7 @@ async fn the_tick_dispatches_again_a_job_whose_event_was_lost_and_it_runs_once()
 
 #[tokio::test]
 async fn health_answers_and_unknown_events_fail_the_invocation() {
-    let w = World::new(FakeConfig::default()).await;
+    let w = World::connected(FakeConfig::default()).await;
     let bus = Bus::new().await;
     let worker = worker(&w, &bus).await;
     let health: serde_json::Value =
@@ -213,30 +215,19 @@ async fn health_answers_and_unknown_events_fail_the_invocation() {
 
 #[tokio::test]
 async fn every_worker_sample_event_is_handled() {
-    let w = World::new(FakeConfig::default()).await;
+    let w = World::connected(FakeConfig::default()).await;
     let bus = Bus::new().await;
     let worker = worker(&w, &bus).await;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events/sync-worker");
     let job = w.queue(w.t.org_a, Resource::Contacts).await;
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        [
-            "health.json",
-            "scheduled-event.json",
-            "scheduler-tick.json",
-            "sync-requested.json"
-        ]
-    );
-    for name in names {
+    let order = [
+        "health.json",
+        "scheduled-event.json",
+        "scheduler-tick.json",
+        "sync-requested.json",
+    ];
+    for (name, text) in samples("sync-worker", &order) {
         // The SyncRequested sample names a placeholder job: it runs the one queued here.
-        let text = std::fs::read_to_string(dir.join(&name))
-            .unwrap()
-            .replace("44444444-4444-4444-8444-444444444444", &job.id.to_string());
+        let text = text.replace("44444444-4444-4444-8444-444444444444", &job.id.to_string());
         let answer = worker
             .handle(serde_json::from_str(&text).unwrap(), far())
             .await;

@@ -3,7 +3,9 @@
 use axum::http::Method;
 use test_harness::http::call;
 
-use crate::support::{World, admin_routes};
+use integration_tests::World;
+
+use crate::support::admin_routes;
 
 #[tokio::test]
 async fn an_admin_of_org_a_gets_404_and_changes_nothing_in_org_b() {
@@ -11,7 +13,7 @@ async fn an_admin_of_org_a_gets_404_and_changes_nothing_in_org_b() {
     let before = w.snapshot(w.t.org_b).await;
     for (method, path, body) in admin_routes(&w, w.t.org_b, w.t.agent_b) {
         let reply = call(
-            &w.admin,
+            &w.admin().await,
             method.clone(),
             &path,
             Some(&w.token(w.t.admin_a)),
@@ -35,7 +37,7 @@ async fn members_without_the_admin_role_get_403_in_their_own_org() {
     for user in [w.t.manager_a, w.t.agent_a] {
         for (method, path, body) in admin_routes(&w, w.t.org_a, w.t.agent_a) {
             let reply = call(
-                &w.admin,
+                &w.admin().await,
                 method.clone(),
                 &path,
                 Some(&w.token(user)),
@@ -55,7 +57,7 @@ async fn a_user_in_no_org_gets_404_everywhere() {
     for org in [w.t.org_a, w.t.org_b] {
         for (method, path, body) in admin_routes(&w, org, w.t.agent_a) {
             let reply = call(
-                &w.admin,
+                &w.admin().await,
                 method.clone(),
                 &path,
                 Some(&w.token(w.t.outsider)),
@@ -75,7 +77,7 @@ async fn a_platform_admin_manages_any_org() {
         .filter(|(m, _, _)| *m == Method::GET)
     {
         let reply = call(
-            &w.admin,
+            &w.admin().await,
             method.clone(),
             &path,
             Some(&w.token(w.t.platform_admin)),
@@ -87,7 +89,7 @@ async fn a_platform_admin_manages_any_org() {
     let members = format!("/api/admin/orgs/{}/members/{}", w.t.org_b, w.t.agent_b);
     let body = serde_json::json!({ "role": "org_manager" });
     let reply = call(
-        &w.admin,
+        &w.admin().await,
         Method::PATCH,
         &members,
         Some(&w.token(w.t.platform_admin)),

@@ -5,7 +5,7 @@ use axum::http::{Method, Request};
 use serde_json::json;
 use test_harness::http::send;
 
-use crate::support::World;
+use integration_tests::World;
 
 #[tokio::test]
 async fn malformed_bodies_paths_and_queries_are_4xx_json() {
@@ -150,7 +150,7 @@ async fn malformed_bodies_paths_and_queries_are_4xx_json() {
         if let Some(ct) = content_type {
             request = request.header("content-type", ct);
         }
-        let reply = send(&w.admin, request.body(Body::from(body.to_owned()))).await;
+        let reply = send(&w.admin().await, request.body(Body::from(body.to_owned()))).await;
         assert_eq!(
             reply.status, status,
             "{method} {path} {body}: {:?}",
@@ -169,7 +169,7 @@ async fn malformed_bodies_paths_and_queries_are_4xx_json() {
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json")
         .body(Body::from(huge.to_string()));
-    let reply = send(&w.admin, request).await;
+    let reply = send(&w.admin().await, request).await;
     assert_eq!(reply.status, 413, "{:?}", reply.body);
     assert_eq!(w.snapshot(w.t.org_a).await, before, "nothing changed");
 }

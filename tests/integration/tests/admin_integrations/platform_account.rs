@@ -5,7 +5,7 @@ use axum::http::Method;
 use test_harness::fixtures::claims_for;
 use uuid::Uuid;
 
-use crate::support::World;
+use integration_tests::World;
 
 fn path(org: Uuid) -> String {
     format!("/api/admin/orgs/{org}/platform-account")

@@ -8,7 +8,7 @@ use sync_engine::{Dispatcher, EngineError, EventSink, publish};
 use test_harness::AwsEmulator;
 use uuid::Uuid;
 
-use crate::support::Bus;
+use integration_tests::bus::Bus;
 
 #[tokio::test]
 async fn every_job_is_published_once_in_batches_of_ten() {

@@ -1,5 +1,5 @@
-//! The `user` and `admin-integrations` functions end to end: real routers, a real database with RLS,
-//! real token verification, secrets from the AWS emulator, and the fake MightyCall.
+//! The `admin-integrations` function end to end: real router, a real database with RLS, real token
+//! verification, secrets from the AWS emulator, and the fake MightyCall.
 
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -13,4 +13,3 @@ mod leaks;
 mod platform_account;
 mod support;
 mod tenancy;
-mod user;

@@ -2,7 +2,8 @@ use chrono::{DurationRound, TimeDelta, Utc};
 use domain::{JobStatus, Resource};
 use mightycall_fake::{CallOutcome, Direction, FakeConfig};
 
-use crate::support::{World, succeeded};
+use integration_tests::World;
+use integration_tests::world::succeeded;
 
 fn config() -> FakeConfig {
     FakeConfig {
@@ -15,10 +16,10 @@ fn config() -> FakeConfig {
 
 #[tokio::test]
 async fn a_full_sync_of_each_resource_yields_exactly_the_fakes_records() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let account = w.fake.account(&w.api_key(0)).unwrap();
     for resource in Resource::ALL {
-        let job = w.sync(w.t.org_a, resource).await;
+        let job = w.sync_job(w.t.org_a, resource).await;
         succeeded(&job);
     }
 
@@ -163,9 +164,9 @@ async fn a_full_sync_of_each_resource_yields_exactly_the_fakes_records() {
 
 #[tokio::test]
 async fn a_second_run_fetches_only_the_new_window_and_writes_nothing_unchanged() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let api_key = w.api_key(0);
-    let first = w.sync(w.t.org_a, Resource::Calls).await;
+    let first = w.sync_job(w.t.org_a, Resource::Calls).await;
     succeeded(&first);
     assert_eq!(
         first.records_upserted as usize,
@@ -173,7 +174,7 @@ async fn a_second_run_fetches_only_the_new_window_and_writes_nothing_unchanged()
     );
 
     let before = w.fake.requests(&api_key);
-    let second = w.sync(w.t.org_a, Resource::Calls).await;
+    let second = w.sync_job(w.t.org_a, Resource::Calls).await;
     succeeded(&second);
     assert_eq!(second.records_upserted, 0, "nothing unchanged is rewritten");
     assert_eq!(
@@ -194,7 +195,7 @@ async fn a_second_run_fetches_only_the_new_window_and_writes_nothing_unchanged()
             Utc::now() - TimeDelta::seconds(30),
         ],
     );
-    let third = w.sync(w.t.org_a, Resource::Calls).await;
+    let third = w.sync_job(w.t.org_a, Resource::Calls).await;
     succeeded(&third);
     assert_eq!(third.records_upserted, 2);
     let ids = w.ids("calls", w.t.org_a).await;
@@ -219,10 +220,10 @@ async fn a_second_run_fetches_only_the_new_window_and_writes_nothing_unchanged()
 
 #[tokio::test]
 async fn two_orgs_with_different_accounts_never_see_each_others_rows() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     for org in [w.t.org_a, w.t.org_b] {
-        succeeded(&w.sync(org, Resource::Calls).await);
-        succeeded(&w.sync(org, Resource::Sms).await);
+        succeeded(&w.sync_job(org, Resource::Calls).await);
+        succeeded(&w.sync_job(org, Resource::Sms).await);
     }
     for (org, account) in [(w.t.org_a, 0), (w.t.org_b, 1)] {
         let fake = w.fake.account(&w.api_key(account)).unwrap();
@@ -240,7 +241,7 @@ async fn two_orgs_with_different_accounts_never_see_each_others_rows() {
 
 #[tokio::test]
 async fn an_org_without_credentials_fails_clearly() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     w.db.admin()
         .await
         .execute(
@@ -249,7 +250,7 @@ async fn an_org_without_credentials_fails_clearly() {
         )
         .await
         .unwrap();
-    let job = w.sync(w.t.org_b, Resource::Calls).await;
+    let job = w.sync_job(w.t.org_b, Resource::Calls).await;
     assert_eq!(job.status, JobStatus::Failed);
     assert_eq!(job.error_code.as_deref(), Some("no_credentials"));
     assert!(w.ids("calls", w.t.org_b).await.is_empty());
@@ -257,7 +258,7 @@ async fn an_org_without_credentials_fails_clearly() {
 
 #[tokio::test]
 async fn one_active_job_per_org_and_resource_is_enforced_by_the_database() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let first = w.queue(w.t.org_a, Resource::Calls).await;
     let second = w.queue(w.t.org_a, Resource::Calls).await;
     assert_eq!(
@@ -273,16 +274,17 @@ async fn one_active_job_per_org_and_resource_is_enforced_by_the_database() {
 
 #[tokio::test]
 async fn a_run_pauses_before_its_deadline_and_resumes_where_it_stopped() {
-    let w = World::with(
-        FakeConfig {
+    let w = World::builder()
+        .fake(FakeConfig {
             calls: 2500,
             ..config()
-        },
-        |s| {
+        })
+        .connected()
+        .tune(|s| {
             s.deadline_margin = std::time::Duration::ZERO;
-        },
-    )
-    .await;
+        })
+        .build()
+        .await;
     let api_key = w.api_key(0);
     let job = w.queue(w.t.org_a, Resource::Calls).await;
     // A deadline already passed: the run stops at the first page boundary, before any request.
@@ -316,7 +318,7 @@ async fn a_run_pauses_before_its_deadline_and_resumes_where_it_stopped() {
 /// again once switched back on.
 #[tokio::test]
 async fn a_disabled_integration_fetches_nothing_until_enabled_again() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let admin = w.db.admin().await;
     let org = w.t.org_a;
     let set_enabled = |on: bool| {
@@ -332,13 +334,13 @@ async fn a_disabled_integration_fetches_nothing_until_enabled_again() {
         }
     };
     set_enabled(false).await;
-    let job = w.sync(w.t.org_a, Resource::Calls).await;
+    let job = w.sync_job(w.t.org_a, Resource::Calls).await;
     assert_eq!(job.status, JobStatus::Failed);
     assert_eq!(job.error_code.as_deref(), Some("integration_disabled"));
     assert_eq!(w.fake.requests(&w.api_key(0)), 0, "not even a token");
     assert!(w.ids("calls", w.t.org_a).await.is_empty());
 
     set_enabled(true).await;
-    succeeded(&w.sync(w.t.org_a, Resource::Calls).await);
+    succeeded(&w.sync_job(w.t.org_a, Resource::Calls).await);
     assert_eq!(w.ids("calls", w.t.org_a).await.len(), 150);
 }

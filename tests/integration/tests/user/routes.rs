@@ -4,14 +4,14 @@ use test_harness::http::{Reply, call};
 use test_harness::identity;
 use uuid::Uuid;
 
-use crate::support::World;
+use integration_tests::World;
 
 #[tokio::test]
 async fn the_profile_is_created_from_the_token_on_first_call() {
     let w = World::new().await;
     let newcomer = Uuid::new_v4();
     let reply = w
-        .user_call(Method::GET, "/api/user/profile", newcomer, None)
+        .call(&w.user(), Method::GET, "/api/user/profile", newcomer, None)
         .await;
     assert_eq!(reply.status, 200, "{:?}", reply.body);
     let profile = &reply.body["profile"];
@@ -20,7 +20,7 @@ async fn the_profile_is_created_from_the_token_on_first_call() {
     assert_eq!(profile["full_name"], "Test User");
     assert_eq!(profile["global_role"], serde_json::Value::Null);
     let again = w
-        .user_call(Method::GET, "/api/user/profile", newcomer, None)
+        .call(&w.user(), Method::GET, "/api/user/profile", newcomer, None)
         .await;
     assert_eq!(
         again.body, reply.body,
@@ -39,7 +39,7 @@ async fn the_profile_is_created_from_the_token_on_first_call() {
 async fn orgs_lists_the_callers_memberships_and_everything_for_platform_admins() {
     let w = World::new().await;
     let reply = w
-        .user_call(Method::GET, "/api/user/orgs", w.t.agent_a, None)
+        .call(&w.user(), Method::GET, "/api/user/orgs", w.t.agent_a, None)
         .await;
     assert_eq!(reply.status, 200);
     assert_eq!(
@@ -48,14 +48,20 @@ async fn orgs_lists_the_callers_memberships_and_everything_for_platform_admins()
     );
 
     let reply = w
-        .user_call(Method::GET, "/api/user/orgs", w.t.platform_admin, None)
+        .call(
+            &w.user(),
+            Method::GET,
+            "/api/user/orgs",
+            w.t.platform_admin,
+            None,
+        )
         .await;
     let orgs = reply.body["orgs"].as_array().unwrap();
     assert_eq!(orgs.len(), 2);
     assert!(orgs.iter().all(|o| o["role"] == "platform_admin"));
 
     let reply = w
-        .user_call(Method::GET, "/api/user/orgs", w.t.outsider, None)
+        .call(&w.user(), Method::GET, "/api/user/orgs", w.t.outsider, None)
         .await;
     assert_eq!(reply.body["orgs"], json!([]));
 }
@@ -68,7 +74,8 @@ async fn a_platform_admin_claim_in_user_metadata_grants_nothing() {
     claims["app_metadata"] = json!({ "role": "platform_admin" });
     let token = test_harness::identity::sign(&claims, test_harness::identity::JWT_SECRET);
     let reply =
-        test_harness::http::call(&w.user, Method::GET, "/api/user/orgs", Some(&token), None).await;
+        test_harness::http::call(&w.user(), Method::GET, "/api/user/orgs", Some(&token), None)
+            .await;
     assert_eq!(
         reply.body["orgs"].as_array().unwrap().len(),
         1,
@@ -81,7 +88,8 @@ async fn onboarding_creates_an_org_once_with_the_caller_as_admin() {
     let w = World::new().await;
     let founder = Uuid::new_v4();
     let first = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             founder,
@@ -93,7 +101,8 @@ async fn onboarding_creates_an_org_once_with_the_caller_as_admin() {
     assert_eq!(first.body["role"], "org_admin");
 
     let repeat = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             founder,
@@ -107,7 +116,7 @@ async fn onboarding_creates_an_org_once_with_the_caller_as_admin() {
     assert_eq!(repeat.body["org"]["id"], first.body["org"]["id"]);
 
     let orgs = w
-        .user_call(Method::GET, "/api/user/orgs", founder, None)
+        .call(&w.user(), Method::GET, "/api/user/orgs", founder, None)
         .await;
     assert_eq!(orgs.body["orgs"].as_array().unwrap().len(), 1);
     assert_eq!(orgs.body["orgs"][0]["role"], "org_admin");
@@ -167,7 +176,8 @@ async fn onboarding_validates_its_input_and_changes_nothing_when_it_is_bad() {
     ];
     for (body, status, code) in cases {
         let reply = w
-            .user_call(
+            .call(
+                &w.user(),
                 Method::POST,
                 "/api/user/onboard",
                 founder,
@@ -205,7 +215,8 @@ async fn an_invite_is_accepted_once_by_its_recipient_with_the_invited_role() {
 
     let stranger = Uuid::new_v4();
     let wrong = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             stranger,
@@ -216,7 +227,8 @@ async fn an_invite_is_accepted_once_by_its_recipient_with_the_invited_role() {
     assert_eq!(wrong.body["error"], "invite_email_mismatch");
 
     let accepted = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             invitee,
@@ -228,7 +240,8 @@ async fn an_invite_is_accepted_once_by_its_recipient_with_the_invited_role() {
     assert_eq!(accepted.body["role"], "org_manager");
 
     let again = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             invitee,
@@ -252,7 +265,8 @@ async fn an_invite_is_accepted_once_by_its_recipient_with_the_invited_role() {
 
     let unknown = domain::InviteToken::generate();
     let missing = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             invitee,
@@ -288,7 +302,8 @@ async fn a_used_or_expired_invite_is_refused() {
         .await
         .unwrap();
     let reply = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             invitee,
@@ -321,7 +336,8 @@ async fn a_used_or_expired_invite_is_refused() {
         .await
         .unwrap();
     let reply = w
-        .user_call(
+        .call(
+            &w.user(),
             Method::POST,
             "/api/user/onboard",
             invitee,
@@ -359,7 +375,7 @@ async fn invite(w: &World, email: &str, role: &str) -> String {
 
 async fn onboard_with(w: &World, user: Uuid, email: &str, token: &str) -> Reply {
     call(
-        &w.user,
+        &w.user(),
         Method::POST,
         "/api/user/onboard",
         Some(&identity::token(user, email)),
@@ -448,7 +464,7 @@ async fn profile_with(w: &World, user: Uuid, email: &str, full_name: &str) -> Re
     claims["user_metadata"] = json!({ "full_name": full_name });
     let token = identity::sign(&claims, identity::JWT_SECRET);
     call(
-        &w.user,
+        &w.user(),
         Method::GET,
         "/api/user/profile",
         Some(&token),
@@ -483,7 +499,13 @@ async fn the_profile_email_follows_the_verified_token() {
         .unwrap();
     let verified = format!("{}@example.test", w.t.agent_a);
     let own = w
-        .user_call(Method::GET, "/api/user/profile", w.t.agent_a, None)
+        .call(
+            &w.user(),
+            Method::GET,
+            "/api/user/profile",
+            w.t.agent_a,
+            None,
+        )
         .await;
     assert_eq!(own.body["profile"]["email"], verified.as_str());
     let members = w
@@ -527,7 +549,7 @@ async fn a_revoked_invite_adds_no_one() {
     let token = invite(&w, &email, "agent").await;
     // Revoking is deleting the invite, which org admins may do under RLS (e.g. through PostgREST).
     let tx = w
-        .core
+        .deps
         .db
         .as_user(&test_harness::fixtures::claims_for(w.t.admin_a))
         .await

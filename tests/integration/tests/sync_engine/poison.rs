@@ -9,7 +9,8 @@ use serde_json::json;
 use store::sync_jobs::Job;
 use uuid::Uuid;
 
-use crate::support::{World, succeeded};
+use integration_tests::World;
+use integration_tests::world::succeeded;
 
 fn config() -> FakeConfig {
     FakeConfig {
@@ -82,7 +83,7 @@ async fn watermark(w: &World, resource: Resource) -> Option<chrono::DateTime<chr
 
 #[tokio::test]
 async fn a_nul_in_any_string_is_stripped_and_the_record_kept() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let account = source(&w);
     // On the second of three pages, like the caller name that failed a whole window.
     let call = account.calls[1500].id.to_string();
@@ -130,7 +131,7 @@ async fn a_nul_in_any_string_is_stripped_and_the_record_kept() {
         Resource::Contacts,
         Resource::PhoneNumbers,
     ] {
-        let job = w.sync(w.t.org_a, resource).await;
+        let job = w.sync_job(w.t.org_a, resource).await;
         succeeded(&job);
         assert_eq!(job.records_skipped, 0, "{resource:?}");
     }
@@ -174,14 +175,14 @@ async fn a_nul_in_any_string_is_stripped_and_the_record_kept() {
     assert_eq!(text(&w, label, &number).await.as_deref(), Some("Main"));
 
     // Stored as MightyCall will keep sending it: a re-sync finds nothing changed.
-    let again = w.sync(w.t.org_a, Resource::Calls).await;
+    let again = w.sync_job(w.t.org_a, Resource::Calls).await;
     succeeded(&again);
     assert_eq!(again.records_upserted, 0);
 }
 
 #[tokio::test]
 async fn an_over_long_value_or_an_impossible_duration_skips_only_that_row() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let account = source(&w);
     let long_id = account.calls[500].id.to_string();
     w.fake
@@ -210,7 +211,7 @@ async fn an_over_long_value_or_an_impossible_duration_skips_only_that_row() {
     w.fake
         .patch_record(&voicemail, json!({"duration": "94670856000"}));
 
-    let calls = w.sync(w.t.org_a, Resource::Calls).await;
+    let calls = w.sync_job(w.t.org_a, Resource::Calls).await;
     skipped(
         &calls,
         json!({"id_too_long": 1, "impossible_duration": 1, "unreadable": 1}),
@@ -232,7 +233,7 @@ async fn an_over_long_value_or_an_impossible_duration_skips_only_that_row() {
     )
     .await;
 
-    let sms = w.sync(w.t.org_a, Resource::Sms).await;
+    let sms = w.sync_job(w.t.org_a, Resource::Sms).await;
     skipped(&sms, json!({"id_too_long": 1}));
     assert_rows(
         &w,
@@ -245,7 +246,7 @@ async fn an_over_long_value_or_an_impossible_duration_skips_only_that_row() {
     )
     .await;
 
-    let voicemails = w.sync(w.t.org_a, Resource::Voicemails).await;
+    let voicemails = w.sync_job(w.t.org_a, Resource::Voicemails).await;
     skipped(&voicemails, json!({"impossible_duration": 1}));
     assert_rows(
         &w,
@@ -264,7 +265,7 @@ async fn an_over_long_value_or_an_impossible_duration_skips_only_that_row() {
         &too_long,
         json!({"number": format!("+1{}", "5".repeat(40))}),
     );
-    let numbers = w.sync(w.t.org_a, Resource::PhoneNumbers).await;
+    let numbers = w.sync_job(w.t.org_a, Resource::PhoneNumbers).await;
     skipped(&numbers, json!({"number_too_long": 1}));
     assert_rows(
         &w,
@@ -278,7 +279,7 @@ async fn an_over_long_value_or_an_impossible_duration_skips_only_that_row() {
     .await;
 
     // The next run reads the overlap again: the same rows skipped, nothing rewritten or doubled.
-    let again = w.sync(w.t.org_a, Resource::Calls).await;
+    let again = w.sync_job(w.t.org_a, Resource::Calls).await;
     assert_eq!(again.records_upserted, 0);
     assert_eq!(w.ids("calls", w.t.org_a).await.len(), 2497);
 }
@@ -300,9 +301,9 @@ async fn deleted_numbers(w: &World) -> Vec<String> {
 
 #[tokio::test]
 async fn a_numbers_refresh_that_read_nothing_deletes_nothing() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let account = source(&w);
-    succeeded(&w.sync(w.t.org_a, Resource::PhoneNumbers).await);
+    succeeded(&w.sync_job(w.t.org_a, Resource::PhoneNumbers).await);
     let mut released: Vec<String> = account
         .phone_numbers
         .iter()
@@ -319,7 +320,7 @@ async fn a_numbers_refresh_that_read_nothing_deletes_nothing() {
         })
         .on_path("/phonenumbers"),
     );
-    let null = w.sync(w.t.org_a, Resource::PhoneNumbers).await;
+    let null = w.sync_job(w.t.org_a, Resource::PhoneNumbers).await;
     succeeded(&null);
     assert_eq!(deleted_numbers(&w).await, released);
 
@@ -333,7 +334,7 @@ async fn a_numbers_refresh_that_read_nothing_deletes_nothing() {
     for id in &active {
         w.fake.patch_record(id, json!({"number": null}));
     }
-    let unreadable = w.sync(w.t.org_a, Resource::PhoneNumbers).await;
+    let unreadable = w.sync_job(w.t.org_a, Resource::PhoneNumbers).await;
     skipped(&unreadable, json!({"unreadable": active.len()}));
     assert_eq!(deleted_numbers(&w).await, released);
 
@@ -345,7 +346,7 @@ async fn a_numbers_refresh_that_read_nothing_deletes_nothing() {
     let replacement = Uuid::new_v4().to_string();
     w.fake
         .patch_record(gone, json!({"objectGuid": replacement}));
-    succeeded(&w.sync(w.t.org_a, Resource::PhoneNumbers).await);
+    succeeded(&w.sync_job(w.t.org_a, Resource::PhoneNumbers).await);
     let mut now_deleted = released.clone();
     now_deleted.push(gone.clone());
     now_deleted.sort();
@@ -354,14 +355,14 @@ async fn a_numbers_refresh_that_read_nothing_deletes_nothing() {
 
 #[tokio::test]
 async fn an_overflowing_journal_duration_skips_that_message_and_keeps_the_later_pages() {
-    let w = World::new(config()).await;
+    let w = World::connected(config()).await;
     let account = source(&w);
     let newest = account.messages.iter().max_by_key(|m| m.at).unwrap();
     let bad = newest.journal_id.clone();
     // Days × 24 overflows 64 bits.
     w.fake
         .patch_record(&bad, json!({"duration": "1000000000000000000.00:00:00"}));
-    let job = w.sync(w.t.org_a, Resource::Sms).await;
+    let job = w.sync_job(w.t.org_a, Resource::Sms).await;
     skipped(&job, json!({"unreadable": 1}));
     assert_eq!(job.pages, 3, "1000-row journal pages, all read");
     assert!(watermark(&w, Resource::Sms).await.is_some());
