@@ -1,12 +1,16 @@
-//! `cargo run -p bench --bin cold-start [-- --runs N] [--no-build] [--only user,data] [--env K=V]`: the cold
-//! start of every function binary built with the release profile, beside a hello-world
-//! `lambda_http` binary built in the same cargo invocation. For each binary: init time (exec to
-//! its first `GET /2018-06-01/runtime/invocation/next` against a fake Runtime API on loopback,
-//! with Lambda's variables, the secrets in the environment and PostgreSQL on loopback), the first
-//! invocation's latency, peak RSS and the zipped `bootstrap` size. It prints figures; it asserts
-//! nothing. The program itself need not be built with `--release`: it only times other processes.
-//! `--env K=V` (repeatable) adds a variable to every function's environment, to measure a variant
-//! without a rebuild (e.g. `SSL_CERT_FILE`, which decides which root certificates get loaded).
+//! `cargo run -p bench --bin cold-start`: the cold start of every function binary built with the
+//! release profile, beside a hello-world `lambda_http` binary built in the same cargo invocation.
+//! For each binary: init time (exec to its first `GET /2018-06-01/runtime/invocation/next` against
+//! a fake Runtime API on loopback, with Lambda's variables, the secrets in the environment and
+//! PostgreSQL on loopback), the first invocation's latency, peak RSS and the zipped `bootstrap`
+//! size. It prints figures; it asserts nothing. The program itself need not be built with
+//! `--release`: it only times other processes. Options:
+//! - `--runs N` cold starts per binary (default 10);
+//! - `--no-build` uses the binaries already in `<target>/release`; `--bin-dir DIR` uses the ones
+//!   copied to DIR (e.g. before a change);
+//! - `--only user,data` measures those functions (and the hello world) only;
+//! - `--env K=V` (repeatable) adds a variable to every function's environment, to measure a
+//!   variant without a rebuild (e.g. `SSL_CERT_FILE`, which decides which root certificates load).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -79,10 +83,16 @@ async fn main() {
         .collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let target = target_dir();
-    if !args.iter().any(|a| a == "--no-build") {
-        build(&root, &target, &only);
-    }
-    let release = target.join("release");
+    let release = match value("--bin-dir") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            if !args.iter().any(|a| a == "--no-build") {
+                build(&root, &target, &only);
+            }
+            target.join("release")
+        }
+    };
+    println!("binaries from {}", release.display());
     let scratch = target.join("tmp/cold-start");
     std::fs::create_dir_all(&scratch).unwrap();
 
