@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Deserialize;
-use tokio::sync::{Mutex, RwLock};
+use tokio::sync::{Mutex, OnceCell, RwLock};
 use url::Url;
 
 use crate::AuthError;
@@ -21,7 +21,9 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub(crate) struct JwksCache {
     url: Url,
-    client: reqwest::Client,
+    /// Built on the first fetch unless the caller gave one: building a reqwest client loads the
+    /// system's root certificates, milliseconds of a cold start that HS256 tokens never need.
+    client: OnceCell<reqwest::Client>,
     ttl: Duration,
     min_refresh_interval: Duration,
     current: RwLock<Option<KeySet>>,
@@ -46,13 +48,13 @@ struct SigningKey {
 impl JwksCache {
     pub(crate) fn new(
         url: Url,
-        client: reqwest::Client,
+        client: Option<reqwest::Client>,
         ttl: Duration,
         min_refresh_interval: Duration,
     ) -> Self {
         Self {
             url,
-            client,
+            client: OnceCell::new_with(client),
             ttl,
             min_refresh_interval,
             current: RwLock::new(None),
@@ -108,11 +110,20 @@ impl JwksCache {
         set.fetched_at.elapsed() < self.ttl
     }
 
+    #[cfg(test)]
+    pub(crate) fn has_client(&self) -> bool {
+        self.client.initialized()
+    }
+
     async fn fetch(&self) -> Result<Vec<SigningKey>, FetchError> {
         // Checked here as well as in `AuthConfig::validate`, because the fields are public.
         check_jwks_url(&self.url)?;
-        let mut response = self
+        let client = self
             .client
+            .get_or_try_init(|| async { reqwest::Client::builder().build() })
+            .await
+            .map_err(FetchError::Http)?;
+        let mut response = client
             .get(self.url.clone())
             .timeout(FETCH_TIMEOUT)
             .send()

@@ -41,7 +41,19 @@ struct JoseHeader {
 }
 
 impl Authenticator {
+    /// Fetches the JWKS (if `config` names one) with `client`.
     pub fn new(config: AuthConfig, client: reqwest::Client) -> Self {
+        Self::build(config, Some(client))
+    }
+
+    /// Like [`Self::new`], but the JWKS client is built on the first JWKS fetch rather than now:
+    /// building a reqwest client loads and parses the system's root certificates (about 3 ms of
+    /// a Lambda cold start, see the README's cold-start figures), which HS256 tokens never need.
+    pub fn with_lazy_client(config: AuthConfig) -> Self {
+        Self::build(config, None)
+    }
+
+    fn build(config: AuthConfig, client: Option<reqwest::Client>) -> Self {
         let jwks = config
             .jwks_url
             .clone()
@@ -193,4 +205,52 @@ fn user_from_claims(claims: Value) -> Result<VerifiedUser, AuthError> {
         aal: text("aal"),
         claims,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use jsonwebtoken::{EncodingKey, Header};
+    use serde_json::json;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_lazy_jwks_client_is_built_by_the_first_jwks_fetch_only()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let config = AuthConfig {
+            // Nothing listens on the discard port: the fetch fails fast, after building the client.
+            jwks_url: Some("http://127.0.0.1:9/jwks".parse()?),
+            ..AuthConfig::default()
+        };
+        let auth = Authenticator::with_lazy_client(config);
+        let built = || auth.jwks.as_ref().is_some_and(JwksCache::has_client);
+        assert!(!built());
+
+        let claims = json!({ "sub": "00000000-0000-4000-8000-000000000001",
+            "aud": "authenticated", "role": "authenticated", "exp": 4_000_000_000u64 });
+        let hs256 = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&[7u8; 32]),
+        )?;
+        let secret = JwtSecret::new(vec![7u8; 32])?;
+        let user = auth
+            .verify(Some(&format!("Bearer {hs256}")), Some(&secret))
+            .await;
+        assert!(user.is_ok());
+        assert!(!built(), "an HS256 token needs no JWKS client");
+
+        let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let es256 = format!(
+            "{}.{}.c2ln",
+            part(&json!({ "alg": "ES256", "kid": "k1" })),
+            part(&claims)
+        );
+        let refused = auth.verify(Some(&format!("Bearer {es256}")), None).await;
+        assert_eq!(refused.err(), Some(AuthError::JwksUnavailable));
+        assert!(built(), "the JWKS fetch built the client");
+        Ok(())
+    }
 }

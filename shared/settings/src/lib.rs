@@ -13,4 +13,4 @@ pub use app_secrets::{AppSecrets, ServiceKey};
 pub use cache::Secrets;
 pub use env::{env_flag, env_millis, env_number, env_optional, env_secs};
 pub use error::SettingsError;
-pub use source::SecretSource;
+pub use source::{SecretSource, lambda_aws_config};
