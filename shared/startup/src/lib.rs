@@ -25,7 +25,7 @@ pub struct Deps {
     pub db: store::Db,
     pub secrets: Arc<settings::Secrets>,
     /// The AWS SDK's configuration for clients other than Secrets Manager (EventBridge); `None`
-    /// loads the default chain when a client is first needed.
+    /// takes it from the variables Lambda sets.
     pub aws: Option<aws_config::SdkConfig>,
 }
 
@@ -43,11 +43,8 @@ impl Deps {
         })
     }
 
-    /// The AWS SDK configuration: the given one, or the default chain (Lambda's role).
-    pub async fn aws(&self) -> aws_config::SdkConfig {
-        match &self.aws {
-            Some(config) => config.clone(),
-            None => aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await,
-        }
+    /// The AWS SDK configuration: the given one, or the one Lambda's variables describe.
+    pub fn aws(&self) -> aws_config::SdkConfig {
+        self.aws.clone().unwrap_or_else(settings::lambda_aws_config)
     }
 }

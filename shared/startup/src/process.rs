@@ -1,4 +1,4 @@
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
 
 /// Start-up every function's `main` does first: logging, and the process-wide TLS crypto provider
 /// (aws-lc-rs, the only one in the dependency graph) so no library has to guess.
@@ -9,17 +9,19 @@ pub fn init_process() {
 }
 
 /// Logs go to stdout for CloudWatch: JSON when the function's log format is JSON (Lambda sets
-/// `AWS_LAMBDA_LOG_FORMAT`), human-readable text otherwise. The level comes from `RUST_LOG`, else
-/// Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+/// `AWS_LAMBDA_LOG_FORMAT`), human-readable text otherwise. The level (`error`, `warn`, `info`,
+/// `debug`, `trace` or `off`) comes from `RUST_LOG`, else Lambda's `AWS_LAMBDA_LOG_LEVEL`, else
+/// `info`. One level, not per-module directives: the directive parser and its regex engine cost
+/// every function's zip more than they give a Lambda.
 fn init_tracing() {
     let filter = std::env::var("RUST_LOG")
         .ok()
         .or_else(|| std::env::var("AWS_LAMBDA_LOG_LEVEL").ok())
-        .and_then(|level| EnvFilter::try_new(level.to_lowercase()).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
+        .and_then(|level| level.trim().to_lowercase().parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO);
     let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_max_level(filter)
         .with_target(false)
         // CloudWatch adds its own timestamp; Lambda's `without_time` keeps lines short.
         .without_time();

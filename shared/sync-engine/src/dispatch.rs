@@ -1,3 +1,4 @@
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
@@ -24,10 +25,32 @@ pub struct SyncRequested {
 #[derive(Clone)]
 pub enum Dispatcher {
     Inline(Engine),
-    EventBridge {
-        client: aws_sdk_eventbridge::Client,
-        bus: String,
-    },
+    EventBridge(EventBus),
+}
+
+/// An EventBridge bus whose client is built on the first publish: building an AWS SDK client
+/// loads the system's root certificates (about 3 ms of a cold start, see the README's figures),
+/// which a function that has not published yet does not need.
+#[derive(Clone)]
+pub struct EventBus {
+    name: String,
+    config: Arc<aws_config::SdkConfig>,
+    client: Arc<OnceLock<aws_sdk_eventbridge::Client>>,
+}
+
+impl EventBus {
+    pub fn new(config: aws_config::SdkConfig, name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            config: Arc::new(config),
+            client: Arc::default(),
+        }
+    }
+
+    fn client(&self) -> &aws_sdk_eventbridge::Client {
+        self.client
+            .get_or_init(|| aws_sdk_eventbridge::Client::new(&self.config))
+    }
 }
 
 impl Dispatcher {
@@ -42,7 +65,7 @@ impl Dispatcher {
                 }
                 Ok(())
             }
-            Self::EventBridge { client, bus } => {
+            Self::EventBridge(bus) => {
                 let details: Vec<String> = sets
                     .into_iter()
                     .map(|set| {
@@ -52,7 +75,11 @@ impl Dispatcher {
                         .to_string()
                     })
                     .collect();
-                publish(&EventBridgeSink { client, bus }, &details).await
+                let sink = EventBridgeSink {
+                    client: bus.client(),
+                    bus: &bus.name,
+                };
+                publish(&sink, &details).await
             }
         }
     }

@@ -20,7 +20,9 @@ mod window;
 
 pub use client::mightycall_host;
 pub use config::SyncSettings;
-pub use dispatch::{Dispatcher, EventSink, SYNC_REQUESTED, SYNC_SOURCE, SyncRequested, publish};
+pub use dispatch::{
+    Dispatcher, EventBus, EventSink, SYNC_REQUESTED, SYNC_SOURCE, SyncRequested, publish,
+};
 pub use failure::EngineError;
 pub use key_budget::StoreLedger;
 pub use run::{Engine, RunOutcome};

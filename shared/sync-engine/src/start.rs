@@ -12,7 +12,7 @@ use store::{Db, ServiceTx, StoreError, Tx};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{Dispatcher, Engine, EngineError, SyncSettings};
+use crate::{Dispatcher, Engine, EngineError, EventBus, SyncSettings};
 
 /// What one trigger asks for.
 pub struct StartRequest<'a> {
@@ -204,10 +204,9 @@ impl SyncWiring {
     pub async fn build(config: WiringConfig, deps: &startup::Deps) -> Result<Self, EngineError> {
         let engine = Engine::new(deps.db.clone(), Arc::clone(&deps.secrets), config.settings);
         let dispatcher = match config.dispatch {
-            DispatchConfig::EventBridge { bus } => Dispatcher::EventBridge {
-                client: aws_sdk_eventbridge::Client::new(&deps.aws().await),
-                bus,
-            },
+            DispatchConfig::EventBridge { bus } => {
+                Dispatcher::EventBridge(EventBus::new(deps.aws(), bus))
+            }
             DispatchConfig::Inline => {
                 let loaded = deps
                     .secrets

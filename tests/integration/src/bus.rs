@@ -57,10 +57,10 @@ impl Bus {
     }
 
     pub fn dispatcher(&self) -> Dispatcher {
-        Dispatcher::EventBridge {
-            client: test_harness::AwsEmulator::get().eventbridge(),
-            bus: self.name.clone(),
-        }
+        Dispatcher::EventBridge(sync_engine::EventBus::new(
+            test_harness::AwsEmulator::get().sdk_config(),
+            self.name.clone(),
+        ))
     }
 
     /// Waits (bounded) for `count` events and returns their details.

@@ -36,9 +36,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<FakeConfig, String> 
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .init();
+    // The workspace's tracing-subscriber has no per-module filter: `RUST_LOG` names one level.
+    let level = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|l| l.parse::<tracing_subscriber::filter::LevelFilter>().ok())
+        .unwrap_or(tracing_subscriber::filter::LevelFilter::ERROR);
+    tracing_subscriber::fmt().with_max_level(level).init();
     let config = match parse_args(std::env::args().skip(1)) {
         Ok(config) => config,
         Err(message) => {

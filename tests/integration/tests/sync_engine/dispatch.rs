@@ -33,10 +33,10 @@ async fn every_job_is_published_once_in_batches_of_ten() {
         "each set arrives whole and in order"
     );
 
-    let missing_bus = Dispatcher::EventBridge {
-        client: AwsEmulator::get().eventbridge(),
-        bus: format!("{}-missing", bus.name),
-    };
+    let missing_bus = Dispatcher::EventBridge(sync_engine::EventBus::new(
+        AwsEmulator::get().sdk_config(),
+        format!("{}-missing", bus.name),
+    ));
     let err = missing_bus
         .dispatch(&[vec![Uuid::new_v4()]])
         .await
