@@ -1,14 +1,15 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Serialize;
+use store::page::Page;
 use store::reports::{self, CallFilter, CallRow, CallStats, DailyRow, GroupBy, GroupKey, GroupRow};
 use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
-use web::paging::{decode_cursor, next_cursor};
+use web::paging::{CursorKey, decode_cursor, next_cursor};
 use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::params::{ReportQuery, ReportType};
+use crate::params::{Format, ReportQuery, ReportType};
 use crate::reply::Paged;
 
 #[derive(Serialize, ToSchema)]
@@ -94,29 +95,13 @@ pub async fn reports(
             let after = decode_cursor(name, cursor)?;
             let scope = open(query.org()?).await?;
             let page = reports::list_calls(scope.tx(), scope.org, &filter, after, limit).await?;
-            let next = next_cursor(name, &page);
-            Paged::new(
-                format,
-                FILE,
-                page.rows,
-                next,
-                &CallRow::default(),
-                |rows, next| reply(ReportRows::Calls(rows), next),
-            )
+            paged(name, format, page, &CallRow::default(), ReportRows::Calls)
         }
         ReportType::Daily => {
             let after = decode_cursor(name, cursor)?;
             let scope = open(query.org()?).await?;
             let page = reports::daily(scope.tx(), scope.org, &filter, after, limit).await?;
-            let next = next_cursor(name, &page);
-            Paged::new(
-                format,
-                FILE,
-                page.rows,
-                next,
-                &DailyRow::default(),
-                |rows, next| reply(ReportRows::Daily(rows), next),
-            )
+            paged(name, format, page, &DailyRow::default(), ReportRows::Daily)
         }
         ReportType::Agents | ReportType::Numbers => {
             let (by, blank) = if kind == ReportType::Agents {
@@ -129,14 +114,11 @@ pub async fn reports(
             let page =
                 reports::grouped(scope.tx(), scope.org, by, &filter, after.as_deref(), limit)
                     .await?;
-            let next = next_cursor(name, &page);
             let blank = GroupRow {
                 key: blank,
                 stats: CallStats::default(),
             };
-            Paged::new(format, FILE, page.rows, next, &blank, |rows, next| {
-                reply(ReportRows::Grouped(rows), next)
-            })
+            paged(name, format, page, &blank, ReportRows::Grouped)
         }
     }
 }
@@ -144,9 +126,19 @@ pub async fn reports(
 /// The CSV file's name, whatever the report.
 const FILE: &str = "reports";
 
-fn reply(reports: ReportRows, next_cursor: Option<String>) -> ReportsReply {
-    ReportsReply {
-        reports,
-        next_cursor,
-    }
+/// A page of one report as JSON (its rows `wrap`ped) or CSV (`blank` names the columns).
+fn paged<T: Serialize, K: CursorKey>(
+    name: &str,
+    format: Format,
+    page: Page<T, K>,
+    blank: &T,
+    wrap: fn(Vec<T>) -> ReportRows,
+) -> Result<Paged<ReportsReply>, ApiError> {
+    let next = next_cursor(name, &page);
+    Paged::new(format, FILE, page.rows, next, blank, |rows, next_cursor| {
+        ReportsReply {
+            reports: wrap(rows),
+            next_cursor,
+        }
+    })
 }
