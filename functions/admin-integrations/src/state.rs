@@ -18,9 +18,7 @@ impl AdminConfig {
         Ok(Self {
             core: CoreConfig::from_env()?,
             mightycall_base_override: settings::env_optional(mightycall::config::BASE_URL_ENV),
-            daily_request_budget: sync_engine::SyncSettings::from_env()
-                .map_err(|e| StartupError::Config(e.to_string()))?
-                .daily_budget,
+            daily_request_budget: sync_engine::SyncSettings::from_env()?.daily_budget,
         })
     }
 }

@@ -29,9 +29,7 @@ impl Worker {
     /// dispatches to, so without a keyring it refuses to start.
     pub async fn build(config: WiringConfig, deps: Deps) -> Result<Self, StartupError> {
         deps.secrets.current().await?.keyring()?;
-        let wiring = SyncWiring::build(config, &deps)
-            .await
-            .map_err(|e| StartupError::Config(e.to_string()))?;
+        let wiring = SyncWiring::build(config, &deps).await?;
         Ok(Self {
             engine: wiring.engine,
             dispatcher: wiring.dispatcher.as_ref().clone(),

@@ -16,7 +16,7 @@ impl SyncConfig {
     pub fn from_env() -> Result<Self, StartupError> {
         Ok(Self {
             core: CoreConfig::from_env()?,
-            wiring: WiringConfig::from_env().map_err(|e| StartupError::Config(e.to_string()))?,
+            wiring: WiringConfig::from_env()?,
         })
     }
 }
@@ -32,9 +32,7 @@ pub struct SyncState {
 impl SyncState {
     /// Used by `main` and the tests alike.
     pub async fn build(config: SyncConfig, deps: Deps) -> Result<Self, StartupError> {
-        let wiring = SyncWiring::build(config.wiring, &deps)
-            .await
-            .map_err(|e| StartupError::Config(e.to_string()))?;
+        let wiring = SyncWiring::build(config.wiring, &deps).await?;
         Ok(Self {
             core: Core::build(config.core, deps).await?,
             dispatcher: wiring.dispatcher,

@@ -19,7 +19,7 @@ impl TriggerConfig {
     pub fn from_env() -> Result<Self, StartupError> {
         Ok(Self {
             core: CoreConfig::from_env()?,
-            wiring: WiringConfig::from_env().map_err(|e| StartupError::Config(e.to_string()))?,
+            wiring: WiringConfig::from_env()?,
             clock: Utc::now,
         })
     }
@@ -40,9 +40,7 @@ impl TriggerState {
     /// Used by `main` and the tests alike. Webhooks open the org's credentials to check their
     /// `ApiKey`: no keyring, no start.
     pub async fn build(config: TriggerConfig, deps: Deps) -> Result<Self, StartupError> {
-        let wiring = SyncWiring::build(config.wiring, &deps)
-            .await
-            .map_err(|e| StartupError::Config(e.to_string()))?;
+        let wiring = SyncWiring::build(config.wiring, &deps).await?;
         let core = Core::build(config.core, deps).await?;
         core.auth.secrets.current().await?.keyring()?;
         Ok(Self {

@@ -81,6 +81,13 @@ impl From<MightyCallError> for Stop {
     }
 }
 
+/// A function that wires the engine refuses to start with the engine's reason.
+impl From<EngineError> for startup::StartupError {
+    fn from(err: EngineError) -> Self {
+        Self::Config(err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

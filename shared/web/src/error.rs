@@ -5,8 +5,8 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
+use crate::openapi::ErrorReply;
 use crate::request_id::RequestId;
 
 /// Every failure a handler can answer with. Expected failures are responses, never `Err` out of the
@@ -171,13 +171,6 @@ fn error_chain(err: &(dyn Error + 'static)) -> String {
     chain
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    message: &'a str,
-    request_id: &'a str,
-}
-
 /// The single place where failures become JSON: our own [`ApiError`]s, and the plain-text errors of
 /// axum and tower (unknown route, wrong method, body too large, timeout, bad JSON) so that a client
 /// never sees a non-JSON error.
@@ -202,10 +195,10 @@ pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
-    let body = ErrorBody {
-        error: mark.code,
-        message: &mark.message,
-        request_id: &request_id,
+    let body = ErrorReply {
+        error: mark.code.to_owned(),
+        message: mark.message,
+        request_id,
     };
     (parts, Json(body)).into_response()
 }

@@ -13,8 +13,8 @@ use utoipa::{IntoResponses, PartialSchema, ToSchema};
 
 use crate::AppConfig;
 
-/// Every error response: a stable machine code, a message for people, and the request id that
-/// the logs carry too.
+/// Every error response, as `error::render_errors` writes it: a stable machine code, a message for
+/// people, and the request id that the logs carry too.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorReply {
     /// e.g. `not_found`, `invalid_query`, `org_admin_required`.
