@@ -1,0 +1,45 @@
+-- Org settings: the terms a call centre reads its figures in. Written by org admins (the API after
+-- its own checks, or PostgREST under the existing `organizations_update` policy); every value is
+-- checked here as well, so a direct write cannot store what the API would refuse.
+
+-- An IANA zone name the server knows. The API validates against the IANA database first; this is
+-- the backstop for direct writes (and rejects POSIX offsets such as 'UTC+3', whose sign is inverted).
+create function private.is_time_zone(tz text) returns boolean
+  language plpgsql immutable
+  set search_path = ''
+as $$
+begin
+  if tz is null or pg_catalog.char_length(tz) > 64
+     or tz !~ '^[A-Za-z][A-Za-z0-9_-]*(/[A-Za-z0-9_+-]+)*$' then
+    return false;
+  end if;
+  perform pg_catalog.timezone(tz, timestamptz '2000-01-01 00:00+00');
+  return true;
+exception when invalid_parameter_value then
+  return false;
+end
+$$;
+revoke all on function private.is_time_zone(text) from public;
+grant execute on function private.is_time_zone(text) to authenticated, service_role;
+
+alter table public.organizations
+  add column time_zone text not null default 'UTC' check (private.is_time_zone(time_zone)),
+  add column sla_target_percent smallint not null default 80 check (sla_target_percent between 1 and 100),
+  add column sla_target_seconds integer not null default 20 check (sla_target_seconds between 1 and 3600),
+  add column short_abandon_seconds integer not null default 5 check (short_abandon_seconds between 0 and 600),
+  -- {"monday":[{"start":"09:00","end":"17:00"}],…}; the API checks the shape, this only the kind.
+  add column business_hours jsonb check (business_hours is null or pg_catalog.jsonb_typeof(business_hours) = 'object'),
+  add column agents_see_own_calls_only boolean not null default false;
+
+grant update (time_zone, sla_target_percent, sla_target_seconds, short_abandon_seconds, business_hours,
+  agents_see_own_calls_only) on public.organizations to authenticated;
+
+-- An extension names one member per org (it decides whose calls an agent sees). Duplicates kept by
+-- older rows lose the extension on all but the earliest membership.
+update public.org_users u set mightycall_extension = null
+where mightycall_extension is not null
+  and exists (select 1 from public.org_users o
+              where o.org_id = u.org_id and o.mightycall_extension = u.mightycall_extension
+                and (o.created_at, o.id) < (u.created_at, u.id));
+create unique index org_users_org_extension_idx on public.org_users (org_id, mightycall_extension)
+  where mightycall_extension is not null;
