@@ -35,11 +35,14 @@ grant update (time_zone, sla_target_percent, sla_target_seconds, short_abandon_s
   agents_see_own_calls_only) on public.organizations to authenticated;
 
 -- An extension names one member per org (it decides whose calls an agent sees). Duplicates kept by
--- older rows lose the extension on all but the earliest membership.
+-- older rows lose the extension on all but the earliest membership (FORCE lifted for this statement,
+-- as in V9, so that a migrating role without BYPASSRLS sees every row).
+alter table public.org_users no force row level security;
 update public.org_users u set mightycall_extension = null
 where mightycall_extension is not null
   and exists (select 1 from public.org_users o
               where o.org_id = u.org_id and o.mightycall_extension = u.mightycall_extension
                 and (o.created_at, o.id) < (u.created_at, u.id));
+alter table public.org_users force row level security;
 create unique index org_users_org_extension_idx on public.org_users (org_id, mightycall_extension)
   where mightycall_extension is not null;
