@@ -10,6 +10,7 @@ mod resync;
 mod roles;
 mod secret_token;
 mod sync;
+mod zone;
 
 pub use calls::{CallDirection, CallStatus};
 pub use email::Email;
@@ -20,6 +21,7 @@ pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};
 pub use roles::{GlobalRole, OrgRole};
 pub use secret_token::{InviteToken, WebhookToken};
 pub use sync::{JobStatus, Provider, Resource, SyncInterval, SyncTrigger};
+pub use zone::TimeZone;
 
 /// A value from outside did not parse; the message says what was expected, never echoes secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
