@@ -238,6 +238,7 @@ as $$
   $sql$, source)
 $$;
 revoke all on function private.call_rollup_sql(text) from public;
+grant execute on function private.call_rollup_sql(text) to service_role;
 
 -- SECURITY INVOKER: only service_role writes calls, and it may write the rollups too.
 create function private.apply_call_rollups() returns trigger
