@@ -246,6 +246,10 @@ impl OrgScope {
         self.scope.user_id()
     }
 
+    pub fn caller(&self) -> &Caller {
+        &self.scope.caller
+    }
+
     /// Records the caller's change in this org's audit log, in this transaction.
     pub async fn audit(
         &self,
