@@ -1,6 +1,7 @@
 //! The values of an org's settings, each valid once parsed: the service-level target, the
 //! short-abandon threshold, business hours, and a member's MightyCall extension.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -192,9 +193,11 @@ impl utoipa::PartialSchema for DayHours {
 
 impl utoipa::ToSchema for DayHours {}
 
-/// An org's opening hours per weekday, in its own time zone. A day left out is closed.
+/// An org's opening hours per weekday, in its own time zone. A day left out is closed. Read
+/// through a map, so that only an object with weekday keys is one (serde would take a list of
+/// seven days as a struct too).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[serde(from = "BTreeMap<Weekday, DayHours>", default, deny_unknown_fields)]
 pub struct BusinessHours {
     pub monday: DayHours,
     pub tuesday: DayHours,
@@ -203,6 +206,33 @@ pub struct BusinessHours {
     pub friday: DayHours,
     pub saturday: DayHours,
     pub sunday: DayHours,
+}
+
+#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl From<BTreeMap<Weekday, DayHours>> for BusinessHours {
+    fn from(mut days: BTreeMap<Weekday, DayHours>) -> Self {
+        let mut day = |d| days.remove(&d).unwrap_or_default();
+        Self {
+            monday: day(Weekday::Monday),
+            tuesday: day(Weekday::Tuesday),
+            wednesday: day(Weekday::Wednesday),
+            thursday: day(Weekday::Thursday),
+            friday: day(Weekday::Friday),
+            saturday: day(Weekday::Saturday),
+            sunday: day(Weekday::Sunday),
+        }
+    }
 }
 
 /// A member's MightyCall extension: 1 to 10 digits.
@@ -292,6 +322,8 @@ mod tests {
             json!({"monday": [range("17:00", "09:00")]}),
             json!({"monday": vec![range("01:00", "02:00"); 5]}),
             json!({"funday": []}),
+            json!([]),
+            json!({"monday": null}),
             json!({"monday": [{"start": "09:00", "end": "10:00", "x": 1}]}),
             json!({"monday": [range("9:00", "10:00")]}),
         ] {
