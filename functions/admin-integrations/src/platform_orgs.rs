@@ -31,7 +31,7 @@ pub struct OrgsQuery {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct OrgsReply {
+pub struct PlatformOrgsReply {
     orgs: Vec<OrgSummary>,
     next_cursor: Option<String>,
 }
@@ -39,12 +39,12 @@ pub struct OrgsReply {
 /// Every org, newest first, with its member count, integration, last sync and calls of the last
 /// 30 days. Platform admins only.
 #[utoipa::path(get, path = "/api/platform/orgs", operation_id = "list_platform_orgs", tag = "platform",
-    params(OrgsQuery), responses((status = 200, body = OrgsReply), ReadErrors))]
+    params(OrgsQuery), responses((status = 200, body = PlatformOrgsReply), ReadErrors))]
 pub async fn list(
     State(state): State<AdminState>,
     caller: Caller,
     ApiQuery(query): ApiQuery<OrgsQuery>,
-) -> Result<Json<OrgsReply>, ApiError> {
+) -> Result<Json<PlatformOrgsReply>, ApiError> {
     let scope = UserScope::open(&state.core, caller).await?;
     scope
         .require_platform(Need::PlatformAdmin { write: false })
@@ -52,7 +52,7 @@ pub async fn list(
     let limit = page_limit(query.limit.as_deref(), PageLimit::DEFAULT)?;
     let after = decode_cursor(SCOPE, query.cursor.as_deref())?;
     let page = platform_orgs::list_orgs(scope.tx(), limit, after).await?;
-    Ok(Json(OrgsReply {
+    Ok(Json(PlatformOrgsReply {
         next_cursor: next_cursor(SCOPE, &page),
         orgs: page.rows,
     }))

@@ -28,22 +28,28 @@ pub struct SettingsPatch {
     /// 1 to 120 printable characters (spaces around it are dropped).
     #[serde(default, deserialize_with = "web::present")]
     #[schema(
+        nullable = false,
         max_length = 120,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     )]
     name: Option<String>,
     #[serde(default, deserialize_with = "web::present")]
+    #[schema(nullable = false)]
     time_zone: Option<TimeZone>,
     #[serde(default, deserialize_with = "web::present")]
+    #[schema(nullable = false)]
     sla_target_percent: Option<SlaPercent>,
     #[serde(default, deserialize_with = "web::present")]
+    #[schema(nullable = false)]
     sla_target_seconds: Option<SlaSeconds>,
     #[serde(default, deserialize_with = "web::present")]
+    #[schema(nullable = false)]
     short_abandon_seconds: Option<ShortAbandonSeconds>,
     #[serde(default, deserialize_with = "web::present")]
     #[schema(value_type = Option<BusinessHours>, nullable)]
     business_hours: Option<Option<BusinessHours>>,
     #[serde(default, deserialize_with = "web::present")]
+    #[schema(nullable = false)]
     agents_see_own_calls_only: Option<bool>,
 }
 

@@ -132,7 +132,9 @@ impl utoipa::ToSchema for ClockTime {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HourRange {
+    #[schema(inline)]
     pub start: ClockTime,
+    #[schema(inline)]
     pub end: ClockTime,
 }
 
