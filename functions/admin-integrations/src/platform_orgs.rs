@@ -94,6 +94,7 @@ pub async fn create(
         .require_platform(Need::PlatformAdmin { write: true })
         .await?;
     let caller = scope.caller.clone();
+    // Only read in; its connection goes back to the pool before the service one is taken.
     drop(scope);
     let name = OrgName::parse(&body.name).map_err(|e| ApiError::Unprocessable {
         code: "invalid_org_name",
