@@ -130,6 +130,79 @@ create trigger calls_link_later after insert on public.calls
   referencing new table as new_rows
   for each statement execute function private.link_later_calls();
 
+-- A re-sync that moves a call (its time, numbers or direction change) or a deleted call changes the
+-- links of the calls around its old and new place: those are computed again from the calls.
+create function private.relink_moved_calls() returns trigger
+  language plpgsql
+  set search_path = ''
+as $$
+declare
+  moved text := case tg_op
+    when 'DELETE' then 'select o.* from old_rows o'
+    else 'select n.* from new_rows n join old_rows o on o.id = n.id
+            where (n.started_at, n.direction, n.caller_number, n.called_number)
+                  is distinct from (o.started_at, o.direction, o.caller_number, o.called_number)
+          union all
+          select o.* from old_rows o join new_rows n on n.id = o.id
+            where (n.started_at, n.direction, n.caller_number, n.called_number)
+                  is distinct from (o.started_at, o.direction, o.caller_number, o.called_number)'
+  end;
+  any_moved boolean;
+begin
+  -- Statement triggers fire for zero rows too; the update below fires this trigger again, with
+  -- nothing moved.
+  execute pg_catalog.format('select exists (%s)', moved) into any_moved;
+  if not any_moved then
+    return null;
+  end if;
+  execute pg_catalog.format($sql$
+    with moved as (%s),
+    affected as (
+      -- the moved inbound calls themselves
+      select m.id from moved m where m.direction = 'incoming'
+      union
+      -- earlier inbound calls from the same number, whose next call it was or is
+      select e.id from moved m
+      join public.calls e on e.org_id = m.org_id and e.direction = 'incoming' and e.caller_number = m.caller_number
+        and e.started_at < m.started_at and e.started_at >= m.started_at - interval '24 hours'
+      where m.direction = 'incoming'
+      union
+      -- earlier inbound calls from the number it called, whose callback it was or is
+      select e.id from moved m
+      join public.calls e on e.org_id = m.org_id and e.direction = 'incoming' and e.caller_number = m.called_number
+        and e.started_at < m.started_at and e.started_at >= m.started_at - interval '7 days'
+      where m.direction = 'outgoing'
+    ),
+    links as (
+      select a.id,
+             case when a.direction = 'incoming' then (
+               select min(n.started_at) from public.calls n
+               where n.org_id = a.org_id and n.direction = 'incoming' and n.caller_number = a.caller_number
+                 and n.started_at > a.started_at and n.started_at <= a.started_at + interval '24 hours') end
+               as next_at,
+             case when a.direction = 'incoming' then (
+               select min(b.started_at) from public.calls b
+               where b.org_id = a.org_id and b.direction = 'outgoing' and b.called_number = a.caller_number
+                 and b.started_at > a.started_at and b.started_at <= a.started_at + interval '7 days') end
+               as back_at
+      from public.calls a
+      where a.id in (select id from affected union select id from moved)
+    )
+    update public.calls p set next_inbound_at = l.next_at, callback_at = l.back_at
+    from links l
+    where p.id = l.id and (p.next_inbound_at, p.callback_at) is distinct from (l.next_at, l.back_at)
+  $sql$, moved);
+  return null;
+end
+$$;
+revoke all on function private.relink_moved_calls() from public;
+create trigger calls_relink_update after update on public.calls
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.relink_moved_calls();
+create trigger calls_relink_delete after delete on public.calls
+  referencing old table as old_rows
+  for each statement execute function private.relink_moved_calls();
+
 -- 3. What one call adds to each measure, in its org's terms (see the README's KPI definitions).
 --    Without `set search_path` (it reads no table) so that the planner can inline it.
 create function private.call_measures(direction text, status text, duration_ms bigint,
@@ -320,16 +393,25 @@ create function private.apply_agent_names() returns trigger
   set search_path = ''
 as $$
 begin
-  insert into public.mightycall_agents as a (org_id, extension, name)
-  select distinct on (s.org_id, s.extension) s.org_id, s.extension, s.name
-  from (select n.org_id, n.agent_extension as extension, n.started_at,
-               pg_catalog.left(pg_catalog.btrim(case n.direction when 'outgoing' then n.caller_name
-                                                                 else n.called_name end), 200) as name
-        from new_rows n
-        where n.agent_extension is not null and pg_catalog.char_length(n.agent_extension) between 1 and 50) s
-  order by s.org_id, s.extension, (s.name is null or s.name = ''), s.started_at desc
-  on conflict (org_id, extension) do update set name = excluded.name, updated_at = now()
-    where excluded.name <> '' and excluded.name is distinct from a.name;
+  execute pg_catalog.format($sql$
+    insert into public.mightycall_agents as a (org_id, extension, name)
+    select distinct on (s.org_id, s.extension) s.org_id, s.extension, s.name
+    from (select n.org_id, n.agent_extension as extension, n.started_at,
+                 pg_catalog.left(pg_catalog.btrim(case n.direction when 'outgoing' then n.caller_name
+                                                                   else n.called_name end), 200) as name
+          from new_rows n
+          where n.agent_extension is not null and pg_catalog.char_length(n.agent_extension) between 1 and 50
+            and %s) s
+    order by s.org_id, s.extension, (s.name is null or s.name = ''), s.started_at desc
+    on conflict (org_id, extension) do update set name = excluded.name, updated_at = now()
+      where excluded.name <> '' and excluded.name is distinct from a.name
+  $sql$,
+  -- An update names agents only when it changed who or what the call names: a late webhook or a
+  -- repeat link on an older call must not bring back an older name.
+  case tg_op when 'INSERT' then 'true' else
+    'exists (select 1 from old_rows o where o.id = n.id
+               and (o.agent_extension, o.direction, o.caller_name, o.called_name)
+                   is distinct from (n.agent_extension, n.direction, n.caller_name, n.called_name))' end);
   return null;
 end
 $$;
@@ -338,7 +420,7 @@ create trigger calls_agent_names_insert after insert on public.calls
   referencing new table as new_rows
   for each statement execute function private.apply_agent_names();
 create trigger calls_agent_names_update after update on public.calls
-  referencing new table as new_rows
+  referencing old table as old_rows new table as new_rows
   for each statement execute function private.apply_agent_names();
 
 -- 6. Agent scoping. With `agents_see_own_calls_only`, an agent sees the calls, recordings and

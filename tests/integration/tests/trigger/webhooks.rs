@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use mightycall_fake::{Fault, FaultRule};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -9,11 +9,13 @@ use integration_tests::World;
 
 use crate::support::{TriggerCalls, event, world};
 
+/// MightyCall's own shape: 7 fractional digits and `Z`.
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6f0Z").to_string()
+}
+
 fn at(offset_seconds: i64) -> String {
-    // MightyCall's own shape: 7 fractional digits and `Z`.
-    (Utc::now() + TimeDelta::seconds(offset_seconds))
-        .format("%Y-%m-%dT%H:%M:%S%.6f0Z")
-        .to_string()
+    stamp(Utc::now() + TimeDelta::seconds(offset_seconds))
 }
 
 /// A finished call on fake account `account`, not yet synced anywhere.
@@ -394,4 +396,61 @@ async fn nul_bytes_and_absurd_values_are_400_and_store_nothing() {
         reply.status, 202,
         "the same event with sane values is taken"
     );
+}
+
+#[tokio::test]
+async fn a_calls_webhook_timeline_gives_its_wait_whichever_arrives_first() {
+    let w = world().await;
+    let (org, key) = (w.t.org_a, w.api_key(0));
+    let token = w.webhook_token(org, w.t.admin_a).await;
+    // Inbound calls only carry a wait; the fake picks directions at random.
+    let mut inbound = (0..50).filter_map(|_| {
+        let call = w
+            .fake
+            .add_calls(&key, &[Utc::now() - TimeDelta::minutes(5)])[0]
+            .clone();
+        (call.direction == mightycall_fake::Direction::Incoming).then(|| call.id.to_string())
+    });
+    let (first, second) = (inbound.next().unwrap(), inbound.next().unwrap());
+    let base = Utc::now() - TimeDelta::minutes(4);
+    let at = |seconds| stamp(base + TimeDelta::seconds(seconds));
+    let wait = async |call: &str| -> (Option<i64>, Option<i64>) {
+        let row =
+            w.db.admin()
+                .await
+                .query_one(
+                    "select wait_to_answer_ms, wait_to_end_ms from calls where external_id = $1",
+                    &[&call],
+                )
+                .await
+                .unwrap();
+        (row.get(0), row.get(1))
+    };
+
+    // Webhooks first, out of order; the whole call's completion fetches the call, which then
+    // carries the wait of its timeline.
+    for (kind, extension, offset) in [
+        ("IncomingCallConnected", Some("101"), 12),
+        ("IncomingCall", None, 0),
+        ("IncomingCallCompleted", None, 70),
+    ] {
+        let reply = w
+            .webhook(
+                org,
+                &token,
+                &event(&key, &first, kind, extension, &at(offset)),
+            )
+            .await;
+        assert_eq!(reply.status, 202, "{:?}", reply.body);
+    }
+    assert_eq!(wait(&first).await, (Some(12_000), Some(70_000)));
+
+    // The call first (fetched by its completion), the rest of its timeline after: the stored call
+    // is updated as the events arrive.
+    let completed = event(&key, &second, "IncomingCallCompleted", None, &at(40));
+    assert_eq!(w.webhook(org, &token, &completed).await.status, 202);
+    assert_eq!(wait(&second).await, (None, None), "no offer seen yet");
+    let offered = event(&key, &second, "IncomingCall", None, &at(0));
+    assert_eq!(w.webhook(org, &token, &offered).await.status, 202);
+    assert_eq!(wait(&second).await, (None, Some(40_000)), "never connected");
 }

@@ -257,3 +257,46 @@ async fn with_mfa_required_a_settings_change_needs_aal2() {
         "reading needs no MFA"
     );
 }
+
+#[tokio::test]
+async fn a_direct_write_cannot_store_what_the_api_refuses() {
+    // PostgREST lets an org admin write the columns past the API: the database checks them too, so
+    // GET settings never meets a value it cannot read.
+    let w = World::new().await;
+    let t = &w.t;
+    let before = w.rows("organizations", t.org_a).await;
+    let db = w.db.store();
+    for (column, value) in [
+        ("time_zone", "'Mars/Base'"),
+        ("time_zone", "'UTC+3'"),
+        ("sla_target_percent", "0"),
+        ("sla_target_seconds", "3601"),
+        ("short_abandon_seconds", "-1"),
+        (
+            "business_hours",
+            r#"'{"monday":[{"start":"10:00","end":"09:00"}]}'"#,
+        ),
+        (
+            "business_hours",
+            r#"'{"monday":[{"start":"09:00","end":"12:00"},{"start":"11:00","end":"13:00"}]}'"#,
+        ),
+        ("business_hours", r#"'{"funday":[]}'"#),
+        (
+            "business_hours",
+            r#"'{"monday":[{"start":"9:00","end":"12:00"}]}'"#,
+        ),
+        ("business_hours", "'[]'"),
+    ] {
+        let tx = db.as_user(&claims_for(t.admin_a)).await.unwrap();
+        let sql = format!("update organizations set {column} = {value} where id = $1");
+        let refused = tx.client().execute(&sql, &[&t.org_a]).await.unwrap_err();
+        assert_eq!(
+            refused.code(),
+            Some(&tokio_postgres::error::SqlState::CHECK_VIOLATION),
+            "{column} = {value}"
+        );
+    }
+    assert_eq!(w.rows("organizations", t.org_a).await, before);
+    let reply = get(&w, t.org_a, t.admin_a).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
