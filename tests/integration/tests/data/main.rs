@@ -9,6 +9,7 @@ mod access;
 mod bad_input;
 mod csv;
 mod events;
+mod kpis;
 mod lists;
 mod openapi;
 mod reports;

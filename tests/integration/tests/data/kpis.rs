@@ -1,0 +1,409 @@
+//! The KPIs of issue 11 (`notes/kpis.md`): every field of every row of the grouped reports and the
+//! dashboard equals the naive computation of `call_gen` over 1,000+ seeded calls around New York's
+//! DST changes, with the default and changed thresholds, filters and search, webhooks before and
+//! after their calls, and re-synced calls.
+
+use integration_tests::World;
+use integration_tests::call_gen::{
+    self, Call, Event, FALL, Generated, Naive, SPRING, Settings, Waits, agent_names, differences,
+    utc, waits,
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::reports::all_pages;
+use crate::support::DataCalls;
+
+/// Both spans and everything between them (under the 366-day limit).
+pub const WHOLE: (&str, &str) = ("2026-03-01", "2026-11-10");
+pub const RANGES: [(&str, &str); 3] = [FALL, SPRING, WHOLE];
+
+/// Org A with the generated calls under New York's terms; org B with other timelines under the
+/// same call ids (they must not reach A's waits) and UTC.
+pub async fn seeded() -> (World, Generated) {
+    let w = World::new().await;
+    let admin = w.db.admin().await;
+    Settings::new_york().store(&admin, w.t.org_a).await;
+    let g = call_gen::generate(11);
+    call_gen::insert(&admin, w.t.org_a, &g).await;
+    call_gen::insert(&admin, w.t.org_b, &call_gen::generate(12)).await;
+    (w, g)
+}
+
+/// The naive figures of the calls `keep` leaves (any date), the org's webhooks and names.
+pub fn naive<'a>(
+    calls: &'a [Call],
+    events: &[Event],
+    settings: Settings,
+    keep: impl Fn(&Call) -> bool,
+) -> Naive<'a> {
+    let universe: Vec<&Call> = calls.iter().filter(|c| keep(c)).collect();
+    Naive::new(&universe, &waits(events), settings, agent_names(calls))
+}
+
+/// Every grouped report (with `query` appended) and, without a query, the dashboard, for each of
+/// [`RANGES`], as `user`; returns every difference from `naive`.
+pub async fn compare(
+    w: &World,
+    org: Uuid,
+    user: Uuid,
+    query: &str,
+    naive: &Naive<'_>,
+    settings: Settings,
+) -> Vec<String> {
+    let mut diffs = Vec::new();
+    for (start, end) in RANGES {
+        let range = format!("orgId={org}&startDate={start}&endDate={end}");
+        for kind in ["daily", "agents", "numbers", "hourly"] {
+            let path = format!("/api/mightycall/reports?type={kind}&{range}&limit=500{query}");
+            let rows = all_pages(w, &path, "reports", user).await;
+            let expected = match kind {
+                "daily" => naive.daily(start, end),
+                "agents" => naive.agents(start, end),
+                "numbers" => naive.numbers(start, end),
+                _ => naive.hourly(start, end),
+            };
+            diffs.extend(differences(
+                &format!("{kind} {start}..{end}{query}"),
+                &rows,
+                &expected,
+            ));
+        }
+        if query.is_empty() {
+            diffs.extend(dashboard(w, org, user, (start, end), naive, settings).await);
+        }
+    }
+    diffs
+}
+
+async fn dashboard(
+    w: &World,
+    org: Uuid,
+    user: Uuid,
+    (start, end): (&str, &str),
+    naive: &Naive<'_>,
+    settings: Settings,
+) -> Vec<String> {
+    let path = format!("/api/dashboard/metrics?orgId={org}&startDate={start}&endDate={end}");
+    let reply = w.get(&path, user).await;
+    assert_eq!(reply.status, 200, "{path}: {:?}", reply.body);
+    let body = &reply.body;
+    let mut diffs = Vec::new();
+    for (field, want) in [
+        ("org_id", org.to_string()),
+        ("time_zone", settings.tz.name().to_owned()),
+        ("start_date", start.to_owned()),
+        ("end_date", end.to_owned()),
+    ] {
+        if body[field] != want.as_str() {
+            diffs.push(format!(
+                "dashboard {field}: expected {want}, got {}",
+                body[field]
+            ));
+        }
+    }
+    let what = format!("dashboard {start}..{end}");
+    diffs.extend(differences(
+        &format!("{what} totals"),
+        std::slice::from_ref(&body["totals"]),
+        &[naive.totals(start, end)],
+    ));
+    let series = body["series"].as_array().cloned().unwrap_or_default();
+    diffs.extend(differences(
+        &format!("{what} series"),
+        &series,
+        &naive.daily(start, end),
+    ));
+    diffs
+}
+
+fn assert_none(diffs: &[String]) {
+    assert!(
+        diffs.is_empty(),
+        "{} differences from the naive figures:\n{}",
+        diffs.len(),
+        diffs
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_report_and_the_dashboard_equal_the_naive_kpis() {
+    let (w, g) = seeded().await;
+    let s = Settings::new_york();
+    let events = g.events();
+    let n = naive(&g.calls, &events, s, |_| true);
+    assert!(g.calls.len() >= 1_000, "{} calls", g.calls.len());
+    // The data holds what the figures are about, or this test proves little.
+    let all = n.totals(WHOLE.0, WHOLE.1);
+    for field in [
+        "abandoned",
+        "short_abandoned",
+        "measured_calls",
+        "repeat_callers",
+        "callbacks",
+        "voicemail",
+    ] {
+        assert!(all[field].as_i64().unwrap() > 0, "{field}: {all}");
+    }
+    let p90 = all["callback_p90_ms"].as_i64().unwrap();
+    assert!(p90 > 3_600_000, "callbacks after hours and days: {all}");
+    assert_none(&compare(&w, w.t.org_a, w.t.manager_a, "", &n, s).await);
+}
+
+#[tokio::test]
+async fn changed_thresholds_change_every_figure_as_the_naive_kpis_say() {
+    let (w, g) = seeded().await;
+    let events = g.events();
+    let before = naive(&g.calls, &events, Settings::new_york(), |_| true);
+    let s = Settings {
+        sla_target_seconds: 30,
+        short_abandon_seconds: 10,
+        sla_target_percent: 90,
+        ..Settings::new_york()
+    };
+    let after = naive(&g.calls, &events, s, |_| true);
+    // The new thresholds must matter for this data.
+    for field in ["short_abandoned", "service_level", "sla_met"] {
+        assert_ne!(
+            before.totals(FALL.0, FALL.1)[field],
+            after.totals(FALL.0, FALL.1)[field],
+            "{field}"
+        );
+    }
+    s.store(&w.db.admin().await, w.t.org_a).await;
+    assert_none(&compare(&w, w.t.org_a, w.t.agent_a, "", &after, s).await);
+}
+
+#[tokio::test]
+async fn filters_and_search_give_the_naive_kpis_of_their_subset() {
+    let (w, g) = seeded().await;
+    let s = Settings::new_york();
+    let events = g.events();
+    type Keep = fn(&Call) -> bool;
+    let cases: [(&str, Keep); 5] = [
+        ("&direction=incoming", |c| c.direction == "incoming"),
+        ("&status=missed", |c| c.status == Some("missed")),
+        ("&direction=incoming&status=connected", |c| {
+            c.direction == "incoming" && c.status == Some("connected")
+        }),
+        // Agent and caller names.
+        ("&q=ANN", |c| c.matches("ann")),
+        // A business number (also the caller number of outbound calls).
+        ("&q=%2B1312", |c| c.matches("+1312")),
+    ];
+    let mut diffs = Vec::new();
+    for (query, keep) in cases {
+        let n = naive(&g.calls, &events, s, keep);
+        diffs.extend(compare(&w, w.t.org_a, w.t.manager_a, query, &n, s).await);
+    }
+    assert_none(&diffs);
+}
+
+/// Each call's stored waits, read past RLS.
+async fn stored_waits(w: &World, org: Uuid) -> Vec<(String, Waits)> {
+    w.db.admin()
+        .await
+        .query(
+            "select external_id, wait_to_answer_ms::bigint, wait_to_end_ms::bigint from calls
+             where org_id = $1 order by external_id",
+            &[&org],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let waits = Waits {
+                to_answer_ms: r.get(1),
+                to_end_ms: r.get(2),
+            };
+            (r.get(0), waits)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn webhooks_before_and_after_their_call_both_set_its_waits() {
+    let (w, g) = seeded().await;
+    let expected = waits(&g.events());
+    let stored = stored_waits(&w, w.t.org_a).await;
+    let wrong: Vec<String> = stored
+        .iter()
+        .filter(|(id, _)| id.starts_with("call-"))
+        .filter_map(|(id, got)| {
+            let want = expected.get(id).copied().unwrap_or_default();
+            (*got != want).then(|| format!("{id}: expected {want:?}, got {got:?}"))
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} calls:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    let known = stored.iter().filter(|(_, w)| w.to_end_ms.is_some()).count();
+    assert!(known > 500, "{known} calls with a known wait");
+
+    // One call step by step: answered before it is synced, completed after, then a late copy
+    // of an earlier offer moves both waits.
+    let admin = w.db.admin().await;
+    let org = w.t.org_a;
+    let event = |guid: &str, event_type, at: &str| Event {
+        guid: guid.into(),
+        event_type,
+        call_id: "step-1".into(),
+        occurred_at: Some(utc(at)),
+    };
+    call_gen::insert_events(
+        &admin,
+        org,
+        &[
+            event("s1", "IncomingCall", "2026-11-03T15:00:02Z"),
+            event("s2", "IncomingCallConnected", "2026-11-03T15:00:14.500Z"),
+        ],
+    )
+    .await;
+    let mut call = Call::new("step-1", utc("2026-11-03T15:00:00Z"), "incoming");
+    call.status = Some("connected");
+    call.duration_ms = Some(60_000);
+    call_gen::upsert_calls(&admin, org, std::slice::from_ref(&call)).await;
+    let step = |to_answer_ms, to_end_ms| Waits {
+        to_answer_ms,
+        to_end_ms,
+    };
+    let waits_of = async |id: &str| {
+        stored_waits(&w, org)
+            .await
+            .into_iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, w)| w)
+            .unwrap()
+    };
+    assert_eq!(waits_of("step-1").await, step(Some(12_500), None));
+    call_gen::insert_events(
+        &admin,
+        org,
+        &[event(
+            "s3",
+            "IncomingCallCompleted",
+            "2026-11-03T15:01:14.500Z",
+        )],
+    )
+    .await;
+    assert_eq!(waits_of("step-1").await, step(Some(12_500), Some(72_500)));
+    call_gen::insert_events(
+        &admin,
+        org,
+        &[event("s4", "IncomingCall", "2026-11-03T15:00:01Z")],
+    )
+    .await;
+    assert_eq!(waits_of("step-1").await, step(Some(13_500), Some(73_500)));
+    // Re-syncing the call keeps them.
+    call.duration_ms = Some(61_000);
+    call_gen::upsert_calls(&admin, org, std::slice::from_ref(&call)).await;
+    assert_eq!(waits_of("step-1").await, step(Some(13_500), Some(73_500)));
+
+    // The figures follow: the new call counts, with its wait, in its local day.
+    let mut calls = g.calls.clone();
+    calls.push(call);
+    let mut events = g.events();
+    events.extend([
+        event("s1", "IncomingCall", "2026-11-03T15:00:02Z"),
+        event("s2", "IncomingCallConnected", "2026-11-03T15:00:14.500Z"),
+        event("s3", "IncomingCallCompleted", "2026-11-03T15:01:14.500Z"),
+        event("s4", "IncomingCall", "2026-11-03T15:00:01Z"),
+    ]);
+    let s = Settings::new_york();
+    let n = naive(&calls, &events, s, |_| true);
+    assert_none(&compare(&w, org, w.t.manager_a, "", &n, s).await);
+}
+
+#[tokio::test]
+async fn resynced_calls_keep_every_figure_exact() {
+    let (w, g) = seeded().await;
+    let admin = w.db.admin().await;
+    let mut calls = g.calls.clone();
+    // Calls in progress finish, some change agent, outcome or day; agent 101 gets a new name.
+    let mut changed: Vec<Call> = Vec::new();
+    for (i, c) in calls.iter_mut().enumerate() {
+        let before = c.clone();
+        if c.status.is_none() {
+            c.status = Some("connected");
+            c.duration_ms = Some(30_000 + i as i64);
+        } else if i % 17 == 0 {
+            c.status = Some("dropped");
+        } else if i % 23 == 0 {
+            c.agent_extension = Some("102".into());
+        } else if i % 29 == 0 {
+            c.started_at += chrono::TimeDelta::hours(5);
+        }
+        if c.direction == "incoming" && c.agent_extension.as_deref() == Some("101") && i % 5 == 0 {
+            c.called_name = Some("Ann Smith-Jones".into());
+        }
+        if c.status != before.status
+            || c.agent_extension != before.agent_extension
+            || c.started_at != before.started_at
+            || c.called_name != before.called_name
+        {
+            changed.push(c.clone());
+        }
+    }
+    assert!(changed.len() > 50, "{} changed", changed.len());
+    call_gen::upsert_calls(&admin, w.t.org_a, &changed).await;
+    // The same batch again changes nothing.
+    call_gen::upsert_calls(&admin, w.t.org_a, &changed).await;
+    let s = Settings::new_york();
+    let events = g.events();
+    let universe: Vec<&Call> = calls.iter().collect();
+    let mut names = agent_names(&calls);
+    names.insert("101".into(), "Ann Smith-Jones".into());
+    let n = Naive::new(&universe, &waits(&events), s, names);
+    assert_none(&compare(&w, w.t.org_a, w.t.manager_a, "", &n, s).await);
+}
+
+/// The rows of a report, for tests comparing one report by hand.
+pub async fn report(w: &World, user: Uuid, org: Uuid, kind: &str, range: &str) -> Vec<Value> {
+    let path = format!("/api/mightycall/reports?type={kind}&orgId={org}&{range}&limit=500");
+    all_pages(w, &path, "reports", user).await
+}
+
+#[tokio::test]
+async fn agents_carry_the_latest_name_their_calls_gave() {
+    let (w, g) = seeded().await;
+    let range = format!("startDate={}&endDate={}", FALL.0, FALL.1);
+    let names = async || -> Vec<(Value, Value)> {
+        report(&w, w.t.manager_a, w.t.org_a, "agents", &range)
+            .await
+            .iter()
+            .map(|r| (r["agent_extension"].clone(), r["agent_name"].clone()))
+            .collect()
+    };
+    let mut expected = vec![
+        (Value::Null, Value::Null),
+        ("101".into(), "Ann Smith".into()),
+        ("102".into(), "Bob Jones".into()),
+        ("103".into(), "Chen Li".into()),
+        ("104".into(), Value::Null),
+    ];
+    assert_eq!(names().await, expected);
+    // A later batch: an outgoing call names 102 anew, an incoming one without a name keeps 103's.
+    let at = utc("2026-11-04T15:00:00Z");
+    let mut renamed = Call::new("rename-1", at, "outgoing");
+    renamed.agent_extension = Some("102".into());
+    renamed.caller_extension = Some("102".into());
+    renamed.caller_name = Some("Robert Jones".into());
+    let mut unnamed = Call::new("rename-2", at, "incoming");
+    unnamed.agent_extension = Some("103".into());
+    call_gen::upsert_calls(&w.db.admin().await, w.t.org_a, &[renamed, unnamed]).await;
+    expected[2].1 = "Robert Jones".into();
+    assert_eq!(names().await, expected);
+    assert_eq!(
+        agent_names(&g.calls).get("102").map(String::as_str),
+        Some("Bob Jones"),
+        "the naive names agree on the first batch"
+    );
+}
