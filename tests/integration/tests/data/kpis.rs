@@ -365,9 +365,9 @@ async fn resynced_calls_keep_every_figure_exact() {
     assert_none(&compare(&w, w.t.org_a, w.t.manager_a, "", &n, s).await);
 }
 
-/// The rows of a report, for tests comparing one report by hand.
-pub async fn report(w: &World, user: Uuid, org: Uuid, kind: &str, range: &str) -> Vec<Value> {
-    let path = format!("/api/mightycall/reports?type={kind}&orgId={org}&{range}&limit=500");
+/// Every page of a report (`query`: its other parameters), for tests comparing it by hand.
+pub async fn report(w: &World, user: Uuid, org: Uuid, kind: &str, query: &str) -> Vec<Value> {
+    let path = format!("/api/mightycall/reports?type={kind}&orgId={org}&{query}");
     all_pages(w, &path, "reports", user).await
 }
 

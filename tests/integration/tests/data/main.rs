@@ -11,6 +11,7 @@ mod csv;
 mod events;
 mod kpis;
 mod lists;
+mod local_days;
 mod openapi;
 mod reports;
 mod rollups;
