@@ -117,7 +117,7 @@ async fn dashboard(
     diffs
 }
 
-fn assert_none(diffs: &[String]) {
+pub fn assert_none(diffs: &[String]) {
     assert!(
         diffs.is_empty(),
         "{} differences from the naive figures:\n{}",

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod agent_scoping;
 mod bad_input;
 mod csv;
 mod events;
