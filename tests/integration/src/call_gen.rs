@@ -260,10 +260,10 @@ impl Gen {
     }
 
     fn wait(&mut self) -> i64 {
-        if self.rng.random_bool(0.3) {
-            self.pick(EDGE_WAITS)
-        } else {
-            self.rng.random_range(0..60_000)
+        match self.rng.random_range(0..20) {
+            0..=5 => self.pick(EDGE_WAITS),
+            6..=14 => self.rng.random_range(0..25_000),
+            _ => self.rng.random_range(0..60_000),
         }
     }
 

@@ -167,14 +167,18 @@ async fn changed_thresholds_change_every_figure_as_the_naive_kpis_say() {
         ..Settings::new_york()
     };
     let after = naive(&g.calls, &events, s, |_| true);
-    // The new thresholds must matter for this data.
-    for field in ["short_abandoned", "service_level", "sla_met"] {
-        assert_ne!(
-            before.totals(FALL.0, FALL.1)[field],
-            after.totals(FALL.0, FALL.1)[field],
-            "{field}"
-        );
+    // The new thresholds must matter for this data, SLA verdicts included.
+    let (old, new) = (before.totals(FALL.0, FALL.1), after.totals(FALL.0, FALL.1));
+    for field in ["short_abandoned", "abandoned", "service_level"] {
+        assert_ne!(old[field], new[field], "{field}");
     }
+    let verdicts = |n: &Naive| -> Vec<Value> {
+        n.hourly(FALL.0, FALL.1)
+            .iter()
+            .map(|r| r["sla_met"].clone())
+            .collect()
+    };
+    assert_ne!(verdicts(&before), verdicts(&after));
     s.store(&w.db.admin().await, w.t.org_a).await;
     assert_none(&compare(&w, w.t.org_a, w.t.agent_a, "", &after, s).await);
 }
