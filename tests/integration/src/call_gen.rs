@@ -29,7 +29,7 @@ pub const AGENTS: &[(&str, Option<&str>)] = &[
 const NUMBERS: &[&str] = &["+12125550100", "+12125550101", "+13125550102"];
 const CALLER_NAMES: &[&str] = &["Hannah Moss", "Ivo Petrov", "Joanna Kerr", "Luis Ortega"];
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Call {
     pub external_id: String,
     pub started_at: DateTime<Utc>,
