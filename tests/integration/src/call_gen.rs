@@ -624,8 +624,10 @@ struct Facts<'a> {
     callback_ms: Option<i64>,
 }
 
-/// The contract's figures over a universe of calls (the org's, or what a filter or an agent's scope
-/// leaves of them, any date): repeat callers and callbacks look for later calls anywhere in it.
+/// The contract's figures over `members` (the org's calls, or what a filter or an agent's scope
+/// leaves of them, any date). Repeat callers and callbacks look for the later call among `linked`
+/// (the org's calls): the contract lets it lie outside the group, and filters and scopes choose
+/// the group's calls.
 pub struct Naive<'a> {
     facts: Vec<Facts<'a>>,
     settings: Settings,
@@ -634,14 +636,15 @@ pub struct Naive<'a> {
 
 impl<'a> Naive<'a> {
     pub fn new(
-        universe: &[&'a Call],
+        members: &[&'a Call],
+        linked: &[&Call],
         waits: &HashMap<String, Waits>,
         settings: Settings,
         names: BTreeMap<String, String>,
     ) -> Self {
         let s = settings;
         let mut facts = Vec::new();
-        for &c in universe {
+        for &c in members {
             let local = c.started_at.with_timezone(&s.tz);
             let w = waits.get(&c.external_id).copied().unwrap_or_default();
             let inbound = c.direction == "incoming";
@@ -672,7 +675,7 @@ impl<'a> Naive<'a> {
                 && matches!(c.status, Some("missed" | "dropped" | "voicemail"))
                 && c.caller_number.is_some();
             if inbound && let Some(number) = &c.caller_number {
-                for &o in universe {
+                for &o in linked {
                     let after = o.started_at - c.started_at;
                     if after <= TimeDelta::zero() {
                         continue;

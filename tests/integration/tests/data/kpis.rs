@@ -30,15 +30,17 @@ pub async fn seeded() -> (World, Generated) {
     (w, g)
 }
 
-/// The naive figures of the calls `keep` leaves (any date), the org's webhooks and names.
+/// The naive figures of the calls `keep` leaves (any date), linked to any of the org's calls,
+/// with the org's webhooks and names.
 pub fn naive<'a>(
     calls: &'a [Call],
     events: &[Event],
     settings: Settings,
     keep: impl Fn(&Call) -> bool,
 ) -> Naive<'a> {
-    let universe: Vec<&Call> = calls.iter().filter(|c| keep(c)).collect();
-    Naive::new(&universe, &waits(events), settings, agent_names(calls))
+    let members: Vec<&Call> = calls.iter().filter(|c| keep(c)).collect();
+    let all: Vec<&Call> = calls.iter().collect();
+    Naive::new(&members, &all, &waits(events), settings, agent_names(calls))
 }
 
 /// Every grouped report (with `query` appended) and, without a query, the dashboard, for each of
@@ -368,7 +370,7 @@ async fn resynced_calls_keep_every_figure_exact() {
     let universe: Vec<&Call> = calls.iter().collect();
     let mut names = agent_names(&calls);
     names.insert("101".into(), "Ann Smith-Jones".into());
-    let n = Naive::new(&universe, &waits(&events), s, names);
+    let n = Naive::new(&universe, &universe, &waits(&events), s, names);
     assert_none(&compare(&w, w.t.org_a, w.t.manager_a, "", &n, s).await);
 }
 
@@ -430,6 +432,38 @@ async fn agents_carry_the_latest_name_their_calls_gave() {
     call_gen::upsert_calls(&w.db.admin().await, w.t.org_a, &[renamed, unnamed]).await;
     expected[2].1 = "Robert Jones".into();
     assert_eq!(names().await, expected);
+    // Neither a late webhook of an older call that named 102 "Bob Jones", nor a new call from that
+    // call's caller (which links the older call as a repeat), is a synced batch naming 102.
+    let known = waits(&g.events());
+    let older = g
+        .calls
+        .iter()
+        .find(|c| {
+            c.direction == "incoming"
+                && c.agent_extension.as_deref() == Some("102")
+                && c.called_name.is_some()
+                && c.caller_number.is_some()
+                && known
+                    .get(&c.external_id)
+                    .is_some_and(|w| w.to_end_ms.is_some())
+        })
+        .unwrap();
+    let late = Event {
+        guid: "late-1".into(),
+        event_type: "IncomingCallCompleted",
+        call_id: older.external_id.clone(),
+        occurred_at: Some(older.started_at + chrono::TimeDelta::hours(2)),
+    };
+    call_gen::insert_events(&w.db.admin().await, w.t.org_a, &[late]).await;
+    assert_eq!(names().await, expected, "after a late webhook");
+    let mut again = Call::new(
+        "rename-3",
+        older.started_at + chrono::TimeDelta::hours(1),
+        "incoming",
+    );
+    again.caller_number = older.caller_number.clone();
+    call_gen::upsert_calls(&w.db.admin().await, w.t.org_a, &[again]).await;
+    assert_eq!(names().await, expected, "after a repeat call");
     assert_eq!(
         agent_names(&g.calls).get("102").map(String::as_str),
         Some("Bob Jones"),

@@ -51,7 +51,13 @@ async fn days(w: &World, calls: &[Call], tz: Tz, start: &str, end: &str) -> Vec<
         tz,
         ..Settings::new_york()
     };
-    let naive = Naive::new(&universe, &waits(&[]), settings, agent_names(calls));
+    let naive = Naive::new(
+        &universe,
+        &universe,
+        &waits(&[]),
+        settings,
+        agent_names(calls),
+    );
     assert_rows(&format!("daily in {tz}"), &rows, &naive.daily(start, end));
     let hourly = report(w, w.t.manager_a, w.t.org_a, "hourly", &range).await;
     assert_rows(
