@@ -5,7 +5,7 @@
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use domain::{CallDirection, CallStatus, DateRange, OrgId, PageLimit, ParseError};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -49,8 +49,9 @@ impl RangeQuery {
         org(self.org_id.as_deref())
     }
 
-    pub fn range(&self) -> Result<DateRange, ApiError> {
-        range(self.start_date.as_deref(), self.end_date.as_deref())
+    /// The local days asked for; `today` (the org's) ends the default range.
+    pub fn range(&self, today: NaiveDate) -> Result<DateRange, ApiError> {
+        range(self.start_date.as_deref(), self.end_date.as_deref(), today)
     }
 }
 
@@ -87,7 +88,12 @@ impl ListQuery {
         if !dated_by_default && self.start_date.is_none() && self.end_date.is_none() {
             return Ok(None);
         }
-        range(self.start_date.as_deref(), self.end_date.as_deref()).map(Some)
+        range(
+            self.start_date.as_deref(),
+            self.end_date.as_deref(),
+            Utc::now().date_naive(),
+        )
+        .map(Some)
     }
 
     pub fn limit(&self) -> Result<PageLimit, ApiError> {
@@ -185,8 +191,9 @@ impl ReportQuery {
         self.kind.unwrap_or_default()
     }
 
-    pub fn range(&self) -> Result<DateRange, ApiError> {
-        range(self.start_date.as_deref(), self.end_date.as_deref())
+    /// The local days asked for; `today` (the org's) ends the default range.
+    pub fn range(&self, today: NaiveDate) -> Result<DateRange, ApiError> {
+        range(self.start_date.as_deref(), self.end_date.as_deref(), today)
     }
 
     pub fn direction(&self) -> Option<CallDirection> {
@@ -229,6 +236,7 @@ pub enum ReportType {
     Daily,
     Agents,
     Numbers,
+    Hourly,
 }
 
 impl ReportType {
@@ -239,6 +247,7 @@ impl ReportType {
             Self::Daily => "daily",
             Self::Agents => "agents",
             Self::Numbers => "numbers",
+            Self::Hourly => "hourly",
         }
     }
 }
@@ -256,9 +265,9 @@ fn org(raw: Option<&str>) -> Result<Option<OrgId>, ApiError> {
         .map_err(bad("invalid_org_id"))
 }
 
-/// The dates asked for, or the last 30 UTC days up to today.
-fn range(start: Option<&str>, end: Option<&str>) -> Result<DateRange, ApiError> {
-    DateRange::parse(start, end, Utc::now().date_naive()).map_err(bad("invalid_date_range"))
+/// The dates asked for, or the 30 days up to `today`.
+fn range(start: Option<&str>, end: Option<&str>, today: NaiveDate) -> Result<DateRange, ApiError> {
+    DateRange::parse(start, end, today).map_err(bad("invalid_date_range"))
 }
 
 fn search(raw: Option<&str>) -> Result<Option<&str>, ApiError> {

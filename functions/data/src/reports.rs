@@ -2,7 +2,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Serialize;
 use store::page::Page;
-use store::reports::{self, CallFilter, CallRow, CallStats, DailyRow, GroupBy, GroupKey, GroupRow};
+use store::reports::{self, AgentRow, CallFilter, CallRow, DailyRow, HourRow, NumberRow};
 use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
@@ -26,11 +26,13 @@ pub struct ReportsReply {
 pub enum ReportRows {
     Calls(Vec<CallRow>),
     Daily(Vec<DailyRow>),
-    Grouped(Vec<GroupRow>),
+    Agents(Vec<AgentRow>),
+    Numbers(Vec<NumberRow>),
+    Hourly(Vec<HourRow>),
 }
 
-// Written out as `anyOf`: an empty page is all three shapes at once, which `oneOf` (utoipa's
-// choice for an untagged enum) forbids.
+// Written out as `anyOf`: an empty page is every shape at once, which `oneOf` (utoipa's choice for
+// an untagged enum) forbids.
 impl utoipa::PartialSchema for ReportRows {
     fn schema() -> RefOr<Schema> {
         let rows = |name: &str, description: &str| {
@@ -42,11 +44,19 @@ impl utoipa::PartialSchema for ReportRows {
             .item(rows(&CallRow::name(), "`calls`: calls, newest first."))
             .item(rows(
                 &DailyRow::name(),
-                "`daily`: one row per UTC day of the range (days without calls too), oldest first.",
+                "`daily`: one row per local day of the range (days without calls too), oldest first.",
             ))
             .item(rows(
-                &GroupRow::name(),
-                "`agents` / `numbers`: one row per agent extension / business number, ordered by it.",
+                &AgentRow::name(),
+                "`agents`: one row per agent extension (with the agent's name), ordered by it.",
+            ))
+            .item(rows(
+                &NumberRow::name(),
+                "`numbers`: one row per business number, ordered by it.",
+            ))
+            .item(rows(
+                &HourRow::name(),
+                "`hourly`: the 168 local hours of the week, Monday 00:00 first.",
             ))
             .into()
     }
@@ -56,15 +66,19 @@ impl ToSchema for ReportRows {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         schemas.push((CallRow::name().into(), CallRow::schema()));
         schemas.push((DailyRow::name().into(), DailyRow::schema()));
-        schemas.push((GroupRow::name().into(), GroupRow::schema()));
+        schemas.push((AgentRow::name().into(), AgentRow::schema()));
+        schemas.push((NumberRow::name().into(), NumberRow::schema()));
+        schemas.push((HourRow::name().into(), HourRow::schema()));
         CallRow::schemas(schemas);
         DailyRow::schemas(schemas);
-        GroupRow::schemas(schemas);
+        AgentRow::schemas(schemas);
+        NumberRow::schemas(schemas);
+        HourRow::schemas(schemas);
     }
 }
 
-/// Call reports of the range (default: the last 30 days): the calls themselves, or statistics per
-/// day, agent or business number.
+/// Call reports of the range of local days (default: the org's last 30): the calls themselves, or
+/// statistics per local day, agent, business number or local hour of the week.
 #[utoipa::path(get, path = "/api/mightycall/reports", tag = "data", params(ReportQuery),
     responses(
         (status = 200, description = "A page as JSON, or as CSV (`format=csv` or `Accept: text/csv`) \
@@ -79,46 +93,49 @@ pub async fn reports(
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Paged<ReportsReply>, ApiError> {
     let kind = query.kind();
-    let filter = CallFilter {
-        range: query.range()?,
-        direction: query.direction(),
-        status: query.status(),
-        search: query.search()?,
-    };
+    // Bad dates are refused before the org is looked at; the default range needs its zone.
+    query.range(chrono::Utc::now().date_naive())?;
+    let search = query.search()?;
     let limit = query.limit()?;
     let format = query.format(&headers);
-    // The cursor's key type depends on the report: each arm decodes it, then opens the scope.
+    // The cursor's key type depends on the report: each arm decodes it.
     let (name, cursor) = (kind.as_str(), query.cursor());
-    let open = |org| OrgScope::open(&core, caller, org, Need::Member);
+    let scope = OrgScope::open(&core, caller, query.org()?, Need::Member).await?;
+    let terms = reports::terms(scope.tx(), scope.org)
+        .await?
+        .ok_or(ApiError::NotFound("organization"))?;
+    let filter = CallFilter {
+        range: query.range(terms.zone.today())?,
+        direction: query.direction(),
+        status: query.status(),
+        search,
+    };
+    let (tx, org) = (scope.tx(), scope.org);
     match kind {
         ReportType::Calls => {
             let after = decode_cursor(name, cursor)?;
-            let scope = open(query.org()?).await?;
-            let page = reports::list_calls(scope.tx(), scope.org, &filter, after, limit).await?;
-            paged(name, format, page, &CallRow::default(), ReportRows::Calls)
+            let page = reports::list_calls(tx, org, &terms, &filter, after, limit).await?;
+            paged(name, format, page, ReportRows::Calls)
         }
         ReportType::Daily => {
             let after = decode_cursor(name, cursor)?;
-            let scope = open(query.org()?).await?;
-            let page = reports::daily(scope.tx(), scope.org, &filter, after, limit).await?;
-            paged(name, format, page, &DailyRow::default(), ReportRows::Daily)
+            let page = reports::daily(tx, org, &terms, &filter, after, limit).await?;
+            paged(name, format, page, ReportRows::Daily)
         }
-        ReportType::Agents | ReportType::Numbers => {
-            let (by, blank) = if kind == ReportType::Agents {
-                (GroupBy::Agent, GroupKey::Agent(None))
-            } else {
-                (GroupBy::Number, GroupKey::Number(None))
-            };
+        ReportType::Agents => {
             let after: Option<String> = decode_cursor(name, cursor)?;
-            let scope = open(query.org()?).await?;
-            let page =
-                reports::grouped(scope.tx(), scope.org, by, &filter, after.as_deref(), limit)
-                    .await?;
-            let blank = GroupRow {
-                key: blank,
-                stats: CallStats::default(),
-            };
-            paged(name, format, page, &blank, ReportRows::Grouped)
+            let page = reports::agents(tx, org, &terms, &filter, after.as_deref(), limit).await?;
+            paged(name, format, page, ReportRows::Agents)
+        }
+        ReportType::Numbers => {
+            let after: Option<String> = decode_cursor(name, cursor)?;
+            let page = reports::numbers(tx, org, &terms, &filter, after.as_deref(), limit).await?;
+            paged(name, format, page, ReportRows::Numbers)
+        }
+        ReportType::Hourly => {
+            let after: Option<String> = decode_cursor(name, cursor)?;
+            let page = reports::hourly(tx, org, &terms, &filter, after.as_deref(), limit).await?;
+            paged(name, format, page, ReportRows::Hourly)
         }
     }
 }
@@ -126,19 +143,23 @@ pub async fn reports(
 /// The CSV file's name, whatever the report.
 const FILE: &str = "reports";
 
-/// A page of one report as JSON (its rows `wrap`ped) or CSV (`blank` names the columns).
-fn paged<T: Serialize, K: CursorKey>(
+/// A page of one report as JSON (its rows `wrap`ped) or CSV (a blank row names the columns).
+fn paged<T: Serialize + Default, K: CursorKey>(
     name: &str,
     format: Format,
     page: Page<T, K>,
-    blank: &T,
     wrap: fn(Vec<T>) -> ReportRows,
 ) -> Result<Paged<ReportsReply>, ApiError> {
     let next = next_cursor(name, &page);
-    Paged::new(format, FILE, page.rows, next, blank, |rows, next_cursor| {
-        ReportsReply {
+    Paged::new(
+        format,
+        FILE,
+        page.rows,
+        next,
+        &T::default(),
+        |rows, next_cursor| ReportsReply {
             reports: wrap(rows),
             next_cursor,
-        }
-    })
+        },
+    )
 }

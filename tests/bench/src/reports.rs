@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 use domain::{DateRange, OrgId, PageLimit};
-use store::reports::{CallFilter, GroupBy};
+use store::reports::{CallFilter, CallView, ReportTerms};
 use test_harness::fixtures::claims_for;
 
 use crate::sync_run::World;
@@ -106,10 +106,16 @@ pub async fn measure(world: &World) -> Vec<Latency> {
     let today = Utc::now().date_naive();
     let range = DateRange::parse(None, None, today).unwrap();
     let filter = CallFilter::all(range);
+    let terms = ReportTerms {
+        zone: domain::TimeZone::UTC,
+        sla_target_percent: 80,
+        view: CallView::Org,
+    };
+    let terms = &terms;
     let runs = 300;
     vec![
         compare(world, "reports?type=calls (first page)", runs, async |tx| {
-            store::reports::list_calls(tx, org, &filter, None, PageLimit::DEFAULT)
+            store::reports::list_calls(tx, org, terms, &filter, None, PageLimit::DEFAULT)
                 .await
                 .unwrap()
                 .rows
@@ -117,7 +123,7 @@ pub async fn measure(world: &World) -> Vec<Latency> {
         })
         .await,
         compare(world, "reports?type=daily (30 days)", runs, async |tx| {
-            store::reports::daily(tx, org, &filter, None, PageLimit::DEFAULT)
+            store::reports::daily(tx, org, terms, &filter, None, PageLimit::DEFAULT)
                 .await
                 .unwrap()
                 .rows
@@ -125,7 +131,7 @@ pub async fn measure(world: &World) -> Vec<Latency> {
         })
         .await,
         compare(world, "reports?type=agents (30 days)", runs, async |tx| {
-            store::reports::grouped(tx, org, GroupBy::Agent, &filter, None, PageLimit::DEFAULT)
+            store::reports::agents(tx, org, terms, &filter, None, PageLimit::DEFAULT)
                 .await
                 .unwrap()
                 .rows
@@ -133,7 +139,7 @@ pub async fn measure(world: &World) -> Vec<Latency> {
         })
         .await,
         compare(world, "reports?type=numbers (30 days)", runs, async |tx| {
-            store::reports::grouped(tx, org, GroupBy::Number, &filter, None, PageLimit::DEFAULT)
+            store::reports::numbers(tx, org, terms, &filter, None, PageLimit::DEFAULT)
                 .await
                 .unwrap()
                 .rows

@@ -3,8 +3,9 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use domain::TimeZone;
 use domain::{DateRange, OrgId, PageLimit};
-use store::reports::{self, CallFilter, GroupBy};
+use store::reports::{self, CallFilter, CallView, ReportTerms};
 use store::synced::{self, ContactRow, MessageRow, RecordingRow, VoicemailRow};
 use test_harness::fixtures::claims_for;
 use test_harness::http::send;
@@ -75,34 +76,47 @@ async fn rls_alone_returns_nothing_of_another_org() {
     .unwrap();
     let filter = CallFilter::all(range);
     let limit = PageLimit::DEFAULT;
+    // B's own terms are invisible to A (RLS); these are what a forgotten check would use.
+    let terms = ReportTerms {
+        zone: TimeZone::UTC,
+        sla_target_percent: 80,
+        view: CallView::Org,
+    };
+    assert!(reports::terms(&tx, org_b).await.unwrap().is_none());
     assert!(
-        reports::list_calls(&tx, org_b, &filter, None, limit)
+        reports::list_calls(&tx, org_b, &terms, &filter, None, limit)
             .await
             .unwrap()
             .rows
             .is_empty()
     );
-    for by in [GroupBy::Agent, GroupBy::Number] {
-        assert!(
-            reports::grouped(&tx, org_b, by, &filter, None, limit)
-                .await
-                .unwrap()
-                .rows
-                .is_empty()
-        );
-    }
+    let agents = reports::agents(&tx, org_b, &terms, &filter, None, limit);
+    assert!(agents.await.unwrap().rows.is_empty());
+    let numbers = reports::numbers(&tx, org_b, &terms, &filter, None, limit);
+    assert!(numbers.await.unwrap().rows.is_empty());
+    let hours = reports::hourly(&tx, org_b, &terms, &filter, None, limit);
+    assert!(hours.await.unwrap().rows.iter().all(|h| h.stats.total == 0));
+    assert_eq!(
+        reports::totals(&tx, org_b, &terms, &filter)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
     let searching = CallFilter {
         search: Some("Caller"),
         ..filter
     };
     assert!(
-        reports::grouped(&tx, org_b, GroupBy::Agent, &searching, None, limit)
+        reports::agents(&tx, org_b, &terms, &searching, None, limit)
             .await
             .unwrap()
             .rows
             .is_empty()
     );
-    let days = reports::daily_series(&tx, org_b, range).await.unwrap();
+    let days = reports::daily_series(&tx, org_b, &terms, &filter)
+        .await
+        .unwrap();
     assert!(
         days.iter().all(|d| d.stats.total == 0),
         "days are listed, but empty"
@@ -115,7 +129,7 @@ async fn rls_alone_returns_nothing_of_another_org() {
     // …while the same functions do see A's data, so the emptiness is RLS and not a wrong query.
     let org_a = OrgId::new(w.t.org_a);
     assert_eq!(
-        reports::daily_series(&tx, org_a, range)
+        reports::daily_series(&tx, org_a, &terms, &filter)
             .await
             .unwrap()
             .iter()

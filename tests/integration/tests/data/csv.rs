@@ -38,7 +38,11 @@ async fn reports_recordings_and_messages_come_as_csv() {
         )
         .await;
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
-    assert!(body.starts_with("agent_extension,total,answered,missed,voicemail,answer_rate,talk_time_ms,avg_talk_time_ms\r\n"), "{body}");
+    let stats = "total,answered,missed,voicemail,answer_rate,talk_time_ms,avg_talk_time_ms,inbound,outbound,abandoned,short_abandoned,abandon_rate,measured_calls,service_level,sla_met,avg_speed_of_answer_ms,longest_wait_ms,repeat_callers,callbacks,callback_within_1h_rate,callback_p50_ms,callback_p90_ms";
+    assert!(
+        body.starts_with(&format!("agent_extension,agent_name,{stats}\r\n")),
+        "{body}"
+    );
     assert_eq!(body.split_terminator("\r\n").count(), 6);
 
     // Empty pages still name their columns; texts with commas and quotes are quoted.
@@ -47,7 +51,7 @@ async fn reports_recordings_and_messages_come_as_csv() {
         .await;
     assert_eq!(
         body,
-        "day,total,answered,missed,voicemail,answer_rate,talk_time_ms,avg_talk_time_ms\r\n2026-01-01,0,0,0,0,,0,\r\n"
+        format!("day,{stats}\r\n2026-01-01,0,0,0,0,,0,,0,0,0,0,,0,,,,,0,0,,,\r\n")
     );
     let (_, _, body) = w
         .get_raw(

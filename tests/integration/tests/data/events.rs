@@ -15,7 +15,11 @@ async fn every_data_sample_event_succeeds() {
         ("dashboard-metrics.json", "series", 31),
         ("phone-numbers.json", "phone_numbers", 2),
         ("recordings.json", "recordings", 25),
-        ("reports-agents-csv.json", "agent_extension,total", 5),
+        (
+            "reports-agents-csv.json",
+            "agent_extension,agent_name,total",
+            5,
+        ),
         ("reports-calls.json", "reports", 50),
         ("reports-daily.json", "reports", 31),
         ("sms-messages.json", "messages", 14),

@@ -77,7 +77,7 @@ async fn openapi_json_lists_every_data_route_with_its_parameters() {
                 "orgId" => json!({"type": "string", "format": "uuid"}),
                 "startDate" | "endDate" => json!({"type": "string", "format": "date"}),
                 "type" => {
-                    json!({"type": "string", "enum": ["calls", "daily", "agents", "numbers"]})
+                    json!({"type": "string", "enum": ["calls", "daily", "agents", "numbers", "hourly"]})
                 }
                 "format" => json!({"type": "string", "enum": ["json", "csv"]}),
                 "direction" => {
@@ -118,8 +118,14 @@ async fn openapi_json_lists_every_data_route_with_its_parameters() {
             "{name} is referred to but missing"
         );
     }
-    // The report rows: calls, days, or groups (agents and numbers share a shape); any of them,
-    // since an empty page is all three.
+    // The report rows: calls, days, agents, numbers or hours of the week; any of them, since an
+    // empty page is all five.
     let rows: &Value = &schemas["ReportRows"]["anyOf"];
-    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert_eq!(rows.as_array().unwrap().len(), 5);
+    for stat in ["service_level", "measured_calls", "abandon_rate", "callback_p90_ms"] {
+        assert!(
+            schemas["CallStats"]["properties"][stat].is_object(),
+            "{stat} is documented"
+        );
+    }
 }

@@ -5,23 +5,56 @@ use integration_tests::World;
 
 use crate::support::world;
 
-const ROLLUPS: &str = "select org_id, day, grain, key, direction, status, calls, talk_ms
+const ROLLUPS: &str =
+    "select org_id, day, grain, key, direction, status, calls, talk_ms, abandoned,
+        short_abandoned, measured, measured_short, in_sla, answered_measured, answer_wait_ms
     from call_rollups order by 1, 2, 3, 4, 5, 6";
 
-/// The rollups recomputed from scratch, one GROUP BY per grain.
+/// The rollups recomputed from scratch in each org's terms, one GROUP BY per grain, every measure
+/// written out here rather than through V14's functions.
 const NAIVE: &str = "with c as (
-      select org_id, (started_at at time zone 'UTC')::date as day, direction,
-             coalesce(status, '') as status, coalesce(agent_extension, '') as agent,
-             coalesce(business_number, '') as number,
-             case when status = 'connected' then coalesce(duration_ms, 0) else 0 end as talk
-      from calls)
+      select c.org_id, (c.started_at at time zone o.time_zone)::date as day, c.direction,
+             coalesce(c.status, '') as status, coalesce(c.agent_extension, '') as agent,
+             coalesce(c.business_number, '') as number,
+             to_char((extract(isodow from c.started_at at time zone o.time_zone) - 1) * 24
+                     + extract(hour from c.started_at at time zone o.time_zone), 'FM000') as hour,
+             case when c.status = 'connected' then coalesce(c.duration_ms, 0) else 0 end as talk,
+             c.direction = 'incoming' and c.status in ('missed', 'dropped') as unanswered,
+             c.direction = 'incoming' and c.status = 'connected' as answered,
+             coalesce(c.wait_to_end_ms, c.duration_ms) <= o.short_abandon_seconds * 1000 as short,
+             c.wait_to_answer_ms, c.wait_to_end_ms, o.sla_target_seconds * 1000 as sla,
+             o.short_abandon_seconds * 1000 as short_ms
+      from calls c join organizations o on o.id = c.org_id),
+    m as (
+      select *, case when unanswered and short is true then 0 when unanswered then 1 else 0 end as ab,
+             case when unanswered and short is true then 1 else 0 end as sab,
+             case when (answered and wait_to_answer_ms is not null)
+                    or (unanswered and wait_to_end_ms is not null) then 1 else 0 end as me,
+             case when unanswered and wait_to_end_ms <= short_ms then 1 else 0 end as ms,
+             case when answered and wait_to_answer_ms <= sla then 1 else 0 end as sl,
+             case when answered and wait_to_answer_ms is not null then 1 else 0 end as am,
+             case when answered then coalesce(wait_to_answer_ms, 0) else 0 end as aw
+      from c)
     select * from (
-      select org_id, day, 'day' as grain, '' as key, direction, status, count(*), sum(talk) from c group by 1, 2, 5, 6
+      select org_id, day, 'day' as grain, '' as key, direction, status, count(*), sum(talk), sum(ab),
+             sum(sab), sum(me), sum(ms), sum(sl), sum(am), sum(aw) from m group by 1, 2, 5, 6
       union all
-      select org_id, day, 'agent', agent, direction, status, count(*), sum(talk) from c group by 1, 2, 4, 5, 6
+      select org_id, day, 'hour', hour, direction, status, count(*), sum(talk), sum(ab),
+             sum(sab), sum(me), sum(ms), sum(sl), sum(am), sum(aw) from m group by 1, 2, 4, 5, 6
       union all
-      select org_id, day, 'number', number, direction, status, count(*), sum(talk) from c group by 1, 2, 4, 5, 6
-    ) n order by 1, 2, 3, 4, 5, 6";
+      select org_id, day, 'agent', agent, direction, status, count(*), sum(talk), sum(ab),
+             sum(sab), sum(me), sum(ms), sum(sl), sum(am), sum(aw) from m group by 1, 2, 4, 5, 6
+      union all
+      select org_id, day, 'number', number, direction, status, count(*), sum(talk), sum(ab),
+             sum(sab), sum(me), sum(ms), sum(sl), sum(am), sum(aw) from m group by 1, 2, 4, 5, 6
+    ) n (org_id, day, grain, key, direction, status, calls, talk_ms, abandoned, short_abandoned,
+         measured, measured_short, in_sla, answered_measured, answer_wait_ms)
+    order by 1, 2, 3, 4, 5, 6";
+
+/// The measures of a row as one text, compared in SQL: sum() is numeric in the naive query,
+/// bigint in the table.
+const MEASURES: &str = "concat_ws('/', calls, talk_ms, abandoned, short_abandoned, measured,
+    measured_short, in_sla, answered_measured, answer_wait_ms)";
 
 async fn assert_exact(w: &World, when: &str) {
     let admin = w.db.admin().await;
@@ -40,21 +73,9 @@ async fn assert_exact(w: &World, when: &str) {
             })
             .collect()
     };
-    // Counts compared as text in SQL: sum() is numeric in the naive query, bigint in the table.
-    let rollups = admin
-        .query(
-            &format!("select r.*, calls::text || '/' || talk_ms::text as n from ({ROLLUPS}) r"),
-            &[],
-        )
-        .await
-        .unwrap();
-    let naive = admin
-        .query(
-            &format!("select n.*, count::text || '/' || sum::text as n from ({NAIVE}) n"),
-            &[],
-        )
-        .await
-        .unwrap();
+    let measured = |source: &str| format!("select s.*, {MEASURES} as n from ({source}) s");
+    let rollups = admin.query(&measured(ROLLUPS), &[]).await.unwrap();
+    let naive = admin.query(&measured(NAIVE), &[]).await.unwrap();
     let (rollups, naive) = (text(rollups), text(naive));
     assert!(!naive.is_empty() || when == "after truncate");
     assert_eq!(rollups, naive, "{when}");
@@ -108,7 +129,40 @@ async fn rollups_stay_exact_through_upserts_updates_deletes_and_truncation() {
             .get(0);
     assert_eq!(changed, 100);
 
+    // Webhook timelines (some calls offered only, some with every step) update the waits and so the
+    // measures; a new zone and new thresholds re-place every call of the org.
     let admin = w.db.admin().await;
+    admin
+        .batch_execute(
+            "insert into webhook_events (org_id, event_guid, event_type, call_id, occurred_at, payload)
+             select org_id, external_id || '-' || k,
+                    (array['IncomingCall', 'IncomingCallConnected', 'IncomingCallCompleted'])[k],
+                    external_id, started_at + (k - 1) * (hashtext(external_id) & 31) * interval '1 second', '{}'
+             from calls, generate_series(1, 3) k
+             where direction = 'incoming' and (k = 1 or external_id not like '%7');",
+        )
+        .await
+        .unwrap();
+    assert_exact(&w, "after webhooks").await;
+    let measured: i64 = admin
+        .query_one(
+            "select count(*) from calls where wait_to_end_ms is not null",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(measured > 100, "{measured} calls have a timeline");
+    admin
+        .execute(
+            "update organizations set time_zone = 'Asia/Kathmandu', sla_target_seconds = 7,
+                    short_abandon_seconds = 12 where id = $1",
+            &[&w.t.org_a],
+        )
+        .await
+        .unwrap();
+    assert_exact(&w, "after a settings change").await;
+
     admin
         .batch_execute(
             "update calls set status = null, duration_ms = 1 where external_id like '%-call-1_';
