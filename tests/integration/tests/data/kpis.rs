@@ -5,8 +5,8 @@
 
 use integration_tests::World;
 use integration_tests::call_gen::{
-    self, Call, Event, FALL, Generated, Naive, SPRING, Settings, Waits, agent_names, differences,
-    utc, waits,
+    self, Call, Event, FALL, Generated, Naive, SPRING, Settings, Waits, agent_names, assert_rows,
+    differences, utc, waits,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -374,6 +374,53 @@ async fn resynced_calls_keep_every_figure_exact() {
     assert_none(&compare(&w, w.t.org_a, w.t.manager_a, "", &n, s).await);
 }
 
+#[tokio::test]
+async fn a_resync_that_moves_calls_relinks_repeats_and_callbacks() {
+    let w = World::new().await;
+    let admin = w.db.admin().await;
+    let s = Settings::new_york();
+    s.store(&admin, w.t.org_a).await;
+    let at = |id: &str, when: &str, direction, number: &str| {
+        let mut c = Call::new(id, utc(when), direction);
+        c.status = Some(if direction == "incoming" && id.starts_with('m') {
+            "missed"
+        } else {
+            "connected"
+        });
+        c.duration_ms = Some(60_000);
+        if direction == "incoming" {
+            c.caller_number = Some(number.into());
+        } else {
+            c.called_number = Some(number.into());
+        }
+        c
+    };
+    let mut calls = vec![
+        // Called back after 30 minutes; then the callback moves 8 days on.
+        at("m-1", "2026-11-03T15:00:00Z", "incoming", "+15550400001"),
+        at("cb-1", "2026-11-03T15:30:00Z", "outgoing", "+15550400001"),
+        // Called again after an hour; then the second call moves 2 days on.
+        at("r-1", "2026-11-03T16:00:00Z", "incoming", "+15550400002"),
+        at("r-2", "2026-11-03T17:00:00Z", "incoming", "+15550400002"),
+        // Called back after 9 days (no callback); then the callback moves to 10 minutes after.
+        at("m-2", "2026-11-03T18:00:00Z", "incoming", "+15550400003"),
+        at("cb-2", "2026-11-12T18:00:00Z", "outgoing", "+15550400003"),
+    ];
+    call_gen::upsert_calls(&admin, w.t.org_a, &calls).await;
+    let range = "startDate=2026-11-01&endDate=2026-11-14";
+    let check = async |calls: &[Call], when: &str| {
+        let rows = report(&w, w.t.manager_a, w.t.org_a, "daily", range).await;
+        let n = naive(calls, &[], s, |_| true);
+        assert_rows(when, &rows, &n.daily("2026-11-01", "2026-11-14"));
+    };
+    check(&calls, "as first synced").await;
+    calls[1].started_at = utc("2026-11-11T15:30:00Z");
+    calls[3].started_at = utc("2026-11-05T17:00:00Z");
+    calls[5].started_at = utc("2026-11-03T18:10:00Z");
+    call_gen::upsert_calls(&admin, w.t.org_a, &calls).await;
+    check(&calls, "after the re-sync moved them").await;
+}
+
 /// Whether the call carries a name for agent `ext` (inbound: the called name, outbound: the caller
 /// name), which the agents' names are taken from.
 fn names_agent(c: &Call, ext: &str) -> bool {
@@ -432,22 +479,61 @@ async fn agents_carry_the_latest_name_their_calls_gave() {
     call_gen::upsert_calls(&w.db.admin().await, w.t.org_a, &[renamed, unnamed]).await;
     expected[2].1 = "Robert Jones".into();
     assert_eq!(names().await, expected);
-    // Neither a late webhook of an older call that named 102 "Bob Jones", nor a new call from that
-    // call's caller (which links the older call as a repeat), is a synced batch naming 102.
+    assert_eq!(
+        agent_names(&g.calls).get("102").map(String::as_str),
+        Some("Bob Jones"),
+        "the naive names agree on the first batch"
+    );
+}
+
+/// Agent `ext`'s name in the agents report over [`WHOLE`].
+async fn agent_name(w: &World, ext: &str) -> Value {
+    let range = format!("startDate={}&endDate={}", WHOLE.0, WHOLE.1);
+    report(w, w.t.manager_a, w.t.org_a, "agents", &range)
+        .await
+        .into_iter()
+        .find(|r| r["agent_extension"] == ext)
+        .map(|r| r["agent_name"].clone())
+        .unwrap_or_default()
+}
+
+/// Names agent `ext` anew through a synced batch of one outgoing call.
+async fn rename_agent(w: &World, ext: &str, name: &str) {
+    let mut call = Call::new(
+        &format!("rename-{ext}"),
+        utc("2026-11-04T15:00:00Z"),
+        "outgoing",
+    );
+    call.agent_extension = Some(ext.into());
+    call.caller_extension = Some(ext.into());
+    call.caller_name = Some(name.into());
+    call_gen::upsert_calls(&w.db.admin().await, w.t.org_a, &[call]).await;
+    assert_eq!(agent_name(w, ext).await, name);
+}
+
+/// An earlier inbound call that named agent `ext` (with a caller, and a known offer time).
+fn older_named<'a>(g: &'a Generated, ext: &str) -> &'a Call {
     let known = waits(&g.events());
-    let older = g
-        .calls
+    g.calls
         .iter()
         .find(|c| {
             c.direction == "incoming"
-                && c.agent_extension.as_deref() == Some("102")
+                && c.agent_extension.as_deref() == Some(ext)
                 && c.called_name.is_some()
                 && c.caller_number.is_some()
                 && known
                     .get(&c.external_id)
                     .is_some_and(|w| w.to_end_ms.is_some())
         })
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_late_webhook_of_an_older_call_does_not_rename_its_agent() {
+    // The webhook updates the older call's wait: that is no synced batch naming the agent.
+    let (w, g) = seeded().await;
+    rename_agent(&w, "102", "Robert Jones").await;
+    let older = older_named(&g, "102");
     let late = Event {
         guid: "late-1".into(),
         event_type: "IncomingCallCompleted",
@@ -455,18 +541,21 @@ async fn agents_carry_the_latest_name_their_calls_gave() {
         occurred_at: Some(older.started_at + chrono::TimeDelta::hours(2)),
     };
     call_gen::insert_events(&w.db.admin().await, w.t.org_a, &[late]).await;
-    assert_eq!(names().await, expected, "after a late webhook");
+    assert_eq!(agent_name(&w, "102").await, "Robert Jones");
+}
+
+#[tokio::test]
+async fn a_repeat_call_linking_an_older_call_does_not_rename_its_agent() {
+    // The new call (no agent) makes the older one a repeat: that is no synced batch naming its agent.
+    let (w, g) = seeded().await;
+    rename_agent(&w, "101", "Ann Smith-Jones").await;
+    let older = older_named(&g, "101");
     let mut again = Call::new(
-        "rename-3",
-        older.started_at + chrono::TimeDelta::hours(1),
+        "repeat-1",
+        older.started_at + chrono::TimeDelta::seconds(1),
         "incoming",
     );
     again.caller_number = older.caller_number.clone();
     call_gen::upsert_calls(&w.db.admin().await, w.t.org_a, &[again]).await;
-    assert_eq!(names().await, expected, "after a repeat call");
-    assert_eq!(
-        agent_names(&g.calls).get("102").map(String::as_str),
-        Some("Bob Jones"),
-        "the naive names agree on the first batch"
-    );
+    assert_eq!(agent_name(&w, "101").await, "Ann Smith-Jones");
 }

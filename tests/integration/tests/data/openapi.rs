@@ -122,7 +122,12 @@ async fn openapi_json_lists_every_data_route_with_its_parameters() {
     // empty page is all five.
     let rows: &Value = &schemas["ReportRows"]["anyOf"];
     assert_eq!(rows.as_array().unwrap().len(), 5);
-    for stat in ["service_level", "measured_calls", "abandon_rate", "callback_p90_ms"] {
+    for stat in [
+        "service_level",
+        "measured_calls",
+        "abandon_rate",
+        "callback_p90_ms",
+    ] {
         assert!(
             schemas["CallStats"]["properties"][stat].is_object(),
             "{stat} is documented"
