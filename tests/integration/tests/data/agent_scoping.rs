@@ -114,6 +114,26 @@ async fn a_scoped_agent_sees_only_their_own_calls_and_figures() {
 }
 
 #[tokio::test]
+async fn a_scoped_agents_filters_and_searches_stay_within_their_own_calls() {
+    let (w, g) = scoped(Some("101")).await;
+    let s = Settings::new_york();
+    let events = g.events();
+    type Keep = fn(&Call) -> bool;
+    let cases: [(&str, Keep); 3] = [
+        ("&status=missed", |c| own(c) && c.status == Some("missed")),
+        ("&q=ann", |c| own(c) && c.matches("ann")),
+        // Other agents' names: nothing of theirs may show.
+        ("&q=Bob%20Jones", |c| own(c) && c.matches("bob jones")),
+    ];
+    let mut diffs = Vec::new();
+    for (query, keep) in cases {
+        let n = naive(&g.calls, &events, s, keep);
+        diffs.extend(compare(&w, w.t.org_a, w.t.agent_a, query, &n, s).await);
+    }
+    assert_none(&diffs);
+}
+
+#[tokio::test]
 async fn a_scoped_agent_sees_only_their_own_recordings_and_voicemails() {
     let (w, _) = scoped(Some("101")).await;
     assert_eq!(
