@@ -1,13 +1,14 @@
 use axum::Json;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use domain::{Email, InviteToken, OrgRole};
+use domain::{Email, Extension, InviteToken, OrgId, OrgRole};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use store::Tx;
 use store::invites::{self, Invite, NewInvite};
 use store::members::{self, Member};
 use utoipa::ToSchema;
-use web::{ApiError, ApiJson, ApiPath, ReadErrors, WriteErrors};
+use web::{ApiError, ApiJson, ApiPath, Caller, ReadErrors, WriteErrors};
 
 use crate::admin_scope::OrgAdmin;
 use crate::paths::{MemberPath, OrgPath};
@@ -43,6 +44,49 @@ pub struct InviteReply {
     invite_token: String,
 }
 
+pub(crate) fn parse_email(raw: &str) -> Result<Email, ApiError> {
+    Email::parse(raw).map_err(|e| ApiError::Unprocessable {
+        code: "invalid_email",
+        message: e.to_string(),
+    })
+}
+
+/// Creates an invite to `org` in `tx` and audits it as `invite.created` (never the token).
+pub(crate) async fn create_invite(
+    tx: &Tx,
+    caller: &Caller,
+    org: OrgId,
+    email: &Email,
+    role: OrgRole,
+) -> Result<InviteReply, ApiError> {
+    let token = InviteToken::generate();
+    let invite = invites::create_invite(
+        tx,
+        &NewInvite {
+            org,
+            email: email.as_str(),
+            role,
+            token_hash: &token.hash(),
+            invited_by: caller.user.user_id,
+            expires_at: Utc::now() + Duration::days(INVITE_TTL_DAYS),
+        },
+    )
+    .await?;
+    caller
+        .audit(
+            tx,
+            org,
+            "invite.created",
+            Some(&invite.id.to_string()),
+            json!({ "email": email, "role": role }),
+        )
+        .await?;
+    Ok(InviteReply {
+        invite,
+        invite_token: token.expose().to_owned(),
+    })
+}
+
 /// Invites someone by email with a role; the token in the reply is shown this once.
 #[utoipa::path(post, path = "/api/admin/orgs/{org_id}/invites", operation_id = "invite_member", tag = "admin", params(OrgPath),
     request_body = InviteRequest,
@@ -51,38 +95,10 @@ pub async fn invite(
     OrgAdmin(scope): OrgAdmin,
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<InviteReply>), ApiError> {
-    let email = Email::parse(&body.email).map_err(|e| ApiError::Unprocessable {
-        code: "invalid_email",
-        message: e.to_string(),
-    })?;
-    let token = InviteToken::generate();
-    let invite = invites::create_invite(
-        scope.tx(),
-        &NewInvite {
-            org: scope.org,
-            email: email.as_str(),
-            role: body.role,
-            token_hash: &token.hash(),
-            invited_by: scope.user_id(),
-            expires_at: Utc::now() + Duration::days(INVITE_TTL_DAYS),
-        },
-    )
-    .await?;
-    scope
-        .audit(
-            "invite.created",
-            Some(&invite.id.to_string()),
-            json!({ "email": email, "role": body.role }),
-        )
-        .await?;
+    let email = parse_email(&body.email)?;
+    let reply = create_invite(scope.tx(), scope.caller(), scope.org, &email, body.role).await?;
     scope.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(InviteReply {
-            invite,
-            invite_token: token.expose().to_owned(),
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(reply)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -134,4 +150,38 @@ pub async fn remove(
         .await?;
     scope.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionChange {
+    /// 1 to 10 digits; `null` clears it. Required: leaving it out is not clearing it.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[schema(nullable, required = true)]
+    mightycall_extension: Option<Extension>,
+}
+
+/// Sets or clears a member's MightyCall extension, which decides whose calls are theirs; one member
+/// per extension in an org (409 `extension_taken`).
+#[utoipa::path(put, path = "/api/admin/orgs/{org_id}/members/{user_id}", operation_id = "set_member_extension", tag = "admin",
+    params(OrgPath, MemberPath), request_body = ExtensionChange,
+    responses((status = 200, body = MemberReply), WriteErrors))]
+pub async fn set_extension(
+    OrgAdmin(scope): OrgAdmin,
+    ApiPath(path): ApiPath<MemberPath>,
+    ApiJson(body): ApiJson<ExtensionChange>,
+) -> Result<Json<MemberReply>, ApiError> {
+    let extension = body.mightycall_extension;
+    let member = members::set_extension(scope.tx(), scope.org, path.user_id, extension.as_ref())
+        .await?
+        .ok_or(ApiError::NotFound("member"))?;
+    scope
+        .audit(
+            "member.extension_set",
+            Some(&path.user_id.to_string()),
+            json!({ "mightycall_extension": extension }),
+        )
+        .await?;
+    scope.commit().await?;
+    Ok(Json(MemberReply { member }))
 }

@@ -3,7 +3,9 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{AdminState, audit_log, integrations, members, platform_account, webhook_token};
+use crate::{
+    AdminState, audit_log, integrations, members, platform_account, platform_orgs, webhook_token,
+};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("admin-integrations", env!("CARGO_PKG_VERSION"))
@@ -15,10 +17,15 @@ fn routes() -> OpenApiRouter<AdminState> {
         .routes(routes!(integrations::update, integrations::remove))
         .routes(routes!(webhook_token::generate))
         .routes(routes!(members::list))
-        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(
+            members::change_role,
+            members::set_extension,
+            members::remove
+        ))
         .routes(routes!(members::invite))
         .routes(routes!(audit_log::list))
         .routes(routes!(platform_account::bind, platform_account::unbind))
+        .routes(routes!(platform_orgs::list, platform_orgs::create))
 }
 
 pub fn router(state: AdminState) -> Router {

@@ -3,7 +3,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{onboarding, profile};
+use crate::{onboarding, profile, settings};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("user", env!("CARGO_PKG_VERSION"))
@@ -14,6 +14,7 @@ fn routes() -> OpenApiRouter<web::Core> {
         .routes(routes!(profile::get_profile))
         .routes(routes!(profile::list_orgs))
         .routes(routes!(onboarding::onboard))
+        .routes(routes!(settings::get, settings::update))
 }
 
 pub fn router(core: web::Core) -> Router {

@@ -5,6 +5,7 @@ mod calls;
 mod email;
 mod ids;
 mod names;
+mod org_settings;
 mod query;
 mod resync;
 mod roles;
@@ -16,6 +17,10 @@ pub use calls::{CallDirection, CallStatus};
 pub use email::Email;
 pub use ids::{OrgId, UserId};
 pub use names::{IntegrationHost, Label, OrgName};
+pub use org_settings::{
+    BusinessHours, ClockTime, DayHours, Extension, HourRange, ShortAbandonSeconds, SlaPercent,
+    SlaSeconds,
+};
 pub use query::{DateRange, PageLimit, api_date};
 pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};
 pub use roles::{GlobalRole, OrgRole};

@@ -51,10 +51,15 @@ pub enum StoreError {
 pub enum DataRule {
     /// An organisation keeps at least one org admin (trigger `ensure_org_keeps_an_admin`).
     OrgKeepsAnAdmin,
+    /// An extension names one member per org (unique index `org_users_org_extension_idx`).
+    ExtensionTaken,
 }
 
 /// Constraint name → rule; a constraint not listed stays [`StoreError::Invalid`] / [`StoreError::Conflict`].
-const RULES: &[(&str, DataRule)] = &[("org_keeps_an_admin", DataRule::OrgKeepsAnAdmin)];
+const RULES: &[(&str, DataRule)] = &[
+    ("org_keeps_an_admin", DataRule::OrgKeepsAnAdmin),
+    ("org_users_org_extension_idx", DataRule::ExtensionTaken),
+];
 
 impl DataRule {
     pub fn constraint(self) -> &'static str {

@@ -13,6 +13,7 @@ pub mod org_settings;
 pub mod orgs;
 pub mod page;
 pub mod platform_account;
+pub mod platform_orgs;
 mod pool;
 pub mod profiles;
 pub mod reports;

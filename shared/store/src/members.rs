@@ -1,9 +1,9 @@
 use chrono::{DateTime, Utc};
-use domain::{OrgId, OrgRole, UserId};
+use domain::{Extension, OrgId, OrgRole, UserId};
 use serde::Serialize;
 use tokio_postgres::Row;
 
-use crate::row::{FromRow, all, get, parse};
+use crate::row::{FromRow, all, get, optional, parse};
 use crate::{StoreError, Tx};
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -57,12 +57,41 @@ pub async fn set_role(
     if changed == 0 {
         return Ok(None);
     }
+    get_member(tx, org, user).await
+}
+
+/// Sets or clears a member's MightyCall extension; `None` when they are not a member. An extension
+/// another member of the org has fails with `StoreError::Rule(DataRule::ExtensionTaken)`.
+pub async fn set_extension(
+    tx: &Tx,
+    org: OrgId,
+    user: UserId,
+    extension: Option<&Extension>,
+) -> Result<Option<Member>, StoreError> {
+    let changed = tx
+        .client()
+        .execute(
+            "update org_users set mightycall_extension = $3 where org_id = $1 and user_id = $2",
+            &[
+                &org.as_uuid(),
+                &user.as_uuid(),
+                &extension.map(Extension::as_str),
+            ],
+        )
+        .await?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    get_member(tx, org, user).await
+}
+
+async fn get_member(tx: &Tx, org: OrgId, user: UserId) -> Result<Option<Member>, StoreError> {
     let sql = format!("select {MEMBER_COLUMNS} where ou.org_id = $1 and ou.user_id = $2");
     let row = tx
         .client()
-        .query_one(&sql, &[&org.as_uuid(), &user.as_uuid()])
+        .query_opt(&sql, &[&org.as_uuid(), &user.as_uuid()])
         .await?;
-    Member::from_row(&row).map(Some)
+    optional(row)
 }
 
 /// Removes a member; `false` when they were not one. Same last-admin rule as [`set_role`].

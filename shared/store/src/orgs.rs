@@ -90,16 +90,21 @@ pub async fn find_created_org(
 /// Creates an org with `creator` as its first org admin. Service path: nobody is a member yet, so no
 /// member policy could allow it.
 pub async fn create_org(tx: &ServiceTx, creator: UserId, name: &str) -> Result<Org, StoreError> {
+    let org = insert_org(tx, creator, name).await?;
+    add_member(tx, org.id, creator, OrgRole::OrgAdmin).await?;
+    Ok(org)
+}
+
+/// Creates an org without members (a platform admin's, whose first admin joins by invite).
+pub async fn insert_org(tx: &ServiceTx, created_by: UserId, name: &str) -> Result<Org, StoreError> {
     let row = tx
         .client()
         .query_one(
             "insert into organizations (name, created_by) values ($1, $2) returning id, name, created_at",
-            &[&name, &creator.as_uuid()],
+            &[&name, &created_by.as_uuid()],
         )
         .await?;
-    let org = Org::from_row(&row)?;
-    add_member(tx, org.id, creator, OrgRole::OrgAdmin).await?;
-    Ok(org)
+    Org::from_row(&row)
 }
 
 pub async fn get_org(tx: &Tx, org: OrgId) -> Result<Option<Org>, StoreError> {

@@ -89,6 +89,10 @@ impl From<store::StoreError> for ApiError {
                 code: "last_org_admin",
                 message: "an organisation must keep at least one org admin".into(),
             },
+            E::Rule(DataRule::ExtensionTaken) => Self::Conflict {
+                code: "extension_taken",
+                message: "another member of this organisation has this extension".into(),
+            },
             E::Conflict(constraint) => {
                 tracing::info!(%constraint, "refused as a duplicate");
                 Self::Conflict {
@@ -313,7 +317,12 @@ mod tests {
             (conflict.status(), conflict.code()),
             (StatusCode::CONFLICT, "conflict")
         );
-        for sent in [last_admin, invalid, conflict].map(|e| e.to_string()) {
+        let taken = ApiError::from(StoreError::Rule(DataRule::ExtensionTaken));
+        assert_eq!(
+            (taken.status(), taken.code()),
+            (StatusCode::CONFLICT, "extension_taken")
+        );
+        for sent in [last_admin, invalid, conflict, taken].map(|e| e.to_string()) {
             assert!(!sent.contains('_'), "{sent}");
         }
     }

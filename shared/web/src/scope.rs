@@ -178,6 +178,18 @@ impl UserScope {
                 _ => {}
             }
         }
+        self.require_mfa(need)?;
+        Ok(org)
+    }
+
+    /// `need` for a platform route that acts on no one org (listing or creating orgs): 403 unless
+    /// the caller is a platform admin, and the MFA policy for writes.
+    pub async fn require_platform(&self, need: Need) -> Result<(), ApiError> {
+        self.require_platform_admin().await?;
+        self.require_mfa(need)
+    }
+
+    fn require_mfa(&self, need: Need) -> Result<(), ApiError> {
         if need.is_write() && self.policy.require_mfa_for_admin && !self.caller.user.is_aal2() {
             return Err(ApiError::Forbidden {
                 code: "mfa_required",
@@ -185,7 +197,7 @@ impl UserScope {
                     .into(),
             });
         }
-        Ok(org)
+        Ok(())
     }
 
     /// Records the caller's change in `org`'s audit log, in this transaction.
@@ -232,6 +244,10 @@ impl OrgScope {
 
     pub fn user_id(&self) -> UserId {
         self.scope.user_id()
+    }
+
+    pub fn caller(&self) -> &Caller {
+        &self.scope.caller
     }
 
     /// Records the caller's change in this org's audit log, in this transaction.

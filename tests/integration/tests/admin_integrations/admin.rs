@@ -320,6 +320,155 @@ async fn members_can_be_listed_promoted_and_removed_but_the_last_admin_stays() {
 }
 
 #[tokio::test]
+async fn an_extension_is_set_once_per_org_and_cleared_with_null() {
+    let w = World::new().await;
+    let t = &w.t;
+    let member = |org, user| format!("/api/admin/orgs/{org}/members/{user}");
+    let set = |value: serde_json::Value| Some(json!({ "mightycall_extension": value }));
+
+    let reply = w
+        .admin_call(
+            Method::PUT,
+            &member(t.org_a, t.agent_a),
+            t.admin_a,
+            set(json!("0101")),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    assert_eq!(reply.body["member"]["user_id"], t.agent_a.to_string());
+    assert_eq!(reply.body["member"]["mightycall_extension"], "0101");
+    assert_eq!(reply.body["member"]["role"], "agent");
+    let list = w
+        .admin_call(
+            Method::GET,
+            &format!("/api/admin/orgs/{}/members", t.org_a),
+            t.admin_a,
+            None,
+        )
+        .await;
+    let listed = list.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == t.agent_a.to_string())
+        .unwrap();
+    assert_eq!(
+        listed, &reply.body["member"],
+        "as the members list shows it"
+    );
+
+    // Another member of the same org cannot take it; a member of another org can.
+    let before = w.snapshot(t.org_a).await;
+    let taken = w
+        .admin_call(
+            Method::PUT,
+            &member(t.org_a, t.manager_a),
+            t.admin_a,
+            set(json!("0101")),
+        )
+        .await;
+    assert_eq!(taken.status, 409, "{:?}", taken.body);
+    assert_eq!(taken.body["error"], "extension_taken");
+    assert_eq!(w.snapshot(t.org_a).await, before, "nothing changed");
+    let elsewhere = w
+        .admin_call(
+            Method::PUT,
+            &member(t.org_b, t.agent_b),
+            t.admin_b,
+            set(json!("0101")),
+        )
+        .await;
+    assert_eq!(elsewhere.status, 200, "{:?}", elsewhere.body);
+
+    for bad in [
+        json!({ "mightycall_extension": "" }),
+        json!({ "mightycall_extension": "12345678901" }),
+        json!({ "mightycall_extension": "12a" }),
+        json!({ "mightycall_extension": 101 }),
+        json!({}),
+        json!({ "mightycall_extension": "1", "role": "agent" }),
+    ] {
+        let reply = w
+            .admin_call(
+                Method::PUT,
+                &member(t.org_a, t.manager_a),
+                t.admin_a,
+                Some(bad.clone()),
+            )
+            .await;
+        assert_eq!(reply.status, 400, "{bad}: {:?}", reply.body);
+    }
+    let stranger = w
+        .admin_call(
+            Method::PUT,
+            &member(t.org_a, t.agent_b),
+            t.admin_a,
+            set(json!("7")),
+        )
+        .await;
+    assert_eq!(
+        stranger.status, 404,
+        "not a member of org A: {:?}",
+        stranger.body
+    );
+    assert_eq!(w.snapshot(t.org_a).await, before, "nothing changed");
+
+    let cleared = w
+        .admin_call(
+            Method::PUT,
+            &member(t.org_a, t.agent_a),
+            t.admin_a,
+            set(json!(null)),
+        )
+        .await;
+    assert_eq!(cleared.status, 200, "{:?}", cleared.body);
+    assert_eq!(
+        cleared.body["member"]["mightycall_extension"],
+        serde_json::Value::Null
+    );
+    let freed = w
+        .admin_call(
+            Method::PUT,
+            &member(t.org_a, t.manager_a),
+            t.admin_a,
+            set(json!("0101")),
+        )
+        .await;
+    assert_eq!(freed.status, 200, "a cleared extension is free again");
+
+    let audited: Vec<(String, serde_json::Value)> =
+        w.db.admin()
+            .await
+            .query(
+                "select target, details from audit_log
+             where org_id = $1 and action = 'member.extension_set' order by id",
+                &[&t.org_a],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    assert_eq!(
+        audited,
+        vec![
+            (
+                t.agent_a.to_string(),
+                json!({ "mightycall_extension": "0101" })
+            ),
+            (
+                t.agent_a.to_string(),
+                json!({ "mightycall_extension": null })
+            ),
+            (
+                t.manager_a.to_string(),
+                json!({ "mightycall_extension": "0101" })
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn the_audit_log_pages_newest_first() {
     let w = World::new().await;
     let invites = format!("/api/admin/orgs/{}/invites", w.t.org_a);

@@ -17,11 +17,14 @@ async fn every_admin_sample_event_succeeds() {
         ("list-members.json", 200),
         ("create-invite.json", 201),
         ("update-member.json", 200),
+        ("set-member-extension.json", 200),
         ("list-audit.json", 200),
         ("delete-member.json", 204),
         ("delete-integration.json", 204),
         ("bind-platform-account.json", 201),
         ("unbind-platform-account.json", 204),
+        ("list-platform-orgs.json", 200),
+        ("create-platform-org.json", 201),
     ];
     let order = expected.map(|(name, _)| name);
     let keys = w.fake.accounts()[0].clone();

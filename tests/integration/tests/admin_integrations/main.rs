@@ -11,5 +11,6 @@ mod events;
 mod integration_saves;
 mod leaks;
 mod platform_account;
+mod platform_orgs;
 mod support;
 mod tenancy;

@@ -42,6 +42,11 @@ pub fn admin_routes(
             Some(json!({ "role": "org_manager" })),
         ),
         (
+            Method::PUT,
+            format!("/api/admin/orgs/{org}/members/{member}"),
+            Some(json!({ "mightycall_extension": "201" })),
+        ),
+        (
             Method::DELETE,
             format!("/api/admin/orgs/{org}/members/{member}"),
             None,

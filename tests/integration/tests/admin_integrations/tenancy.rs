@@ -148,6 +148,22 @@ async fn rls_alone_stops_a_forged_membership_check() {
             .unwrap()
             .is_none()
     );
+    let extension = domain::Extension::parse("201").unwrap();
+    assert!(
+        store::members::set_extension(&tx, org_b, agent_b, Some(&extension))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let raw = tx
+        .client()
+        .execute(
+            "update org_users set mightycall_extension = '202' where org_id = $1",
+            &[&w.t.org_b],
+        )
+        .await
+        .unwrap();
+    assert_eq!(raw, 0, "no membership of org B changes");
     assert!(
         !store::members::remove_member(&tx, org_b, agent_b)
             .await

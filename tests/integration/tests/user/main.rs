@@ -6,3 +6,4 @@
 
 mod events;
 mod routes;
+mod settings;
