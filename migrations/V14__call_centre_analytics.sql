@@ -71,9 +71,15 @@ create function private.fill_call_facts() returns trigger
   language plpgsql
   set search_path = ''
 as $$
+declare
+  to_answer_ms bigint;
+  to_end_ms bigint;
 begin
-  select t.to_answer_ms, t.to_end_ms into new.wait_to_answer_ms, new.wait_to_end_ms
+  select t.to_answer_ms, t.to_end_ms into to_answer_ms, to_end_ms
   from private.call_timeline(new.org_id, new.external_id) t;
+  -- A writer that knows the waits (a reload) keeps them unless the webhooks say otherwise.
+  new.wait_to_answer_ms := coalesce(to_answer_ms, new.wait_to_answer_ms);
+  new.wait_to_end_ms := coalesce(to_end_ms, new.wait_to_end_ms);
   if new.caller_number is not null then
     new.next_inbound_at := (
       select min(n.started_at) from public.calls n

@@ -1,11 +1,12 @@
-//! Report latency over a 1,000,000-row calls table (100 orgs × 10,000 calls in the last 30 days),
-//! the same query under RLS (a member's claims) and as service_role, interleaved.
+//! Report latency over a 1,000,000-row calls table (100 orgs × 10,000 calls in the last 30 days,
+//! in America/New_York, inbound calls with waits and callers who call again and are called back),
+//! plus one org with 100,000 calls over a year; each query under RLS (a member's claims) and as
+//! service_role, interleaved. Every measured request reads the org's terms first, as the handler does.
 
 use std::time::Instant;
 
-use chrono::Utc;
-use domain::{DateRange, OrgId, PageLimit};
-use store::reports::{CallFilter, CallView, ReportTerms};
+use domain::{DateRange, OrgId, PageLimit, TimeZone};
+use store::reports::{self, CallFilter};
 use test_harness::fixtures::claims_for;
 
 use crate::sync_run::World;
@@ -16,43 +17,78 @@ pub struct Latency {
     pub service: (f64, f64),
 }
 
-async fn fill(world: &World) {
+/// `calls` calls of `org` spread over the last `days` days, as the sync would store them (waits
+/// set as the webhook timeline would).
+fn calls_of(orgs: &str, calls: u32, days: u32) -> String {
+    format!(
+        "insert into calls (org_id, external_id, started_at, direction, status, duration_ms, business_number,
+                            agent_extension, caller_number, called_number, wait_to_answer_ms, wait_to_end_ms)
+         select o.id, o.id::text || '-' || g,
+                now() - interval '{days} days' * ((g * 7919) % {calls}) / {calls}.0,
+                (array['incoming', 'outgoing'])[1 + g % 2],
+                (array['connected', 'connected', 'missed', 'voicemail', 'dropped'])[1 + g % 5],
+                (g % 600) * 1000,
+                '+1212555' || lpad((g % 20)::text, 4, '0'),
+                (100 + g % 40)::text,
+                '+1646555' || lpad((g % 9973)::text, 4, '0'),
+                '+1646555' || lpad(((g * 31) % 9973)::text, 4, '0'),
+                case when g % 10 <> 0 then (g * 37) % 60000 end,
+                case when g % 10 <> 0 then (g * 53) % 90000 end
+         from ({orgs}) o, generate_series(1, {calls}) g"
+    )
+}
+
+/// Fills the tables; returns the org with a year of calls (the member belongs to it too).
+async fn fill(world: &World) -> OrgId {
     let admin = world.db.admin().await;
     let started = Instant::now();
     admin
-        .batch_execute(
+        .batch_execute(&format!(
             "truncate calls;
-             insert into organizations (name) select 'Bench org ' || g from generate_series(1, 98) g;
-             insert into calls (org_id, external_id, started_at, direction, status, duration_ms, business_number,
-                                agent_extension, caller_number)
-             select o.id, o.id::text || '-' || g,
-                    now() - interval '30 days' * ((g * 7919) % 10000) / 10000.0,
-                    (array['incoming', 'outgoing'])[1 + g % 2],
-                    (array['connected', 'connected', 'missed', 'voicemail', 'dropped'])[1 + g % 5],
-                    (g % 600) * 1000,
-                    '+1212555' || lpad((g % 20)::text, 4, '0'),
-                    (100 + g % 40)::text,
-                    '+1646555' || lpad((g % 9973)::text, 4, '0')
-             from organizations o, generate_series(1, 10000) g;",
-        )
+             update organizations set time_zone = 'America/New_York';
+             insert into organizations (name, time_zone)
+               select 'Bench org ' || g, 'America/New_York' from generate_series(1, 98) g;
+             {month};
+             insert into organizations (name, time_zone) values ('Bench year', 'America/New_York');
+             insert into org_users (org_id, user_id, role)
+               select id, '{member}', 'org_manager' from organizations where name = 'Bench year';
+             {year};",
+            month = calls_of(
+                "select id from organizations where name <> 'Bench year'",
+                10_000,
+                30
+            ),
+            year = calls_of(
+                "select id from organizations where name = 'Bench year'",
+                100_000,
+                365
+            ),
+            member = world.member,
+        ))
         .await
         .unwrap();
     // VACUUM cannot share a statement batch (an implicit transaction) with anything else.
-    for table in ["calls", "call_rollups"] {
+    for table in ["calls", "call_rollups", "organizations", "org_users"] {
         admin
             .batch_execute(&format!("vacuum analyze {table}"))
             .await
             .unwrap();
     }
-    let total: i64 = admin
-        .query_one("select count(*) from calls", &[])
-        .await
-        .unwrap()
-        .get(0);
+    let (total, year): (i64, uuid::Uuid) = {
+        let row = admin
+            .query_one(
+                "select (select count(*) from calls), (select id from organizations where name = 'Bench year')",
+                &[],
+            )
+            .await
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
     println!(
-        "reports: filled {total} calls (100 orgs) in {:.1} s",
+        "reports: filled {total} calls (100 orgs × 10,000 over 30 days, 1 × 100,000 over 365) in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    OrgId::new(year)
 }
 
 fn percentiles(mut samples: Vec<f64>) -> (f64, f64) {
@@ -100,51 +136,125 @@ where
     }
 }
 
+/// The org's terms as the handler reads them (as service_role no membership: the org's view).
+async fn terms(tx: &store::Tx, org: OrgId) -> reports::ReportTerms {
+    reports::terms(tx, org).await.unwrap().unwrap()
+}
+
 pub async fn measure(world: &World) -> Vec<Latency> {
-    fill(world).await;
+    let year_org = fill(world).await;
     let org = OrgId::new(world.org);
-    let today = Utc::now().date_naive();
-    let range = DateRange::parse(None, None, today).unwrap();
-    let filter = CallFilter::all(range);
-    let terms = ReportTerms {
-        zone: domain::TimeZone::UTC,
-        sla_target_percent: 80,
-        view: CallView::Org,
-    };
-    let terms = &terms;
+    let zone = TimeZone::parse("America/New_York").unwrap();
+    let month = CallFilter::all(DateRange::parse(None, None, zone.today()).unwrap());
+    let start = zone.today() - chrono::Days::new(364);
+    let year = CallFilter::all(DateRange::new(start, zone.today()).unwrap());
+    let (month, year) = (&month, &year);
+    let limit = PageLimit::DEFAULT;
     let runs = 300;
     vec![
         compare(world, "reports?type=calls (first page)", runs, async |tx| {
-            store::reports::list_calls(tx, org, terms, &filter, None, PageLimit::DEFAULT)
-                .await
-                .unwrap()
-                .rows
-                .len()
+            let t = terms(tx, org).await;
+            let page = reports::list_calls(tx, org, &t, month, None, limit).await;
+            page.unwrap().rows.len()
         })
         .await,
-        compare(world, "reports?type=daily (30 days)", runs, async |tx| {
-            store::reports::daily(tx, org, terms, &filter, None, PageLimit::DEFAULT)
-                .await
-                .unwrap()
-                .rows
-                .len()
-        })
+        compare(
+            world,
+            "reports?type=daily (30 local days)",
+            runs,
+            async |tx| {
+                let t = terms(tx, org).await;
+                let page = reports::daily(tx, org, &t, month, None, limit).await;
+                page.unwrap().rows.len()
+            },
+        )
         .await,
-        compare(world, "reports?type=agents (30 days)", runs, async |tx| {
-            store::reports::agents(tx, org, terms, &filter, None, PageLimit::DEFAULT)
-                .await
-                .unwrap()
-                .rows
-                .len()
-        })
+        compare(
+            world,
+            "reports?type=agents (30 local days)",
+            runs,
+            async |tx| {
+                let t = terms(tx, org).await;
+                let page = reports::agents(tx, org, &t, month, None, limit).await;
+                page.unwrap().rows.len()
+            },
+        )
         .await,
-        compare(world, "reports?type=numbers (30 days)", runs, async |tx| {
-            store::reports::numbers(tx, org, terms, &filter, None, PageLimit::DEFAULT)
-                .await
-                .unwrap()
-                .rows
-                .len()
-        })
+        compare(
+            world,
+            "reports?type=numbers (30 local days)",
+            runs,
+            async |tx| {
+                let t = terms(tx, org).await;
+                let page = reports::numbers(tx, org, &t, month, None, limit).await;
+                page.unwrap().rows.len()
+            },
+        )
+        .await,
+        compare(
+            world,
+            "reports?type=hourly (30 local days)",
+            runs,
+            async |tx| {
+                let t = terms(tx, org).await;
+                let page = reports::hourly(tx, org, &t, month, None, limit).await;
+                page.unwrap().rows.len()
+            },
+        )
+        .await,
+        compare(
+            world,
+            "dashboard/metrics (30 local days)",
+            runs,
+            async |tx| {
+                let t = terms(tx, org).await;
+                let series = reports::daily_series(tx, org, &t, month).await.unwrap();
+                let totals = reports::totals(tx, org, &t, month).await.unwrap();
+                series.len() + usize::from(totals.total > 0)
+            },
+        )
+        .await,
+        compare(
+            world,
+            "reports?type=daily (365 days, 100,000 calls)",
+            runs / 3,
+            async |tx| {
+                let t = terms(tx, year_org).await;
+                let page = reports::daily(
+                    tx,
+                    year_org,
+                    &t,
+                    year,
+                    None,
+                    PageLimit::parse(Some("366"), limit).unwrap(),
+                )
+                .await;
+                page.unwrap().rows.len()
+            },
+        )
+        .await,
+        compare(
+            world,
+            "dashboard/metrics (365 days, 100,000 calls)",
+            runs / 3,
+            async |tx| {
+                let t = terms(tx, year_org).await;
+                let series = reports::daily_series(tx, year_org, &t, year).await.unwrap();
+                let totals = reports::totals(tx, year_org, &t, year).await.unwrap();
+                series.len() + usize::from(totals.total > 0)
+            },
+        )
+        .await,
+        compare(
+            world,
+            "reports?type=agents (365 days, 100,000 calls)",
+            runs / 3,
+            async |tx| {
+                let t = terms(tx, year_org).await;
+                let page = reports::agents(tx, year_org, &t, year, None, limit).await;
+                page.unwrap().rows.len()
+            },
+        )
         .await,
     ]
 }
