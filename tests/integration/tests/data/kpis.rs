@@ -3,6 +3,7 @@
 //! DST changes, with the default and changed thresholds, filters and search, webhooks before and
 //! after their calls, and re-synced calls.
 
+use axum::http::Method;
 use integration_tests::World;
 use integration_tests::call_gen::{
     self, Call, Event, FALL, Generated, Naive, SPRING, Settings, Waits, agent_names, assert_rows,
@@ -183,6 +184,35 @@ async fn changed_thresholds_change_every_figure_as_the_naive_kpis_say() {
     assert_ne!(verdicts(&before), verdicts(&after));
     s.store(&w.db.admin().await, w.t.org_a).await;
     assert_none(&compare(&w, w.t.org_a, w.t.agent_a, "", &after, s).await);
+}
+
+#[tokio::test]
+async fn terms_changed_by_an_org_admin_through_the_settings_api_apply_at_once() {
+    // Synced while the org was on UTC and the default thresholds; then its admin (under RLS)
+    // moves it to New York with other thresholds in one request.
+    let w = World::new().await;
+    let g = call_gen::generate(11);
+    call_gen::insert(&w.db.admin().await, w.t.org_a, &g).await;
+    let s = Settings {
+        sla_target_seconds: 30,
+        short_abandon_seconds: 10,
+        sla_target_percent: 90,
+        ..Settings::new_york()
+    };
+    let body = serde_json::json!({
+        "time_zone": s.tz.name(),
+        "sla_target_seconds": s.sla_target_seconds,
+        "short_abandon_seconds": s.short_abandon_seconds,
+        "sla_target_percent": s.sla_target_percent,
+    });
+    let path = format!("/api/orgs/{}/settings", w.t.org_a);
+    let reply = w
+        .call(&w.user(), Method::PATCH, &path, w.t.admin_a, Some(body))
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let events = g.events();
+    let n = naive(&g.calls, &events, s, |_| true);
+    assert_none(&compare(&w, w.t.org_a, w.t.agent_a, "", &n, s).await);
 }
 
 #[tokio::test]
