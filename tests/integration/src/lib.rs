@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod bus;
+pub mod call_gen;
 pub mod events;
 pub mod world;
 

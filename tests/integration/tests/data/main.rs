@@ -6,10 +6,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod access;
+mod agent_scoping;
 mod bad_input;
 mod csv;
 mod events;
+mod kpis;
 mod lists;
+mod local_days;
 mod openapi;
 mod reports;
 mod rollups;
