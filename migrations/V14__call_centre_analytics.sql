@@ -58,12 +58,14 @@ create index calls_org_caller_idx on public.calls (org_id, caller_number, starte
   where direction = 'incoming';
 create index calls_org_called_idx on public.calls (org_id, called_number, started_at)
   where direction = 'outgoing';
--- The inbound measures that are not sums (longest wait, distinct repeat callers, callback times)
--- read this index only.
-create index calls_org_inbound_idx on public.calls (org_id, started_at)
-  include (status, wait_to_answer_ms, wait_to_end_ms, agent_extension, business_number, caller_number,
-           next_inbound_at, callback_at)
-  where direction = 'incoming';
+-- The two inbound measures that are not sums, distinct repeat callers and callback-time percentiles,
+-- read only the calls they concern.
+create index calls_org_repeated_idx on public.calls (org_id, started_at)
+  include (caller_number, status, agent_extension, business_number)
+  where direction = 'incoming' and next_inbound_at is not null;
+create index calls_org_called_back_idx on public.calls (org_id, started_at)
+  include (callback_at, status, agent_extension, business_number)
+  where direction = 'incoming' and callback_at is not null;
 
 -- A synced call picks up what came before it: its webhooks, a later call from the same number, a
 -- callback (the upsert's update keeps these columns).
@@ -205,34 +207,60 @@ create trigger calls_relink_delete after delete on public.calls
 
 -- 3. What one call adds to each measure, in its org's terms (see the README's KPI definitions).
 --    Without `set search_path` (it reads no table) so that the planner can inline it.
-create function private.call_measures(direction text, status text, duration_ms bigint,
-                                      to_answer_ms bigint, to_end_ms bigint, sla_ms bigint, short_ms bigint)
-  returns table (abandoned int, short_abandoned int, measured int, measured_short int, in_sla int,
-                 answered_measured int, answer_wait_ms bigint)
+create function private.call_measures(direction text, status text, duration_ms bigint, to_answer_ms bigint,
+                                      to_end_ms bigint, caller_number text, started_at timestamptz,
+                                      callback_at timestamptz, sla_ms bigint, short_ms bigint)
+  returns table (inbound int, outbound int, answered int, missed int, voicemail int, talk_ms bigint,
+                 abandoned int, short_abandoned int, measured int, measured_short int, in_sla int,
+                 answered_measured int, answer_wait_ms bigint, wait_ms bigint,
+                 unanswered_with_number int, callbacks int, callbacks_within_1h int)
   language sql immutable
 as $$
-  select (k.unanswered and not k.short)::int,
+  select (direction = 'incoming')::int,
+         (direction = 'outgoing')::int,
+         ((status = 'connected') is true)::int,
+         ((status in ('missed', 'dropped')) is true)::int,
+         ((status = 'voicemail') is true)::int,
+         case when status = 'connected' then coalesce(duration_ms, 0) else 0 end,
+         (k.unanswered and not k.short)::int,
          (k.unanswered and k.short)::int,
          ((k.answered and to_answer_ms is not null) or (k.unanswered and to_end_ms is not null))::int,
          (k.unanswered and (to_end_ms <= short_ms) is true)::int,
          (k.answered and (to_answer_ms <= sla_ms) is true)::int,
          (k.answered and to_answer_ms is not null)::int,
-         case when k.answered then to_answer_ms end
+         case when k.answered then coalesce(to_answer_ms, 0) else 0 end,
+         case when k.answered then to_answer_ms when k.unanswered then to_end_ms end,
+         (k.missed_call and caller_number is not null)::int,
+         (k.missed_call and callback_at is not null)::int,
+         (k.missed_call and (callback_at <= started_at + interval '1 hour') is true)::int
   from (select (direction = 'incoming' and status in ('missed', 'dropped')) is true as unanswered,
                (direction = 'incoming' and status = 'connected') is true as answered,
+               (direction = 'incoming' and status in ('missed', 'dropped', 'voicemail')) is true as missed_call,
                (coalesce(to_end_ms, duration_ms) <= short_ms) is true as short) k
 $$;
-revoke all on function private.call_measures(text, text, bigint, bigint, bigint, bigint, bigint) from public;
-grant execute on function private.call_measures(text, text, bigint, bigint, bigint, bigint, bigint)
-  to authenticated, service_role;
+revoke all on function private.call_measures(text, text, bigint, bigint, bigint, text, timestamptz, timestamptz,
+  bigint, bigint) from public;
+grant execute on function private.call_measures(text, text, bigint, bigint, bigint, text, timestamptz, timestamptz,
+  bigint, bigint) to authenticated, service_role;
+
+-- The hour-of-week key of a local time: (ISO weekday − 1) × 24 + hour, as three digits.
+create function private.hour_of_week(local timestamp) returns text
+  language sql immutable
+as $$
+  select pg_catalog.lpad(((extract(isodow from local) - 1) * 24 + extract(hour from local))::int::text, 3, '0')
+$$;
+revoke all on function private.hour_of_week(timestamp) from public;
+grant execute on function private.hour_of_week(timestamp) to authenticated, service_role;
 
 -- 4. Rollups by the org's local day. V7 counted UTC days; a call centre reads its own days, and its
 --    service level depends on its thresholds. Rows are kept in the org's terms (time zone, SLA and
---    short-abandon thresholds), so a report reads a few hundred rows whatever the zone; changing
---    one of those settings rebuilds that org's rows in the same transaction (trigger below), which
---    serves any IANA zone, DST included (PostgreSQL's zone rules place each call).
+--    short-abandon thresholds), so a report reads one row per day and group whatever the zone;
+--    changing one of those settings rebuilds that org's rows in the same transaction (trigger
+--    below), which serves any IANA zone, DST included (PostgreSQL's zone rules place each call).
+--    Outcomes and directions are columns, not keys: a month of an org is a few hundred rows. (A
+--    report filtered by direction or outcome reads the calls instead.)
 --   grain 'day'    key ''                              → daily report, dashboard
---   grain 'hour'   key (ISO weekday − 1) × 24 + local hour, as 3 digits → hourly report
+--   grain 'hour'   key private.hour_of_week(local time) → hourly report
 --   grain 'agent'  key agent_extension ('' none)       → agents report
 --   grain 'number' key business_number ('' none)       → numbers report
 drop trigger calls_rollup_insert on public.calls;
@@ -245,79 +273,142 @@ drop table public.call_rollups;
 
 create table public.call_rollups (
   -- Cascades with the org; the calls' delete trigger then finds no org and writes nothing.
-  org_id            uuid not null references public.organizations (id) on delete cascade,
-  day               date not null,
-  grain             text not null check (grain in ('day', 'hour', 'agent', 'number')),
-  key               text not null,
-  direction         text not null,
-  status            text not null,
-  calls             bigint not null,
-  talk_ms           bigint not null,
-  abandoned         bigint not null,
-  short_abandoned   bigint not null,
-  measured          bigint not null,
-  measured_short    bigint not null,
-  in_sla            bigint not null,
-  answered_measured bigint not null,
-  answer_wait_ms    bigint not null,
-  primary key (org_id, grain, day, key, direction, status)
-    include (calls, talk_ms, abandoned, short_abandoned, measured, measured_short, in_sla,
-             answered_measured, answer_wait_ms)
+  org_id                 uuid not null references public.organizations (id) on delete cascade,
+  day                    date not null,
+  grain                  text not null check (grain in ('day', 'hour', 'agent', 'number')),
+  key                    text not null,
+  calls                  bigint not null,
+  inbound                bigint not null,
+  outbound               bigint not null,
+  answered               bigint not null,
+  missed                 bigint not null,
+  voicemail              bigint not null,
+  talk_ms                bigint not null,
+  abandoned              bigint not null,
+  short_abandoned        bigint not null,
+  measured               bigint not null,
+  measured_short         bigint not null,
+  in_sla                 bigint not null,
+  answered_measured      bigint not null,
+  answer_wait_ms         bigint not null,
+  unanswered_with_number bigint not null,
+  callbacks              bigint not null,
+  callbacks_within_1h    bigint not null,
+  -- A maximum cannot be taken back by a delta: a change that may lower it recomputes it (below).
+  longest_wait_ms        bigint,
+  primary key (org_id, grain, day, key)
 );
 create index call_rollups_empty_idx on public.call_rollups (org_id) where calls = 0;
 
--- The one statement that adds a set of calls (`source`: their rows plus a `sign` column, +1 or −1)
--- to the rollups. Returned as text so that the trigger runs it itself: transition tables are only
--- visible inside the trigger function.
-create function private.call_rollup_sql(source text) returns text
+-- The per-group deltas of a set of calls (`source`: their rows plus a `sign` column, +1 or −1), with
+-- the longest wait among the added rows and among the removed ones. Text, so that the trigger runs
+-- it itself: transition tables are only visible inside the trigger function.
+create function private.call_rollup_deltas_sql(source text) returns text
   language sql immutable
   set search_path = ''
 as $$
   select pg_catalog.format($sql$
-    with changed as (%s),
+    changed as (%s),
     deltas as (
-      select c.org_id, (c.started_at at time zone o.time_zone)::date as day, g.grain, g.key, c.direction,
-             coalesce(c.status, '') as status,
-             sum(c.sign) as calls,
-             sum(c.sign * case when c.status = 'connected' then coalesce(c.duration_ms, 0) else 0 end) as talk_ms,
-             sum(c.sign * m.abandoned) as abandoned,
-             sum(c.sign * m.short_abandoned) as short_abandoned,
-             sum(c.sign * m.measured) as measured,
-             sum(c.sign * m.measured_short) as measured_short,
-             sum(c.sign * m.in_sla) as in_sla,
-             sum(c.sign * m.answered_measured) as answered_measured,
-             sum(c.sign * coalesce(m.answer_wait_ms, 0)) as answer_wait_ms
+      select c.org_id, (c.started_at at time zone o.time_zone)::date as day, g.grain, g.key,
+             sum(c.sign) as calls, sum(c.sign * m.inbound) as inbound, sum(c.sign * m.outbound) as outbound,
+             sum(c.sign * m.answered) as answered, sum(c.sign * m.missed) as missed,
+             sum(c.sign * m.voicemail) as voicemail, sum(c.sign * m.talk_ms) as talk_ms,
+             sum(c.sign * m.abandoned) as abandoned, sum(c.sign * m.short_abandoned) as short_abandoned,
+             sum(c.sign * m.measured) as measured, sum(c.sign * m.measured_short) as measured_short,
+             sum(c.sign * m.in_sla) as in_sla, sum(c.sign * m.answered_measured) as answered_measured,
+             sum(c.sign * m.answer_wait_ms) as answer_wait_ms,
+             sum(c.sign * m.unanswered_with_number) as unanswered_with_number,
+             sum(c.sign * m.callbacks) as callbacks, sum(c.sign * m.callbacks_within_1h) as callbacks_within_1h,
+             max(m.wait_ms) filter (where c.sign > 0) as longest_wait_ms,
+             max(m.wait_ms) filter (where c.sign < 0) as removed_longest_ms
       from changed c
       join public.organizations o on o.id = c.org_id
-      cross join lateral (select c.started_at at time zone o.time_zone as at) l
       cross join lateral private.call_measures(c.direction, c.status, c.duration_ms, c.wait_to_answer_ms,
-        c.wait_to_end_ms, o.sla_target_seconds * 1000::bigint, o.short_abandon_seconds * 1000::bigint) m
+        c.wait_to_end_ms, c.caller_number, c.started_at, c.callback_at, o.sla_target_seconds * 1000::bigint,
+        o.short_abandon_seconds * 1000::bigint) m
       cross join lateral (values
         ('day', ''),
-        ('hour', pg_catalog.lpad(((extract(isodow from l.at) - 1) * 24 + extract(hour from l.at))::int::text, 3, '0')),
+        ('hour', private.hour_of_week(c.started_at at time zone o.time_zone)),
         ('agent', coalesce(c.agent_extension, '')),
         ('number', coalesce(c.business_number, ''))) g (grain, key)
-      group by 1, 2, 3, 4, 5, 6
-    )
-    insert into public.call_rollups as r (org_id, day, grain, key, direction, status, calls, talk_ms, abandoned,
-      short_abandoned, measured, measured_short, in_sla, answered_measured, answer_wait_ms)
-    select * from deltas d
+      group by 1, 2, 3, 4
+    )$sql$, source)
+$$;
+revoke all on function private.call_rollup_deltas_sql(text) from public;
+grant execute on function private.call_rollup_deltas_sql(text) to service_role;
+
+-- Adds the deltas of `source` to the rollups.
+create function private.call_rollup_sql(source text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select 'with ' || private.call_rollup_deltas_sql(source) || $sql$
+    insert into public.call_rollups as r (org_id, day, grain, key, calls, inbound, outbound, answered, missed,
+      voicemail, talk_ms, abandoned, short_abandoned, measured, measured_short, in_sla, answered_measured,
+      answer_wait_ms, unanswered_with_number, callbacks, callbacks_within_1h, longest_wait_ms)
+    select d.org_id, d.day, d.grain, d.key, d.calls, d.inbound, d.outbound, d.answered, d.missed, d.voicemail,
+           d.talk_ms, d.abandoned, d.short_abandoned, d.measured, d.measured_short, d.in_sla,
+           d.answered_measured, d.answer_wait_ms, d.unanswered_with_number, d.callbacks, d.callbacks_within_1h,
+           d.longest_wait_ms
+    from deltas d
     -- An update that changed nothing the rollups see nets out to zero: skip it.
-    where (d.calls, d.talk_ms, d.abandoned, d.short_abandoned, d.measured, d.measured_short, d.in_sla,
-           d.answered_measured, d.answer_wait_ms) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)
+    where (d.calls, d.inbound, d.outbound, d.answered, d.missed, d.voicemail, d.talk_ms, d.abandoned,
+           d.short_abandoned, d.measured, d.measured_short, d.in_sla, d.answered_measured, d.answer_wait_ms,
+           d.unanswered_with_number, d.callbacks, d.callbacks_within_1h)
+          <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+       or d.longest_wait_ms is not null
     -- One lock order for every writer, so concurrent batches of the same org cannot deadlock.
-    order by d.org_id, d.grain, d.day, d.key, d.direction, d.status
-    on conflict (org_id, grain, day, key, direction, status) do update
-      set calls = r.calls + excluded.calls, talk_ms = r.talk_ms + excluded.talk_ms,
-          abandoned = r.abandoned + excluded.abandoned,
+    order by d.org_id, d.grain, d.day, d.key
+    on conflict (org_id, grain, day, key) do update
+      set calls = r.calls + excluded.calls, inbound = r.inbound + excluded.inbound,
+          outbound = r.outbound + excluded.outbound, answered = r.answered + excluded.answered,
+          missed = r.missed + excluded.missed, voicemail = r.voicemail + excluded.voicemail,
+          talk_ms = r.talk_ms + excluded.talk_ms, abandoned = r.abandoned + excluded.abandoned,
           short_abandoned = r.short_abandoned + excluded.short_abandoned,
           measured = r.measured + excluded.measured, measured_short = r.measured_short + excluded.measured_short,
           in_sla = r.in_sla + excluded.in_sla, answered_measured = r.answered_measured + excluded.answered_measured,
-          answer_wait_ms = r.answer_wait_ms + excluded.answer_wait_ms
-  $sql$, source)
+          answer_wait_ms = r.answer_wait_ms + excluded.answer_wait_ms,
+          unanswered_with_number = r.unanswered_with_number + excluded.unanswered_with_number,
+          callbacks = r.callbacks + excluded.callbacks,
+          callbacks_within_1h = r.callbacks_within_1h + excluded.callbacks_within_1h,
+          longest_wait_ms = greatest(r.longest_wait_ms, excluded.longest_wait_ms)
+  $sql$
 $$;
 revoke all on function private.call_rollup_sql(text) from public;
 grant execute on function private.call_rollup_sql(text) to service_role;
+
+-- After removals (updates, deletes): the groups where a removed wait was the longest get their
+-- longest wait from the calls again.
+create function private.call_rollup_longest_sql(source text) returns text
+  language sql immutable
+  set search_path = ''
+as $$
+  select 'with ' || private.call_rollup_deltas_sql(source) || $sql$
+    update public.call_rollups r
+    set longest_wait_ms = (
+      select max(m.wait_ms)
+      from public.calls c
+      join public.organizations o on o.id = c.org_id
+      cross join lateral private.call_measures(c.direction, c.status, c.duration_ms, c.wait_to_answer_ms,
+        c.wait_to_end_ms, c.caller_number, c.started_at, c.callback_at, o.sla_target_seconds * 1000::bigint,
+        o.short_abandon_seconds * 1000::bigint) m
+      where c.org_id = r.org_id
+        -- Every zone is within a day of UTC: this bounds the index range, the next line decides.
+        and c.started_at >= (r.day - 1)::timestamp at time zone 'UTC'
+        and c.started_at < (r.day + 2)::timestamp at time zone 'UTC'
+        and (c.started_at at time zone o.time_zone)::date = r.day
+        and case r.grain when 'day' then true
+                         when 'hour' then private.hour_of_week(c.started_at at time zone o.time_zone) = r.key
+                         when 'agent' then coalesce(c.agent_extension, '') = r.key
+                         else coalesce(c.business_number, '') = r.key end)
+    from deltas d
+    where (r.org_id, r.grain, r.day, r.key) = (d.org_id, d.grain, d.day, d.key)
+      and d.removed_longest_ms >= r.longest_wait_ms
+  $sql$
+$$;
+revoke all on function private.call_rollup_longest_sql(text) from public;
+grant execute on function private.call_rollup_longest_sql(text) to service_role;
 
 -- SECURITY INVOKER: only service_role writes calls, and it may write the rollups too.
 create function private.apply_call_rollups() returns trigger
@@ -337,6 +428,9 @@ begin
     'select 1 from public.organizations o where o.id in (select c.org_id from (%s) c) order by o.id for share',
     source);
   execute private.call_rollup_sql(source);
+  if tg_op <> 'INSERT' then
+    execute private.call_rollup_longest_sql(source);
+  end if;
   delete from public.call_rollups where calls = 0;
   return null;
 end
