@@ -1,12 +1,14 @@
-//! CSV (RFC 4180) from the same serialisable rows the JSON answers use: the header is the rows'
-//! field names in declaration order, `null` is an empty field, lists and objects are JSON text.
+//! CSV (RFC 4180, written by the `csv` crate) from the same serialisable rows the JSON answers use:
+//! the header is the rows' field names in declaration order, `null` is an empty field, lists and
+//! objects are JSON text, and cells a spreadsheet would run as formulas are defused.
 
 use serde::Serialize;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 /// A row's fields in declaration order. `serde_json::Value` would sort them by name, so the row
-/// is written as JSON text (which keeps the order) and read back field by field.
+/// is written as JSON text (which keeps the order, flattened fields included) and read back field
+/// by field.
 struct Fields(Vec<(String, Value)>);
 
 impl<'de> Deserialize<'de> for Fields {
@@ -35,15 +37,51 @@ fn fields<T: Serialize>(row: &T) -> Result<Fields, serde_json::Error> {
     serde_json::from_str(&serde_json::to_string(row)?)
 }
 
-/// `blank` names the columns when there are no rows.
-pub fn render<T: Serialize>(rows: &[T], blank: &T) -> Result<String, serde_json::Error> {
-    let mut out = String::new();
-    let header = fields(rows.first().unwrap_or(blank))?;
-    push_line(&mut out, header.0.iter().map(|(name, _)| name.clone()));
-    for row in rows {
-        push_line(&mut out, fields(row)?.0.into_iter().map(|(_, v)| text(v)));
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// A CSV file written in pieces: [`Sheet::take`] hands out what the rows pushed so far became.
+pub struct Sheet {
+    builder: csv::WriterBuilder,
+    writer: csv::Writer<Vec<u8>>,
+}
+
+/// Makes Excel and other spreadsheet tools read the file as UTF-8.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+impl Sheet {
+    /// A file whose header row names `blank`'s fields, after a UTF-8 byte order mark when `bom`.
+    pub fn new<T: Serialize>(blank: &T, bom: bool) -> Result<Self, CsvError> {
+        let mut builder = csv::WriterBuilder::new();
+        builder.terminator(csv::Terminator::CRLF);
+        let buffer = if bom { BOM.to_vec() } else { Vec::new() };
+        let mut writer = builder.from_writer(buffer);
+        let header = fields(blank)?.0.into_iter().map(|(name, _)| defuse(name));
+        writer.write_record(header)?;
+        Ok(Self { builder, writer })
     }
-    Ok(out)
+
+    pub fn push<T: Serialize>(&mut self, row: &T) -> Result<(), CsvError> {
+        let cells = fields(row)?.0.into_iter().map(|(_, v)| defuse(text(v)));
+        Ok(self.writer.write_record(cells)?)
+    }
+
+    /// The bytes written since the last call. (The csv writer lends out no mutable buffer: a
+    /// fresh writer takes over.)
+    pub fn take(&mut self) -> Result<Vec<u8>, CsvError> {
+        let fresh = self.builder.from_writer(Vec::new());
+        let written = std::mem::replace(&mut self.writer, fresh);
+        written
+            .into_inner()
+            .map_err(|e| CsvError::Io(e.into_error()))
+    }
 }
 
 fn text(value: Value) -> String {
@@ -51,26 +89,6 @@ fn text(value: Value) -> String {
         Value::Null => String::new(),
         Value::String(s) => s,
         other => other.to_string(),
-    }
-}
-
-fn push_line(out: &mut String, cells: impl Iterator<Item = String>) {
-    for (i, cell) in cells.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_cell(out, &defuse(cell));
-    }
-    out.push_str("\r\n");
-}
-
-fn push_cell(out: &mut String, cell: &str) {
-    if cell.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&cell.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(cell);
     }
 }
 
@@ -106,6 +124,19 @@ mod tests {
         tags: Vec<&'static str>,
     }
 
+    fn render(rows: &[Row], bom: bool) -> String {
+        let blank = Row {
+            zeta: "",
+            alpha: None,
+            tags: vec![],
+        };
+        let mut sheet = Sheet::new(&blank, bom).unwrap();
+        for row in rows {
+            sheet.push(row).unwrap();
+        }
+        String::from_utf8(sheet.take().unwrap()).unwrap()
+    }
+
     #[test]
     fn keeps_field_order_quotes_and_defuses_formulas() {
         let rows = [
@@ -124,17 +155,17 @@ mod tests {
                 alpha: Some(7),
                 tags: vec![],
             },
+            Row {
+                zeta: "@SUM(A1)",
+                alpha: None,
+                tags: vec!["-2+3"],
+            },
         ];
-        let blank = Row {
-            zeta: "",
-            alpha: None,
-            tags: vec![],
-        };
-        let csv = render(&rows, &blank).unwrap();
         assert_eq!(
-            csv,
-            "zeta,alpha,tags\r\n\"a,\"\"b\"\"\nc\",,\"[\"\"x\"\"]\"\r\n\"'=HYPERLINK(\"\"evil\"\")\",-5,[]\r\n+1 (212) 555-0100,7,[]\r\n"
+            render(&rows, false),
+            "zeta,alpha,tags\r\n\"a,\"\"b\"\"\nc\",,\"[\"\"x\"\"]\"\r\n\"'=HYPERLINK(\"\"evil\"\")\",-5,[]\r\n+1 (212) 555-0100,7,[]\r\n'@SUM(A1),,\"[\"\"-2+3\"\"]\"\r\n"
         );
-        assert_eq!(render(&[], &blank).unwrap(), "zeta,alpha,tags\r\n");
+        assert_eq!(render(&[], false), "zeta,alpha,tags\r\n");
+        assert_eq!(render(&[], true), "\u{feff}zeta,alpha,tags\r\n");
     }
 }

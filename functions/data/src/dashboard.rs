@@ -7,7 +7,7 @@ use store::reports::{self, CallFilter, CallStats, DailyRow};
 use utoipa::ToSchema;
 use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::params::RangeQuery;
+use crate::params::{RangeQuery, org_terms};
 
 #[derive(Serialize, ToSchema)]
 pub struct MetricsReply {
@@ -30,14 +30,12 @@ pub async fn metrics(
     caller: Caller,
     ApiQuery(query): ApiQuery<RangeQuery>,
 ) -> Result<Json<MetricsReply>, ApiError> {
-    // Bad dates are refused before the org is looked at; the default range needs its zone.
-    query.range(chrono::Utc::now().date_naive())?;
+    // Bad dates are refused before the org is looked at; its zone resolves them.
+    let dates = query.dates()?;
     let scope = OrgScope::open(&core, caller, query.org()?, Need::Member).await?;
+    let terms = org_terms(&scope).await?;
     let (tx, org) = (scope.tx(), scope.org);
-    let terms = reports::terms(tx, org)
-        .await?
-        .ok_or(ApiError::NotFound("organization"))?;
-    let range = query.range(terms.zone.today())?;
+    let range = dates.in_zone(terms.zone)?;
     let filter = CallFilter::all(range);
     let series = reports::daily_series(tx, org, &terms, &filter).await?;
     let totals = reports::totals(tx, org, &terms, &filter).await?;

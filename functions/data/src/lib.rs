@@ -3,10 +3,12 @@
 
 mod csv;
 mod dashboard;
+mod export;
 mod lists;
 mod params;
 mod reply;
 mod reports;
 pub mod routes;
 
+pub use export::MAX_ROWS as MAX_EXPORT_ROWS;
 pub use routes::openapi;

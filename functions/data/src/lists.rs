@@ -6,10 +6,12 @@ use store::synced::{
     self, ContactRow, Listed, MessageRow, PhoneNumberRow, RecordingRow, VoicemailRow,
 };
 use utoipa::ToSchema;
+use web::openapi::ErrorReply;
 use web::paging::{decode_cursor, next_cursor};
 use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::params::{CsvListQuery, Format, ListQuery, OrgQuery};
+use crate::export::{self, EXPORT_TOO_LARGE, ListPages};
+use crate::params::{Format, ListQuery, OrgQuery, org_terms};
 use crate::reply::Paged;
 
 #[derive(Serialize, ToSchema)]
@@ -26,7 +28,12 @@ pub async fn phone_numbers(
     ApiQuery(query): ApiQuery<OrgQuery>,
 ) -> Result<Json<PhoneNumbersReply>, ApiError> {
     let scope = OrgScope::open(&core, caller, query.org()?, Need::Member).await?;
-    let phone_numbers = synced::phone_numbers(scope.tx(), scope.org).await?;
+    let zone = org_terms(&scope).await?.zone;
+    let phone_numbers = synced::phone_numbers(scope.tx(), scope.org)
+        .await?
+        .into_iter()
+        .map(|row| row.in_zone(zone))
+        .collect();
     Ok(Json(PhoneNumbersReply { phone_numbers }))
 }
 
@@ -63,7 +70,7 @@ pub struct ContactsReply {
 }
 
 /// How a synced list is served.
-trait Listing: Listed + Serialize + Default {
+trait Listing: Listed + Serialize + Default + Clone + Send + Sync + 'static {
     /// The reply's key, also the scope of the list's cursors and the CSV file's name.
     const KEY: &'static str;
     /// Without dates: the last 30 days (true), or no date filter at all (false).
@@ -126,84 +133,115 @@ impl Listing for ContactRow {
     }
 }
 
-/// Every synced list: one page, newest first, in `format`.
+/// Every synced list: one page newest first as JSON, or the whole range as CSV, times in the
+/// org's zone.
 async fn list<T: Listing>(
     core: &Core,
     caller: Caller,
     query: ListQuery,
-    format: Format,
+    headers: &HeaderMap,
 ) -> Result<Paged<T::Reply>, ApiError> {
-    let window = query.range(T::DATED_BY_DEFAULT)?.map(|r| r.window());
+    let format = query.format(headers)?;
+    let dates = query.dates(T::DATED_BY_DEFAULT)?;
     let limit = query.limit()?;
-    let after = decode_cursor(T::KEY, query.cursor())?;
+    let after = match format {
+        Format::Json => decode_cursor(T::KEY, query.cursor())?,
+        Format::Csv { .. } => {
+            export::refuse_cursor(query.cursor())?;
+            None
+        }
+    };
     let scope = OrgScope::open(core, caller, query.org()?, Need::Member).await?;
-    let page = synced::list::<T>(
-        scope.tx(),
-        scope.org,
-        (window.map(|w| w.0), window.map(|w| w.1)),
-        after,
-        limit,
-    )
-    .await?;
+    let terms = org_terms(&scope).await?;
+    let zone = terms.zone;
+    let window = dates
+        .map(|dates| dates.in_zone(zone))
+        .transpose()?
+        .map(|range| zone.window(range));
+    let window = (window.map(|w| w.0), window.map(|w| w.1));
+    if let Format::Csv { bom } = format {
+        let pages = ListPages {
+            zone,
+            window,
+            view: terms.view,
+            blank: T::default(),
+        };
+        return export::csv(scope, pages, T::KEY, bom, headers)
+            .await
+            .map(Paged::Csv);
+    }
+    let page = synced::list::<T>(scope.tx(), scope.org, window, &terms.view, after, limit).await?;
     let next = next_cursor(T::KEY, &page);
-    Paged::new(format, T::KEY, page.rows, next, &T::default(), T::reply)
+    let rows = page.rows.into_iter().map(|row| row.in_zone(zone)).collect();
+    Ok(Paged::Json(T::reply(rows, next)))
 }
 
+/// With CSV: every row of the range, see [`crate::export`].
+const CSV: &str = "A page as JSON, or with `format=csv` (or `Accept: text/csv`) every row of the \
+    range as a CSV file (at most 100,000 rows, else 422 `export_too_large`; gzipped when \
+    `Accept-Encoding` allows it)";
+
 /// Call recordings of the range (default: the last 30 days), newest first.
-#[utoipa::path(get, path = "/api/mightycall/recordings", tag = "data", params(CsvListQuery),
+#[utoipa::path(get, path = "/api/mightycall/recordings", tag = "data", params(ListQuery),
     responses(
-        (status = 200, description = "A page as JSON, or as CSV (`format=csv` or `Accept: text/csv`) \
-            with the next page's cursor in `x-next-cursor`",
-            content((RecordingsReply = "application/json"), (String = "text/csv")),
-            headers(("x-next-cursor" = String, description = "CSV only: the next page's cursor"))),
+        (status = 200, description = CSV,
+            content((RecordingsReply = "application/json"), (String = "text/csv"))),
+        (status = 422, description = EXPORT_TOO_LARGE, body = ErrorReply),
         ReadErrors))]
 pub async fn recordings(
     State(core): State<Core>,
     caller: Caller,
     headers: HeaderMap,
-    ApiQuery(query): ApiQuery<CsvListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Paged<RecordingsReply>, ApiError> {
-    let (query, format) = query.split(&headers);
-    list::<RecordingRow>(&core, caller, query, format).await
+    list::<RecordingRow>(&core, caller, query, &headers).await
 }
 
 /// SMS messages of the range (default: the last 30 days), newest first.
-#[utoipa::path(get, path = "/api/sms/messages", tag = "data", params(CsvListQuery),
+#[utoipa::path(get, path = "/api/sms/messages", tag = "data", params(ListQuery),
     responses(
-        (status = 200, description = "A page as JSON, or as CSV (`format=csv` or `Accept: text/csv`) \
-            with the next page's cursor in `x-next-cursor`",
-            content((MessagesReply = "application/json"), (String = "text/csv")),
-            headers(("x-next-cursor" = String, description = "CSV only: the next page's cursor"))),
+        (status = 200, description = CSV,
+            content((MessagesReply = "application/json"), (String = "text/csv"))),
+        (status = 422, description = EXPORT_TOO_LARGE, body = ErrorReply),
         ReadErrors))]
 pub async fn messages(
     State(core): State<Core>,
     caller: Caller,
     headers: HeaderMap,
-    ApiQuery(query): ApiQuery<CsvListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Paged<MessagesReply>, ApiError> {
-    let (query, format) = query.split(&headers);
-    list::<MessageRow>(&core, caller, query, format).await
+    list::<MessageRow>(&core, caller, query, &headers).await
 }
 
 /// Voicemails of the range (default: the last 30 days), newest first.
 #[utoipa::path(get, path = "/api/mightycall/voicemails", tag = "data", params(ListQuery),
-    responses((status = 200, body = VoicemailsReply), ReadErrors))]
+    responses(
+        (status = 200, description = CSV,
+            content((VoicemailsReply = "application/json"), (String = "text/csv"))),
+        (status = 422, description = EXPORT_TOO_LARGE, body = ErrorReply),
+        ReadErrors))]
 pub async fn voicemails(
     State(core): State<Core>,
     caller: Caller,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Paged<VoicemailsReply>, ApiError> {
-    list::<VoicemailRow>(&core, caller, query, Format::Json).await
+    list::<VoicemailRow>(&core, caller, query, &headers).await
 }
 
 /// Contacts (deleted ones left out), most recently changed first: all of them unless dates are
 /// given.
 #[utoipa::path(get, path = "/api/mightycall/contacts", tag = "data", params(ListQuery),
-    responses((status = 200, body = ContactsReply), ReadErrors))]
+    responses(
+        (status = 200, description = CSV,
+            content((ContactsReply = "application/json"), (String = "text/csv"))),
+        (status = 422, description = EXPORT_TOO_LARGE, body = ErrorReply),
+        ReadErrors))]
 pub async fn contacts(
     State(core): State<Core>,
     caller: Caller,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Paged<ContactsReply>, ApiError> {
-    list::<ContactRow>(&core, caller, query, Format::Json).await
+    list::<ContactRow>(&core, caller, query, &headers).await
 }

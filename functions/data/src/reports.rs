@@ -6,10 +6,12 @@ use store::reports::{self, AgentRow, CallFilter, CallRow, DailyRow, HourRow, Num
 use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
+use web::openapi::ErrorReply;
 use web::paging::{CursorKey, decode_cursor, next_cursor};
 use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::params::{Format, ReportQuery, ReportType};
+use crate::export::{self, EXPORT_TOO_LARGE};
+use crate::params::{Format, ReportQuery, ReportType, org_terms};
 use crate::reply::Paged;
 
 #[derive(Serialize, ToSchema)]
@@ -81,10 +83,11 @@ impl ToSchema for ReportRows {
 /// statistics per local day, agent, business number or local hour of the week.
 #[utoipa::path(get, path = "/api/mightycall/reports", tag = "data", params(ReportQuery),
     responses(
-        (status = 200, description = "A page as JSON, or as CSV (`format=csv` or `Accept: text/csv`) \
-            with the next page's cursor in `x-next-cursor`",
-            content((ReportsReply = "application/json"), (String = "text/csv")),
-            headers(("x-next-cursor" = String, description = "CSV only: the next page's cursor"))),
+        (status = 200, description = "A page as JSON, or with `format=csv` (or `Accept: text/csv`) \
+            every row of the report as a CSV file (at most 100,000 rows, else 422 \
+            `export_too_large`; gzipped when `Accept-Encoding` allows it)",
+            content((ReportsReply = "application/json"), (String = "text/csv"))),
+        (status = 422, description = EXPORT_TOO_LARGE, body = ErrorReply),
         ReadErrors))]
 pub async fn reports(
     State(core): State<Core>,
@@ -92,20 +95,22 @@ pub async fn reports(
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Paged<ReportsReply>, ApiError> {
+    if let Format::Csv { bom } = query.format(&headers)? {
+        return export::report(&core, caller, &query, &headers, bom)
+            .await
+            .map(Paged::Csv);
+    }
     let kind = query.kind();
-    // Bad dates are refused before the org is looked at; the default range needs its zone.
-    query.range(chrono::Utc::now().date_naive())?;
+    // Bad dates are refused before the org is looked at; its zone resolves them.
+    let dates = query.dates()?;
     let search = query.search()?;
     let limit = query.limit()?;
-    let format = query.format(&headers);
     // The cursor's key type depends on the report: each arm decodes it.
     let (name, cursor) = (kind.as_str(), query.cursor());
     let scope = OrgScope::open(&core, caller, query.org()?, Need::Member).await?;
-    let terms = reports::terms(scope.tx(), scope.org)
-        .await?
-        .ok_or(ApiError::NotFound("organization"))?;
+    let terms = org_terms(&scope).await?;
     let filter = CallFilter {
-        range: query.range(terms.zone.today())?,
+        range: dates.in_zone(terms.zone)?,
         direction: query.direction(),
         status: query.status(),
         search,
@@ -115,51 +120,40 @@ pub async fn reports(
         ReportType::Calls => {
             let after = decode_cursor(name, cursor)?;
             let page = reports::list_calls(tx, org, &terms, &filter, after, limit).await?;
-            paged(name, format, page, ReportRows::Calls)
+            paged(name, page, ReportRows::Calls)
         }
         ReportType::Daily => {
             let after = decode_cursor(name, cursor)?;
             let page = reports::daily(tx, org, &terms, &filter, after, limit).await?;
-            paged(name, format, page, ReportRows::Daily)
+            paged(name, page, ReportRows::Daily)
         }
         ReportType::Agents => {
             let after: Option<String> = decode_cursor(name, cursor)?;
             let page = reports::agents(tx, org, &terms, &filter, after.as_deref(), limit).await?;
-            paged(name, format, page, ReportRows::Agents)
+            paged(name, page, ReportRows::Agents)
         }
         ReportType::Numbers => {
             let after: Option<String> = decode_cursor(name, cursor)?;
             let page = reports::numbers(tx, org, &terms, &filter, after.as_deref(), limit).await?;
-            paged(name, format, page, ReportRows::Numbers)
+            paged(name, page, ReportRows::Numbers)
         }
         ReportType::Hourly => {
             let after: Option<String> = decode_cursor(name, cursor)?;
             let page = reports::hourly(tx, org, &terms, &filter, after.as_deref(), limit).await?;
-            paged(name, format, page, ReportRows::Hourly)
+            paged(name, page, ReportRows::Hourly)
         }
     }
 }
 
-/// The CSV file's name, whatever the report.
-const FILE: &str = "reports";
-
-/// A page of one report as JSON (its rows `wrap`ped) or CSV (a blank row names the columns).
-fn paged<T: Serialize + Default, K: CursorKey>(
+/// A page of one report as JSON, its rows `wrap`ped.
+fn paged<T, K: CursorKey>(
     name: &str,
-    format: Format,
     page: Page<T, K>,
     wrap: fn(Vec<T>) -> ReportRows,
 ) -> Result<Paged<ReportsReply>, ApiError> {
-    let next = next_cursor(name, &page);
-    Paged::new(
-        format,
-        FILE,
-        page.rows,
-        next,
-        &T::default(),
-        |rows, next_cursor| ReportsReply {
-            reports: wrap(rows),
-            next_cursor,
-        },
-    )
+    let next_cursor = next_cursor(name, &page);
+    Ok(Paged::Json(ReportsReply {
+        reports: wrap(page.rows),
+        next_cursor,
+    }))
 }

@@ -12,6 +12,8 @@ impl PageLimit {
     pub const DEFAULT: PageLimit = PageLimit(100);
     /// Sync jobs: a screenful.
     pub const JOBS: PageLimit = PageLimit(50);
+    /// The largest page: whole-range exports read in pages of this size.
+    pub const LARGEST: PageLimit = PageLimit(Self::MAX);
 
     /// `raw` as a client sent it, or the list's `default` when absent.
     pub fn parse(raw: Option<&str>, default: PageLimit) -> Result<Self, ParseError> {

@@ -1,14 +1,19 @@
 //! Lists of the MightyCall data the sync engine copied: phone numbers, recordings, voicemails, SMS
 //! messages and contacts. Every query runs in the caller's transaction, so RLS filters it too.
+//!
+//! Times are read as UTC and shown in the org's zone: each row's `in_zone` gives every time the
+//! zone's offset at that instant (`2026-07-01T08:00:00-04:00`).
 
-use chrono::{DateTime, Utc};
-use domain::{OrgId, PageLimit};
+use chrono::{DateTime, FixedOffset, Utc};
+use domain::{OrgId, PageLimit, TimeZone};
 use serde::Serialize;
 use serde_json::Value;
 use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
 use uuid::Uuid;
 
 use crate::page::{Page, TimeKey};
+use crate::reports::CallView;
 use crate::row::{FromRow, all, get};
 use crate::{StoreError, Tx};
 
@@ -28,7 +33,7 @@ pub struct PhoneNumberRow {
     pub call_recording_mode: Option<String>,
     pub may_text: bool,
     pub may_call: bool,
-    pub synced_at: DateTime<Utc>,
+    pub synced_at: DateTime<FixedOffset>,
 }
 
 /// The org's current business numbers (deleted ones left out), by number. An account has a handful,
@@ -46,6 +51,16 @@ pub async fn phone_numbers(tx: &Tx, org: OrgId) -> Result<Vec<PhoneNumberRow>, S
         )
         .await?;
     all(&rows)
+}
+
+impl PhoneNumberRow {
+    /// The row with its time shown in `zone`.
+    pub fn in_zone(self, zone: TimeZone) -> Self {
+        Self {
+            synced_at: zone.local(self.synced_at.to_utc()),
+            ..self
+        }
+    }
 }
 
 impl FromRow for PhoneNumberRow {
@@ -79,43 +94,73 @@ pub trait Listed: FromRow {
     const COLUMNS: &'static str;
     /// Extra `and …` conditions.
     const WHERE: &'static str = "";
+    /// The column naming the agent's extension, for agents who see only their own calls' rows.
+    const AGENT: Option<&'static str> = None;
+
+    /// The row with its times shown in `zone`.
+    fn in_zone(self, zone: TimeZone) -> Self;
 }
 
-/// One page of `T` in the half-open instant window `[from, to)` (no bound where `None`).
+/// A half-open instant window `[from, to)`, no bound where `None`.
+pub type Window = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The rows of `T` in `window` that `view` shows ($1 org, $2 from, $3 to, then $4/$5 scoped and
+/// extension when `T` names an agent); list and count share it.
+fn scope_sql<T: Listed>() -> String {
+    let agent = T::AGENT
+        .map(|column| format!("and (not $4 or {column} = $5)"))
+        .unwrap_or_default();
+    format!(
+        "from {table}
+         where org_id = $1 {extra} {agent}
+           and ($2::timestamptz is null or {sort} >= $2) and ($3::timestamptz is null or {sort} < $3)",
+        sort = T::SORT,
+        table = T::TABLE,
+        extra = T::WHERE,
+    )
+}
+
+/// The parameters of [`scope_sql`], then the first free parameter's number.
+fn scope_params<'a, T: Listed>(
+    org: &'a uuid::Uuid,
+    window: &'a Window,
+    view: &'a (bool, Option<&'a str>),
+) -> (Vec<&'a (dyn ToSql + Sync)>, usize) {
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![org, &window.0, &window.1];
+    if T::AGENT.is_some() {
+        params.extend_from_slice(&[&view.0, &view.1]);
+    }
+    let next = params.len() + 1;
+    (params, next)
+}
+
+/// One page of `T` in `window`, newest first, as `view` shows it.
 pub async fn list<T: Listed>(
     tx: &Tx,
     org: OrgId,
-    window: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    window: Window,
+    view: &CallView,
     after: Option<TimeKey>,
     limit: PageLimit,
 ) -> Result<Page<T, TimeKey>, StoreError> {
+    let org = org.as_uuid();
+    let scoped = view.params();
+    let (mut params, n) = scope_params::<T>(&org, &window, &scoped);
     let sql = format!(
         "select {sort} as sort_at, id as sort_id, {columns}
-         from {table}
-         where org_id = $1 {extra}
-           and ($2::timestamptz is null or {sort} >= $2) and ($3::timestamptz is null or {sort} < $3)
-           and ($4::timestamptz is null or ({sort}, id) < ($4, $5))
+         {scope}
+           and (${n}::timestamptz is null or ({sort}, id) < (${n}, ${m}))
          order by {sort} desc, id desc
-         limit $6",
+         limit ${l}",
         sort = T::SORT,
         columns = T::COLUMNS,
-        table = T::TABLE,
-        extra = T::WHERE,
+        scope = scope_sql::<T>(),
+        m = n + 1,
+        l = n + 2,
     );
-    let rows = tx
-        .client()
-        .query(
-            &sql,
-            &[
-                &org.as_uuid(),
-                &window.0,
-                &window.1,
-                &after.map(|k| k.at),
-                &after.map(|k| k.id),
-                &(limit.get() + 1),
-            ],
-        )
-        .await?;
+    let (at, id, overfetch) = (after.map(|k| k.at), after.map(|k| k.id), limit.get() + 1);
+    params.extend_from_slice(&[&at, &id, &overfetch]);
+    let rows = tx.client().query(&sql, &params).await?;
     let keyed = rows
         .iter()
         .map(|r| {
@@ -133,12 +178,27 @@ pub async fn list<T: Listed>(
     })
 }
 
+/// How many rows of `T` [`list`] pages through in `window` (the same index answers).
+pub async fn count<T: Listed>(
+    tx: &Tx,
+    org: OrgId,
+    window: Window,
+    view: &CallView,
+) -> Result<i64, StoreError> {
+    let org = org.as_uuid();
+    let scoped = view.params();
+    let (params, _) = scope_params::<T>(&org, &window, &scoped);
+    let sql = format!("select count(*) as rows {}", scope_sql::<T>());
+    let row = tx.client().query_one(&sql, &params).await?;
+    get(&row, "rows")
+}
+
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct RecordingRow {
     pub id: Uuid,
     pub external_id: String,
     pub call_external_id: Option<String>,
-    pub recorded_at: DateTime<Utc>,
+    pub recorded_at: DateTime<FixedOffset>,
     pub duration_ms: Option<i64>,
     pub direction: String,
     pub business_number: Option<String>,
@@ -151,10 +211,18 @@ pub struct RecordingRow {
 
 impl Listed for RecordingRow {
     const TABLE: &'static str = "mightycall_recordings";
+    const AGENT: Option<&'static str> = Some("agent_extension");
     const SORT: &'static str = "recorded_at";
     const COLUMNS: &'static str =
         "external_id, call_external_id, recorded_at, duration_ms, direction,
         business_number, caller_number, called_number, agent_extension, url, file_name";
+
+    fn in_zone(self, zone: TimeZone) -> Self {
+        Self {
+            recorded_at: zone.local(self.recorded_at.to_utc()),
+            ..self
+        }
+    }
 }
 
 impl FromRow for RecordingRow {
@@ -180,7 +248,7 @@ impl FromRow for RecordingRow {
 pub struct VoicemailRow {
     pub id: Uuid,
     pub external_id: String,
-    pub received_at: DateTime<Utc>,
+    pub received_at: DateTime<FixedOffset>,
     pub from_number: Option<String>,
     pub to_number: Option<String>,
     pub assigned_to: Option<String>,
@@ -193,9 +261,17 @@ pub struct VoicemailRow {
 
 impl Listed for VoicemailRow {
     const TABLE: &'static str = "mightycall_voicemails";
+    const AGENT: Option<&'static str> = Some("assigned_to");
     const SORT: &'static str = "received_at";
     const COLUMNS: &'static str = "external_id, received_at, from_number, to_number, assigned_to,
         duration_ms, status, recording_url, file_name, transcript";
+
+    fn in_zone(self, zone: TimeZone) -> Self {
+        Self {
+            received_at: zone.local(self.received_at.to_utc()),
+            ..self
+        }
+    }
 }
 
 impl FromRow for VoicemailRow {
@@ -220,7 +296,7 @@ impl FromRow for VoicemailRow {
 pub struct MessageRow {
     pub id: Uuid,
     pub external_id: String,
-    pub sent_at: DateTime<Utc>,
+    pub sent_at: DateTime<FixedOffset>,
     pub direction: String,
     pub client_number: Option<String>,
     pub business_number: Option<String>,
@@ -236,6 +312,13 @@ impl Listed for MessageRow {
     const SORT: &'static str = "sent_at";
     const COLUMNS: &'static str = "external_id, sent_at, direction, client_number, business_number,
         agent_extension, agent_name, body, delivery_status, attachments";
+
+    fn in_zone(self, zone: TimeZone) -> Self {
+        Self {
+            sent_at: zone.local(self.sent_at.to_utc()),
+            ..self
+        }
+    }
 }
 
 impl FromRow for MessageRow {
@@ -265,8 +348,8 @@ pub struct ContactRow {
     pub phones: Vec<String>,
     pub emails: Vec<String>,
     pub tags: Vec<String>,
-    pub source_created_at: Option<DateTime<Utc>>,
-    pub source_updated_at: Option<DateTime<Utc>>,
+    pub source_created_at: Option<DateTime<FixedOffset>>,
+    pub source_updated_at: Option<DateTime<FixedOffset>>,
 }
 
 impl Listed for ContactRow {
@@ -275,6 +358,15 @@ impl Listed for ContactRow {
     const SORT: &'static str = "coalesce(source_updated_at, created_at)";
     const COLUMNS: &'static str = "external_id, first_name, last_name, phones, emails, tags, source_created_at, source_updated_at";
     const WHERE: &'static str = "and deleted_at is null";
+
+    fn in_zone(self, zone: TimeZone) -> Self {
+        let local = |at: Option<DateTime<FixedOffset>>| at.map(|at| zone.local(at.to_utc()));
+        Self {
+            source_created_at: local(self.source_created_at),
+            source_updated_at: local(self.source_updated_at),
+            ..self
+        }
+    }
 }
 
 impl FromRow for ContactRow {

@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod export;
 mod reference;
 mod reports;
 mod sync_run;
@@ -22,6 +23,11 @@ async fn main() {
     // `--reports-only` skips the sync measurements (to iterate on report queries).
     if std::env::args().any(|a| a == "--reports-only") {
         print_latencies(reports::measure(&world).await);
+        return;
+    }
+    // `--export-only`: the CSV export alone.
+    if std::env::args().any(|a| a == "--export-only") {
+        export::print(&export::measure(&world).await);
         return;
     }
     let sync = world.full_sync().await;
@@ -79,6 +85,7 @@ async fn main() {
     println!("| re-sync: MightyCall requests | {} |", resync.requests);
 
     print_latencies(reports::measure(&world).await);
+    export::print(&export::measure(&world).await);
 }
 
 fn print_latencies(latencies: Vec<reports::Latency>) {

@@ -1,13 +1,13 @@
 //! Statistics per local day, agent, business number and local hour of the week, and for a whole
-//! range. Two queries per report: the sums (from `call_rollups`, or from the calls themselves when
-//! the report searches call details or the reader is an agent scoped to their own calls), and the
-//! inbound facts that are not sums (longest wait, distinct repeat callers, callback times), read
-//! from the covering index of inbound calls.
+//! range. Two queries per report: the sums and longest waits (from `call_rollups`, or from the calls
+//! themselves when the report filters by outcome, direction or text, or the reader is an agent
+//! scoped to their own calls), and the two measures that are not sums — distinct repeat callers and
+//! callback-time percentiles — read from the narrow indexes of the calls they concern.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{OrgId, PageLimit};
+use domain::{OrgId, PageLimit, TimeZone};
 use serde::Serialize;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
@@ -28,10 +28,6 @@ enum Group {
     Total,
 }
 
-/// (ISO weekday − 1) × 24 + local hour, as three digits: the hour-of-week key of V14's rollups.
-const HOUR_KEY: &str = "lpad(((extract(isodow from c.started_at at time zone o.time_zone) - 1) * 24
-    + extract(hour from c.started_at at time zone o.time_zone))::int::text, 3, '0')";
-
 impl Group {
     /// The rollup grain holding this group's sums.
     fn grain(self) -> &'static str {
@@ -42,76 +38,66 @@ impl Group {
             Self::Number => "number",
         }
     }
-
-    /// The group of a call `c` of org `o`, as text (the local date for days).
-    fn call_key(self) -> String {
-        match self {
-            Self::Day => {
-                "to_char((c.started_at at time zone o.time_zone)::date, 'YYYY-MM-DD')".into()
-            }
-            Self::Hour => HOUR_KEY.into(),
-            Self::Agent => "coalesce(c.agent_extension, '')".into(),
-            Self::Number => "coalesce(c.business_number, '')".into(),
-            Self::Total => "''".into(),
-        }
-    }
 }
 
 /// Sums over a source of rollup-shaped rows.
-const SUMS: &str = "sum(calls)::bigint as total,
-    (sum(calls) filter (where status = 'connected'))::bigint as answered,
-    (sum(calls) filter (where status in ('missed', 'dropped')))::bigint as missed,
-    (sum(calls) filter (where status = 'voicemail'))::bigint as voicemail,
-    sum(talk_ms)::bigint as talk_ms,
-    (sum(calls) filter (where direction = 'incoming'))::bigint as inbound,
-    (sum(calls) filter (where direction = 'outgoing'))::bigint as outbound,
-    sum(abandoned)::bigint as abandoned,
-    sum(short_abandoned)::bigint as short_abandoned,
-    sum(measured)::bigint as measured,
-    sum(measured_short)::bigint as measured_short,
-    sum(in_sla)::bigint as in_sla,
-    sum(answered_measured)::bigint as answered_measured,
-    sum(answer_wait_ms)::bigint as answer_wait_ms";
+const SUMS: &str = "sum(calls)::bigint as total, sum(answered)::bigint as answered,
+    sum(missed)::bigint as missed, sum(voicemail)::bigint as voicemail, sum(talk_ms)::bigint as talk_ms,
+    sum(inbound)::bigint as inbound, sum(outbound)::bigint as outbound,
+    sum(abandoned)::bigint as abandoned, sum(short_abandoned)::bigint as short_abandoned,
+    sum(measured)::bigint as measured, sum(measured_short)::bigint as measured_short,
+    sum(in_sla)::bigint as in_sla, sum(answered_measured)::bigint as answered_measured,
+    sum(answer_wait_ms)::bigint as answer_wait_ms,
+    sum(unanswered_with_number)::bigint as unanswered_with_number, sum(callbacks)::bigint as callbacks,
+    sum(callbacks_within_1h)::bigint as callbacks_within_1h, max(longest_wait_ms) as longest_wait_ms";
 
-/// Parameters $1..$8 of every sums query: org, grain, first and last local day, direction,
-/// status, cursor, limit.
-const FROM_ROLLUPS: &str =
-    "select day, key, direction, status, calls, talk_ms, abandoned, short_abandoned,
-        measured, measured_short, in_sla, answered_measured, answer_wait_ms
-    from call_rollups
-    where org_id = $1 and grain = $2 and day between $3 and $4";
+/// The measure columns of the rollups, in both sources.
+const MEASURES: &str = "calls, answered, missed, voicemail, talk_ms, inbound, outbound, abandoned,
+    short_abandoned, measured, measured_short, in_sla, answered_measured, answer_wait_ms,
+    unanswered_with_number, callbacks, callbacks_within_1h, longest_wait_ms";
 
-/// The rows the rollups would hold, computed from the calls the reader sees that match the search:
-/// adds $9/$10 (the instant window), $11 (search pattern), $12/$13 (agent scope).
+/// Parameters $1..$6 of every sums query: org, grain, first and last local day, cursor, limit.
+fn from_rollups() -> String {
+    format!(
+        "select day, key, {MEASURES} from call_rollups
+         where org_id = $1 and grain = $2 and day between $3 and $4"
+    )
+}
+
+/// The rows the rollups would hold, one per call the reader sees that matches the filters: adds
+/// $7/$8 (the instant window), $9/$10 (direction, outcome), $11 (search pattern), $12/$13 (scope).
 fn from_calls() -> String {
     format!(
         "select (c.started_at at time zone o.time_zone)::date as day,
                 case $2::text when 'agent' then coalesce(c.agent_extension, '')
                               when 'number' then coalesce(c.business_number, '')
-                              when 'hour' then {HOUR_KEY} else '' end as key,
-                c.direction, coalesce(c.status, '') as status, 1::bigint as calls,
-                case when c.status = 'connected' then coalesce(c.duration_ms, 0) else 0 end as talk_ms,
+                              when 'hour' then private.hour_of_week(c.started_at at time zone o.time_zone)
+                              else '' end as key,
+                1 as calls, m.answered, m.missed, m.voicemail, m.talk_ms, m.inbound, m.outbound,
                 m.abandoned, m.short_abandoned, m.measured, m.measured_short, m.in_sla,
-                m.answered_measured, coalesce(m.answer_wait_ms, 0) as answer_wait_ms
+                m.answered_measured, m.answer_wait_ms, m.unanswered_with_number, m.callbacks,
+                m.callbacks_within_1h, m.wait_ms as longest_wait_ms
          from calls c
          join organizations o on o.id = c.org_id
          cross join lateral private.call_measures(c.direction, c.status, c.duration_ms,
-           c.wait_to_answer_ms, c.wait_to_end_ms, o.sla_target_seconds * 1000::bigint,
-           o.short_abandon_seconds * 1000::bigint) m
-         where c.org_id = $1 and c.started_at >= $9 and c.started_at < $10
+           c.wait_to_answer_ms, c.wait_to_end_ms, c.caller_number, c.started_at, c.callback_at,
+           o.sla_target_seconds * 1000::bigint, o.short_abandon_seconds * 1000::bigint) m
+         where c.org_id = $1 and c.started_at >= $7 and c.started_at < $8
            and (c.started_at at time zone o.time_zone)::date between $3 and $4
+           and ($9::text is null or c.direction = $9) and ($10::text is null or c.status = $10)
            and ($11::text is null or {search})
            and (not $12 or c.agent_extension = $13)",
         search = search_clause("$11")
     )
 }
 
-const FILTERS: &str = "($5::text is null or direction = $5) and ($6::text is null or status = $6)";
-
 /// Whether the sums must come from the calls: the rollups hold neither call details nor agents'
-/// own share of a day.
+/// own share of a day, and count outcomes and directions side by side.
 fn from_calls_needed(terms: &ReportTerms, filter: &CallFilter<'_>) -> bool {
-    filter.search.is_some() || terms.view != CallView::Org
+    filter.search.is_some()
+        || filter.direction.is_some()
+        || filter.status.is_some()
+        || terms.view != CallView::Org
 }
 
 /// One report's reader, org, terms and filter.
@@ -123,7 +109,7 @@ struct Query<'a> {
     filter: &'a CallFilter<'a>,
 }
 
-/// Runs a sums `select` written over `src` (parameters as [`FROM_ROLLUPS`] and [`from_calls`]).
+/// Runs a sums `select` written over `src` (parameters as [`from_rollups`] and [`from_calls`]).
 async fn sums_query(
     q: Query<'_>,
     group: Group,
@@ -138,33 +124,67 @@ async fn sums_query(
         filter,
     } = q;
     let calls = from_calls_needed(terms, filter);
-    let source = if calls {
-        from_calls()
-    } else {
-        FROM_ROLLUPS.to_owned()
-    };
+    let source = if calls { from_calls() } else { from_rollups() };
     let sql = format!("with src as ({source}) {select}");
     let org = org.as_uuid();
     let (start, end) = (filter.range.start(), filter.range.end());
-    let (direction, status) = (filter.direction(), filter.status());
     let grain = group.grain();
-    let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-        &org, &grain, &start, &end, &direction, &status, after, &limit,
-    ];
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&org, &grain, &start, &end, after, &limit];
     let (from, to) = terms.window(filter);
+    let (direction, status) = (filter.direction(), filter.status());
     let pattern = filter.pattern();
     let (scoped, extension) = terms.scope_params();
     if calls {
-        params.extend_from_slice(&[&from, &to, &pattern, &scoped, &extension]);
+        params.extend_from_slice(&[
+            &from, &to, &direction, &status, &pattern, &scoped, &extension,
+        ]);
     }
     Ok(tx.client().query(&sql, &params).await?)
 }
 
-/// The inbound facts of each group of the filter's calls in `[from, to)`, by group key.
+/// How the facts query groups calls: by a column, or by the bucket of `started_at` among sorted
+/// instants (the starts of local days or hours, computed here so that no row is converted).
+enum FactsKey {
+    Column(&'static str),
+    Buckets(Vec<(DateTime<Utc>, String)>),
+}
+
+impl FactsKey {
+    fn of(group: Group, zone: TimeZone, days: (NaiveDate, NaiveDate)) -> Self {
+        match group {
+            Group::Agent => Self::Column("coalesce(c.agent_extension, '')"),
+            Group::Number => Self::Column("coalesce(c.business_number, '')"),
+            Group::Total => Self::Column("''"),
+            Group::Day => Self::Buckets(
+                days_of(days)
+                    .map(|day| (zone.day_start(day), day.format("%Y-%m-%d").to_string()))
+                    .collect(),
+            ),
+            Group::Hour => Self::Buckets(
+                days_of(days)
+                    .flat_map(|day| zone.hour_starts(day))
+                    .map(|(at, weekday, hour)| (at, hour_key(weekday, hour)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn days_of((first, last): (NaiveDate, NaiveDate)) -> impl Iterator<Item = NaiveDate> {
+    first.iter_days().take_while(move |day| *day <= last)
+}
+
+/// The hour-of-week key of V14's rollups (`private.hour_of_week`).
+fn hour_key(weekday: u32, hour: u32) -> String {
+    format!("{:03}", (weekday - 1) * 24 + hour)
+}
+
+/// Distinct repeat callers and callback-time percentiles of each group of the filter's calls in
+/// `[from, to)`, by group key. Each reads only the calls it concerns (V14's partial indexes).
 async fn inbound_facts(
     q: Query<'_>,
     group: Group,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    (first, last): (NaiveDate, NaiveDate),
 ) -> Result<HashMap<String, InboundFacts>, StoreError> {
     let Query {
         tx,
@@ -172,33 +192,53 @@ async fn inbound_facts(
         terms,
         filter,
     } = q;
-    const UNANSWERED: &str = "c.status in ('missed', 'dropped', 'voicemail')";
+    let key = FactsKey::of(group, terms.zone, (first, last));
+    let (key_sql, starts, labels): (String, Vec<DateTime<Utc>>, Vec<String>) = match key {
+        FactsKey::Column(column) => (format!("{column} collate \"C\""), Vec::new(), Vec::new()),
+        FactsKey::Buckets(buckets) => {
+            let (starts, labels) = buckets.into_iter().unzip();
+            (
+                "width_bucket(c.started_at, $9)::text".into(),
+                starts,
+                labels,
+            )
+        }
+    };
+    let (from, to) = (
+        terms.zone.day_start(first),
+        terms.zone.day_start(last.succ_opt().unwrap_or(last)),
+    );
+    const MISSED: &str = "c.status in ('missed', 'dropped', 'voicemail')";
     let sql = format!(
-        "select {key} as key,
-                max(case when c.status = 'connected' then c.wait_to_answer_ms
-                         when c.status in ('missed', 'dropped') then c.wait_to_end_ms end) as longest_wait_ms,
-                count(distinct c.caller_number) filter (where c.next_inbound_at is not null) as repeat_callers,
-                count(*) filter (where {UNANSWERED} and c.caller_number is not null) as unanswered_with_number,
-                count(*) filter (where {UNANSWERED} and c.callback_at is not null) as callbacks,
-                count(*) filter (where {UNANSWERED} and c.callback_at <= c.started_at + interval '1 hour')
-                  as callbacks_within_1h,
-                (extract(epoch from percentile_disc(0.5) within group
-                  (order by case when {UNANSWERED} then c.callback_at - c.started_at end)) * 1000)::bigint
-                  as callback_p50_ms,
-                (extract(epoch from percentile_disc(0.9) within group
-                  (order by case when {UNANSWERED} then c.callback_at - c.started_at end)) * 1000)::bigint
-                  as callback_p90_ms
-         from calls c
-         join organizations o on o.id = c.org_id
-         where c.org_id = $1 and c.direction = 'incoming' and c.started_at >= $2 and c.started_at < $3
-           and ($4::text is null or c.direction = $4) and ($5::text is null or c.status = $5)
-           and ($6::text is null or {search})
-           and (not $7 or c.agent_extension = $8)
-         group by 1",
-        key = group.call_key(),
-        search = search_clause("$6"),
+        "with repeated as (
+           select {key_sql} as key, count(distinct c.caller_number) as repeat_callers
+           from calls c
+           where c.org_id = $1 and c.direction = 'incoming' and c.next_inbound_at is not null
+             and c.started_at >= $2 and c.started_at < $3 {filters}
+           group by 1),
+         called_back as (
+           select {key_sql} as key,
+                  (extract(epoch from percentile_disc(0.5) within group (order by c.callback_at - c.started_at))
+                    * 1000)::bigint as callback_p50_ms,
+                  (extract(epoch from percentile_disc(0.9) within group (order by c.callback_at - c.started_at))
+                    * 1000)::bigint as callback_p90_ms
+           from calls c
+           where c.org_id = $1 and c.direction = 'incoming' and c.callback_at is not null and {MISSED}
+             and c.started_at >= $2 and c.started_at < $3 {filters}
+           group by 1)
+         select coalesce(r.key, b.key) as key, coalesce(r.repeat_callers, 0) as repeat_callers,
+                b.callback_p50_ms, b.callback_p90_ms
+         from repeated r full join called_back b on b.key = r.key",
+        // $9, the bucket starts, is empty when the key is a column.
+        filters = format!(
+            "and ($4::text is null or c.direction = $4) and ($5::text is null or c.status = $5)
+             and ($6::text is null or {search}) and (not $7 or c.agent_extension = $8)
+             and $9::timestamptz[] is not null",
+            search = search_clause("$6")
+        ),
     );
     let (scoped, extension) = terms.scope_params();
+    let bucketed = !starts.is_empty();
     let rows = tx
         .client()
         .query(
@@ -212,11 +252,20 @@ async fn inbound_facts(
                 &filter.pattern(),
                 &scoped,
                 &extension,
+                &starts,
             ],
         )
         .await?;
     rows.iter()
-        .map(|row| Ok((get(row, "key")?, InboundFacts::from_row(row)?)))
+        .map(|row| {
+            let key: String = get(row, "key")?;
+            // A bucket number names the label of the day or hour it starts (1 = the first).
+            let key = match key.parse::<usize>() {
+                Ok(n) if bucketed => labels.get(n.wrapping_sub(1)).cloned().unwrap_or_default(),
+                _ => key,
+            };
+            Ok((key, InboundFacts::from_row(row)?))
+        })
         .collect()
 }
 
@@ -271,11 +320,11 @@ async fn daily_rows(
     let select = format!(
         "select s.day::date as day, a.*
          from generate_series($3::date, $4::date, interval '1 day') s (day)
-         left join (select day as d, {SUMS} from src where {FILTERS} group by day) a
+         left join (select day as d, {SUMS} from src group by day) a
            on a.d = s.day::date
-         where $7::date is null or s.day::date > $7
+         where $5::date is null or s.day::date > $5
          order by 1
-         limit $8"
+         limit $6"
     );
     let rows = sums_query(q, Group::Day, &after, limit, &select).await?;
     let days = rows
@@ -286,12 +335,7 @@ async fn daily_rows(
         return Ok(Vec::new());
     };
     // The facts of this page's days only.
-    let zone = q.terms.zone;
-    let window = (
-        zone.day_start(*first),
-        zone.day_start(last.succ_opt().unwrap_or(*last)),
-    );
-    let facts = inbound_facts(q, Group::Day, window).await?;
+    let facts = inbound_facts(q, Group::Day, (*first, *last)).await?;
     rows.iter()
         .zip(days)
         .map(|(row, day)| {
@@ -332,11 +376,11 @@ pub async fn totals(
         terms,
         filter,
     };
-    // One row: no cursor ($7) and a limit ($8) of one, named so that every parameter is typed.
-    let select = format!("select {SUMS} from src where {FILTERS} and $7::text is null limit $8");
+    // One row: no cursor ($5) and a limit ($6) of one, named so that every parameter is typed.
+    let select = format!("select {SUMS} from src where $5::text is null limit $6");
     let no_cursor: Option<String> = None;
     let rows = sums_query(q, Group::Total, &no_cursor, 1, &select).await?;
-    let facts = inbound_facts(q, Group::Total, terms.window(filter)).await?;
+    let facts = inbound_facts(q, Group::Total, (filter.range.start(), filter.range.end())).await?;
     match rows.first() {
         Some(row) => stats(row, &facts, "", terms),
         None => Ok(CallStats::default()),
@@ -353,7 +397,8 @@ async fn grouped<R>(
     row_key: impl Fn(&R) -> String,
 ) -> Result<Page<R, String>, StoreError> {
     let rows = sums_query(q, group, &after, limit.get() + 1, select).await?;
-    let facts = inbound_facts(q, group, q.terms.window(q.filter)).await?;
+    let range = q.filter.range;
+    let facts = inbound_facts(q, group, (range.start(), range.end())).await?;
     let terms = q.terms;
     let rows = rows
         .iter()
@@ -372,11 +417,11 @@ fn blank_is_none(key: String) -> Option<String> {
 }
 
 const BY_KEY: &str = "select key, {SUMS} from src
-    where {FILTERS} and ($7::text is null or key > $7)
-    group by key order by key limit $8";
+    where $5::text is null or key > $5
+    group by key order by key limit $6";
 
 fn by_key() -> String {
-    BY_KEY.replace("{SUMS}", SUMS).replace("{FILTERS}", FILTERS)
+    BY_KEY.replace("{SUMS}", SUMS)
 }
 
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
@@ -496,10 +541,10 @@ pub async fn hourly(
         "select k.key, a.*
          from generate_series(0, 167) s (n)
          cross join lateral (select lpad(s.n::text, 3, '0') as key) k
-         left join (select key as g, {SUMS} from src where {FILTERS} group by key) a on a.g = k.key
-         where $7::text is null or k.key > $7
+         left join (select key as g, {SUMS} from src group by key) a on a.g = k.key
+         where $5::text is null or k.key > $5
          order by k.key
-         limit $8"
+         limit $6"
     );
     let q = Query {
         tx,

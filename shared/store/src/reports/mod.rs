@@ -6,6 +6,7 @@ mod aggregate;
 mod calls;
 mod stats;
 
+use chrono::{DateTime, Utc};
 use domain::{CallDirection, CallStatus, DateRange, OrgId, TimeZone};
 use tokio_postgres::Row;
 
@@ -93,21 +94,24 @@ pub struct ReportTerms {
     pub view: CallView,
 }
 
+impl CallView {
+    /// (scoped, extension) as SQL parameters: scoped readers see `agent_extension = extension`.
+    pub(crate) fn params(&self) -> (bool, Option<&str>) {
+        match self {
+            Self::Org => (false, None),
+            Self::OwnCalls(extension) => (true, extension.as_deref()),
+        }
+    }
+}
+
 impl ReportTerms {
     /// The instant window of the filter's local days.
-    fn window(
-        &self,
-        filter: &CallFilter<'_>,
-    ) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+    fn window(&self, filter: &CallFilter<'_>) -> (DateTime<Utc>, DateTime<Utc>) {
         self.zone.window(filter.range)
     }
 
-    /// (scoped, extension) as SQL parameters: scoped readers see `agent_extension = extension`.
     fn scope_params(&self) -> (bool, Option<&str>) {
-        match &self.view {
-            CallView::Org => (false, None),
-            CallView::OwnCalls(extension) => (true, extension.as_deref()),
-        }
+        self.view.params()
     }
 }
 

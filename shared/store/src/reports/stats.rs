@@ -7,7 +7,7 @@ use tokio_postgres::Row;
 use crate::StoreError;
 use crate::row::{FromRow, get};
 
-/// The additive part, as the `SUMS` select of `aggregate` names it.
+/// The rollups' part (sums, and the longest wait), as the `SUMS` select of `aggregate` names it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct Sums {
     total: i64,
@@ -24,6 +24,10 @@ pub(super) struct Sums {
     in_sla: i64,
     answered_measured: i64,
     answer_wait_ms: i64,
+    unanswered_with_number: i64,
+    callbacks: i64,
+    callbacks_within_1h: i64,
+    longest_wait_ms: Option<i64>,
 }
 
 /// All null for a group without calls.
@@ -45,18 +49,18 @@ impl FromRow for Sums {
             in_sla: n("in_sla")?,
             answered_measured: n("answered_measured")?,
             answer_wait_ms: n("answer_wait_ms")?,
+            unanswered_with_number: n("unanswered_with_number")?,
+            callbacks: n("callbacks")?,
+            callbacks_within_1h: n("callbacks_within_1h")?,
+            longest_wait_ms: get(row, "longest_wait_ms")?,
         })
     }
 }
 
-/// What the inbound calls of a group say beyond sums, as the `INBOUND` select names it.
+/// What a group's calls say beyond sums: distinct repeat callers and callback-time percentiles.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct InboundFacts {
-    longest_wait_ms: Option<i64>,
     repeat_callers: i64,
-    unanswered_with_number: i64,
-    callbacks: i64,
-    callbacks_within_1h: i64,
     callback_p50_ms: Option<i64>,
     callback_p90_ms: Option<i64>,
 }
@@ -64,11 +68,7 @@ pub(super) struct InboundFacts {
 impl FromRow for InboundFacts {
     fn from_row(row: &Row) -> Result<Self, StoreError> {
         Ok(Self {
-            longest_wait_ms: get(row, "longest_wait_ms")?,
             repeat_callers: get(row, "repeat_callers")?,
-            unanswered_with_number: get(row, "unanswered_with_number")?,
-            callbacks: get(row, "callbacks")?,
-            callbacks_within_1h: get(row, "callbacks_within_1h")?,
             callback_p50_ms: get(row, "callback_p50_ms")?,
             callback_p90_ms: get(row, "callback_p90_ms")?,
         })
@@ -135,10 +135,10 @@ impl CallStats {
             service_level,
             sla_met: service_level.map(|level| level * 100.0 >= f64::from(sla_target_percent)),
             avg_speed_of_answer_ms: mean(sums.answer_wait_ms, sums.answered_measured),
-            longest_wait_ms: facts.longest_wait_ms,
+            longest_wait_ms: sums.longest_wait_ms,
             repeat_callers: facts.repeat_callers,
-            callbacks: facts.callbacks,
-            callback_within_1h_rate: ratio(facts.callbacks_within_1h, facts.unanswered_with_number),
+            callbacks: sums.callbacks,
+            callback_within_1h_rate: ratio(sums.callbacks_within_1h, sums.unanswered_with_number),
             callback_p50_ms: facts.callback_p50_ms,
             callback_p90_ms: facts.callback_p90_ms,
         }

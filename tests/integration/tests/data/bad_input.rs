@@ -68,8 +68,16 @@ async fn malformed_queries_are_400_json() {
             "invalid_query",
         ),
         (
-            format!("/api/mightycall/voicemails?orgId={org}&format=csv"),
+            format!("/api/mightycall/voicemails?orgId={org}&format=xml"),
             "invalid_query",
+        ),
+        (
+            format!("/api/mightycall/voicemails?orgId={org}&format=csv&bom=yes"),
+            "invalid_bom",
+        ),
+        (
+            format!("/api/mightycall/voicemails?orgId={org}&format=csv&cursor={calls_cursor}"),
+            "invalid_cursor",
         ),
         (
             format!("/api/mightycall/contacts?orgId={org}&cursor={calls_cursor}"),

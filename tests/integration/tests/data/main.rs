@@ -10,6 +10,7 @@ mod agent_scoping;
 mod bad_input;
 mod csv;
 mod events;
+mod export;
 mod kpis;
 mod lists;
 mod local_days;
