@@ -437,17 +437,21 @@ end
 $$;
 revoke all on function private.apply_call_rollups() from public;
 
-create trigger calls_rollup_insert after insert on public.calls
+-- A table's triggers for one event fire in name order, and 'count' sorts before 'link' and 'relink':
+-- the rollups count a statement's rows before the link triggers update them. The other way round,
+-- a link update of a call whose group has no row yet would make a row of zero calls, deleted at once,
+-- and its callback would be lost when the insert then counts the call.
+create trigger calls_count_rollup_insert after insert on public.calls
   referencing new table as new_rows
   for each statement execute function private.apply_call_rollups();
-create trigger calls_rollup_update after update on public.calls
+create trigger calls_count_rollup_update after update on public.calls
   referencing old table as old_rows new table as new_rows
   for each statement execute function private.apply_call_rollups();
-create trigger calls_rollup_delete after delete on public.calls
+create trigger calls_count_rollup_delete after delete on public.calls
   referencing old table as old_rows
   for each statement execute function private.apply_call_rollups();
 -- TRUNCATE fires no delete trigger; without this a reload would count every call twice.
-create trigger calls_rollup_truncate after truncate on public.calls
+create trigger calls_count_rollup_truncate after truncate on public.calls
   for each statement execute function private.clear_call_rollups();
 
 -- A new zone or threshold re-places the org's calls. SECURITY DEFINER: an org admin changes the

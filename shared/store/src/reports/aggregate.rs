@@ -197,8 +197,9 @@ async fn inbound_facts(
         FactsKey::Column(column) => (format!("{column} collate \"C\""), Vec::new(), Vec::new()),
         FactsKey::Buckets(buckets) => {
             let (starts, labels) = buckets.into_iter().unzip();
+            // Hours of different days share a label (the hour of the week): group by label.
             (
-                "width_bucket(c.started_at, $9)::text".into(),
+                "coalesce(($10::text[])[width_bucket(c.started_at, $9)], '')".into(),
                 starts,
                 labels,
             )
@@ -229,16 +230,15 @@ async fn inbound_facts(
          select coalesce(r.key, b.key) as key, coalesce(r.repeat_callers, 0) as repeat_callers,
                 b.callback_p50_ms, b.callback_p90_ms
          from repeated r full join called_back b on b.key = r.key",
-        // $9, the bucket starts, is empty when the key is a column.
+        // $9 and $10, the bucket starts and labels, are empty when the key is a column.
         filters = format!(
             "and ($4::text is null or c.direction = $4) and ($5::text is null or c.status = $5)
              and ($6::text is null or {search}) and (not $7 or c.agent_extension = $8)
-             and $9::timestamptz[] is not null",
+             and $9::timestamptz[] is not null and $10::text[] is not null",
             search = search_clause("$6")
         ),
     );
     let (scoped, extension) = terms.scope_params();
-    let bucketed = !starts.is_empty();
     let rows = tx
         .client()
         .query(
@@ -253,17 +253,13 @@ async fn inbound_facts(
                 &scoped,
                 &extension,
                 &starts,
+                &labels,
             ],
         )
         .await?;
     rows.iter()
         .map(|row| {
             let key: String = get(row, "key")?;
-            // A bucket number names the label of the day or hour it starts (1 = the first).
-            let key = match key.parse::<usize>() {
-                Ok(n) if bucketed => labels.get(n.wrapping_sub(1)).cloned().unwrap_or_default(),
-                _ => key,
-            };
             Ok((key, InboundFacts::from_row(row)?))
         })
         .collect()

@@ -50,11 +50,18 @@ async fn every_member_role_and_platform_admins_read_the_org() {
 
 /// How many rows of `T` the first page shows, with no date filter.
 async fn listed<T: synced::Listed>(tx: &store::Tx, org: OrgId) -> usize {
-    synced::list::<T>(tx, org, (None, None), &CallView::Org, None, PageLimit::DEFAULT)
-        .await
-        .unwrap()
-        .rows
-        .len()
+    synced::list::<T>(
+        tx,
+        org,
+        (None, None),
+        &CallView::Org,
+        None,
+        PageLimit::DEFAULT,
+    )
+    .await
+    .unwrap()
+    .rows
+    .len()
 }
 
 #[tokio::test]
