@@ -14,7 +14,8 @@ impl Tx {
     pub(crate) async fn begin(conn: Object, setup: &str, claims: &str) -> Result<Self, StoreError> {
         conn.batch_execute("begin").await?;
         let tx = Self { conn: Some(conn) };
-        tx.client().execute(setup, &[&claims]).await?;
+        let setup = tx.prepare_cached(setup).await?;
+        tx.client().execute(&setup, &[&claims]).await?;
         Ok(tx)
     }
 

@@ -30,7 +30,8 @@ async fn fill(world: &World, rows: i64) {
                                 business_number, agent_extension, caller_number, caller_name,
                                 called_number, recording_url)
              select $1, 'export-' || g,
-                    timestamptz '2025-01-01Z' + interval '89 days' * g / $2,
+                    -- a day inside the range at each end, so that every call is in it whatever the zone
+                    timestamptz '2025-01-02Z' + interval '88 days' * g / $2,
                     (array['incoming', 'outgoing'])[1 + g % 2],
                     (array['connected', 'connected', 'missed', 'voicemail', 'dropped'])[1 + g % 5],
                     (g % 600) * 1000,

@@ -139,7 +139,9 @@ async fn sums_query(
             &from, &to, &direction, &status, &pattern, &scoped, &extension,
         ]);
     }
-    Ok(tx.client().query(&sql, &params).await?)
+    // Cached per connection: a report runs the same few statements, planned once each.
+    let statement = tx.prepare_cached(&sql).await?;
+    Ok(tx.client().query(&statement, &params).await?)
 }
 
 /// How the facts query groups calls: by a column, or by the bucket of `started_at` among sorted
@@ -239,10 +241,11 @@ async fn inbound_facts(
         ),
     );
     let (scoped, extension) = terms.scope_params();
+    let statement = tx.prepare_cached(&sql).await?;
     let rows = tx
         .client()
         .query(
-            &sql,
+            &statement,
             &[
                 &org.as_uuid(),
                 &from,

@@ -134,16 +134,14 @@ impl FromRow for ReportTerms {
 /// Agents of an org with `agents_see_own_calls_only` get [`CallView::OwnCalls`]; RLS applies the
 /// same rule to the rows themselves.
 pub async fn terms(tx: &Tx, org: OrgId) -> Result<Option<ReportTerms>, StoreError> {
-    let row = tx
-        .client()
-        .query_opt(
+    let statement = tx
+        .prepare_cached(
             "select o.time_zone, o.sla_target_percent, ou.mightycall_extension as extension,
                     coalesce(ou.role = 'agent' and o.agents_see_own_calls_only, false) as scoped
              from organizations o
              left join org_users ou on ou.org_id = o.id and ou.user_id = (select auth.uid())
              where o.id = $1",
-            &[&org.as_uuid()],
         )
         .await?;
-    optional(row)
+    optional(tx.client().query_opt(&statement, &[&org.as_uuid()]).await?)
 }
