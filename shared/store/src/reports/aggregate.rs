@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use domain::{OrgId, PageLimit, TimeZone};
 use serde::Serialize;
 use tokio_postgres::Row;
@@ -30,6 +30,11 @@ enum Group {
 
 impl Group {
     /// The rollup grain holding this group's sums.
+    /// Whether the rollups also hold this group's sums per local month.
+    fn has_months(self) -> bool {
+        matches!(self, Self::Hour | Self::Agent | Self::Number)
+    }
+
     fn grain(self) -> &'static str {
         match self {
             Self::Day | Self::Total => "day",
@@ -56,12 +61,29 @@ const MEASURES: &str = "calls, answered, missed, voicemail, talk_ms, inbound, ou
     short_abandoned, measured, measured_short, in_sla, answered_measured, answer_wait_ms,
     unanswered_with_number, callbacks, callbacks_within_1h, longest_wait_ms";
 
-/// Parameters $1..$6 of every sums query: org, grain, first and last local day, cursor, limit.
+/// Parameters $1..$6 of every sums query: org, grain, first and last local day, cursor, limit; and
+/// $7/$8, the first and last day of the whole local months of the range (null for none, and for
+/// grains without month rows), read from the grain's month rows instead of its day rows.
 fn from_rollups() -> String {
     format!(
         "select day, key, {MEASURES} from call_rollups
-         where org_id = $1 and grain = $2 and day between $3 and $4"
+         where org_id = $1 and grain = $2 and day between $3 and $4
+           and ($7::date is null or day not between $7 and $8)
+         union all
+         select day, key, {MEASURES} from call_rollups
+         where org_id = $1 and grain = $2::text || '_month' and day between $7 and $8"
     )
+}
+
+/// The first and last day of the whole months within `[first, last]`, if any.
+fn whole_months(first: NaiveDate, last: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let start = match first.day() {
+        1 => first,
+        _ => first.checked_add_months(Months::new(1))?.with_day(1)?,
+    };
+    // The first day of the month after the last whole one.
+    let end = last.succ_opt()?.with_day(1)?;
+    (start < end).then(|| end.pred_opt().map(|last_day| (start, last_day)))?
 }
 
 /// The rows the rollups would hold, one per call the reader sees that matches the filters: adds
@@ -134,10 +156,14 @@ async fn sums_query(
     let (direction, status) = (filter.direction(), filter.status());
     let pattern = filter.pattern();
     let (scoped, extension) = terms.scope_params();
+    let months = whole_months(start, end).filter(|_| group.has_months());
+    let (month_first, month_last) = (months.map(|m| m.0), months.map(|m| m.1));
     if calls {
         params.extend_from_slice(&[
             &from, &to, &direction, &status, &pattern, &scoped, &extension,
         ]);
+    } else {
+        params.extend_from_slice(&[&month_first, &month_last]);
     }
     // Cached per connection: a report runs the same few statements, planned once each.
     let statement = tx.prepare_cached(&sql).await?;
@@ -567,4 +593,42 @@ pub async fn hourly(
         HourRow::key,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn months(first: &str, last: &str) -> Option<(String, String)> {
+        let day = |s: &str| s.parse::<NaiveDate>().ok();
+        let (first, last) = (day(first)?, day(last)?);
+        whole_months(first, last).map(|(a, b)| (a.to_string(), b.to_string()))
+    }
+
+    fn some(first: &str, last: &str) -> Option<(String, String)> {
+        Some((first.to_owned(), last.to_owned()))
+    }
+
+    #[test]
+    fn whole_months_are_the_months_a_range_covers_entirely() {
+        assert_eq!(
+            months("2026-01-01", "2026-12-31"),
+            some("2026-01-01", "2026-12-31")
+        );
+        assert_eq!(
+            months("2025-12-03", "2026-12-02"),
+            some("2026-01-01", "2026-11-30")
+        );
+        assert_eq!(
+            months("2026-01-15", "2026-03-10"),
+            some("2026-02-01", "2026-02-28")
+        );
+        assert_eq!(
+            months("2028-02-01", "2028-02-29"),
+            some("2028-02-01", "2028-02-29")
+        );
+        assert_eq!(months("2026-02-01", "2026-02-27"), None);
+        assert_eq!(months("2026-01-15", "2026-02-10"), None);
+        assert_eq!(months("2026-03-31", "2026-03-31"), None);
+    }
 }

@@ -202,7 +202,7 @@ const VOICEMAILS: &str =
     "select count(*) filter (where assigned_to is distinct from '101'), count(*)
     from mightycall_voicemails where org_id = $1";
 const ROLLUPS: &str =
-    "select count(*) filter (where not (grain = 'agent' and key = '101')), count(*)
+    "select count(*) filter (where not (grain in ('agent', 'agent_month') and key = '101')), count(*)
     from call_rollups where org_id = $1";
 
 #[tokio::test]
@@ -214,7 +214,7 @@ async fn rls_alone_limits_a_scoped_agent_to_their_own_rows() {
     assert_eq!(counts_as(&w, w.t.agent_a, RECORDINGS, org).await, (0, 3));
     assert_eq!(counts_as(&w, w.t.agent_a, VOICEMAILS, org).await, (0, 3));
     let (others, all) = counts_as(&w, w.t.agent_a, ROLLUPS, org).await;
-    assert_eq!(others, 0, "only grain 'agent' rows of key '101'");
+    assert_eq!(others, 0, "only agent rows (by day and month) of key '101'");
     assert!(all > 0, "the agent's own rollups");
     // Positive controls: a manager sees every row, and so does the agent once the setting is off.
     let (others, all) = counts_as(&w, w.t.manager_a, CALLS, org).await;

@@ -20,6 +20,7 @@ fn rollups() -> String {
 fn naive() -> String {
     let per_call = "with c as (
       select c.org_id, (c.started_at at time zone o.time_zone)::date as day,
+             date_trunc('month', c.started_at at time zone o.time_zone)::date as month,
              coalesce(c.agent_extension, '') as agent, coalesce(c.business_number, '') as number,
              to_char((extract(isodow from c.started_at at time zone o.time_zone) - 1) * 24
                      + extract(hour from c.started_at at time zone o.time_zone), 'FM000') as hour,
@@ -36,7 +37,7 @@ fn naive() -> String {
                as callback_after
       from calls c join organizations o on o.id = c.org_id),
     m as (
-      select org_id, day, agent, number, hour,
+      select org_id, day, month, agent, number, hour,
              1 as calls,
              case when direction = 'incoming' then 1 else 0 end as inbound,
              case when direction = 'outgoing' then 1 else 0 end as outbound,
@@ -61,13 +62,16 @@ fn naive() -> String {
         sum(talk), sum(ab), sum(sab), sum(me), sum(ms), sum(sl), sum(am), sum(aw), sum(due), sum(cb),
         sum(cb1), max(wait)";
     let grains = [
-        ("day", "''"),
-        ("hour", "hour"),
-        ("agent", "agent"),
-        ("number", "number"),
+        ("day", "day", "''"),
+        ("hour", "day", "hour"),
+        ("agent", "day", "agent"),
+        ("number", "day", "number"),
+        ("hour_month", "month", "hour"),
+        ("agent_month", "month", "agent"),
+        ("number_month", "month", "number"),
     ]
-    .map(|(grain, key)| {
-        format!("select org_id, day, '{grain}', {key}, {sums} from m group by 1, 2, 4")
+    .map(|(grain, day, key)| {
+        format!("select org_id, {day}, '{grain}', {key}, {sums} from m group by 1, 2, 4")
     })
     .join(" union all ");
     format!(
