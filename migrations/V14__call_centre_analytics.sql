@@ -559,24 +559,78 @@ create trigger calls_agent_names_update after update on public.calls
 -- 6. Agent scoping. With `agents_see_own_calls_only`, an agent sees the calls, recordings and
 --    voicemails of their own extension only — here as well as in the code, so that PostgREST and a
 --    forgotten check hold the same line. Everyone else in the org sees the whole org.
+--    The policy helpers are PL/pgSQL (these two, and V2's below): PostgreSQL 15 plans a SECURITY
+--    DEFINER SQL function's query again in every statement that calls it (a few tenths of a
+--    millisecond each, several per report), while PL/pgSQL keeps the plan for the session.
 create function private.user_full_view_org_ids() returns setof uuid
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = ''
 as $$
-  select ou.org_id from public.org_users ou
-  join public.organizations o on o.id = ou.org_id
-  where ou.user_id = (select auth.uid()) and (ou.role <> 'agent' or not o.agents_see_own_calls_only)
+begin
+  return query
+    select ou.org_id from public.org_users ou
+    join public.organizations o on o.id = ou.org_id
+    where ou.user_id = (select auth.uid()) and (ou.role <> 'agent' or not o.agents_see_own_calls_only);
+end
 $$;
 
 -- (org, extension) for each org where the user is a scoped agent; none without an extension.
 create function private.user_scoped_extensions() returns table (org_id uuid, extension text)
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = ''
 as $$
-  select ou.org_id, ou.mightycall_extension from public.org_users ou
-  join public.organizations o on o.id = ou.org_id
-  where ou.user_id = (select auth.uid()) and ou.role = 'agent' and o.agents_see_own_calls_only
-    and ou.mightycall_extension is not null
+begin
+  return query
+    select ou.org_id, ou.mightycall_extension from public.org_users ou
+    join public.organizations o on o.id = ou.org_id
+    where ou.user_id = (select auth.uid()) and ou.role = 'agent' and o.agents_see_own_calls_only
+      and ou.mightycall_extension is not null;
+end
+$$;
+
+-- V2's helpers, the same queries in PL/pgSQL (owners, grants and policies unchanged).
+create or replace function private.user_org_ids() returns setof uuid
+  language plpgsql stable security definer
+  set search_path = ''
+as $$
+begin
+  return query select ou.org_id from public.org_users ou where ou.user_id = (select auth.uid());
+end
+$$;
+
+create or replace function private.user_org_ids_with_role(roles text[]) returns setof uuid
+  language plpgsql stable security definer
+  set search_path = ''
+as $$
+begin
+  return query
+    select ou.org_id from public.org_users ou
+    where ou.user_id = (select auth.uid()) and ou.role = any (roles);
+end
+$$;
+
+create or replace function private.is_platform_admin() returns boolean
+  language plpgsql stable security definer
+  set search_path = ''
+as $$
+begin
+  return exists (
+    select 1 from public.profiles p
+    where p.id = (select auth.uid()) and p.global_role = 'platform_admin');
+end
+$$;
+
+create or replace function private.co_member_ids() returns setof uuid
+  language plpgsql stable security definer
+  set search_path = ''
+as $$
+begin
+  return query
+    select distinct other.user_id
+    from public.org_users mine
+    join public.org_users other on other.org_id = mine.org_id
+    where mine.user_id = (select auth.uid());
+end
 $$;
 
 do $$

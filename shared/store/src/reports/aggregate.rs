@@ -63,15 +63,14 @@ const MEASURES: &str = "calls, answered, missed, voicemail, talk_ms, inbound, ou
 
 /// Parameters $1..$6 of every sums query: org, grain, first and last local day, cursor, limit; and
 /// $7/$8, the first and last day of the whole local months of the range (null for none, and for
-/// grains without month rows), read from the grain's month rows instead of its day rows.
+/// grains without month rows), read from the grain's month rows instead of its day rows. One scan,
+/// so that RLS checks the reader once.
 fn from_rollups() -> String {
     format!(
         "select day, key, {MEASURES} from call_rollups
-         where org_id = $1 and grain = $2 and day between $3 and $4
-           and ($7::date is null or day not between $7 and $8)
-         union all
-         select day, key, {MEASURES} from call_rollups
-         where org_id = $1 and grain = $2::text || '_month' and day between $7 and $8"
+         where org_id = $1
+           and ((grain = $2 and day between $3 and $4 and ($7::date is null or day not between $7 and $8))
+                or (grain = $2::text || '_month' and day between $7 and $8))"
     )
 }
 
