@@ -4,9 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone as _, Utc,
-};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -61,25 +59,6 @@ impl TimeZone {
             .map(|at| at.with_timezone(&Utc))
             // No zone skips a whole day: the UTC midnight is only a guard.
             .unwrap_or_else(|| midnight.and_utc())
-    }
-
-    /// The instants local hours of `day` begin, with their ISO weekday (1 = Monday) and hour: 23,
-    /// 24 or 25 of them (a skipped hour has none, a repeated one two).
-    pub fn hour_starts(self, day: NaiveDate) -> Vec<(DateTime<Utc>, u32, u32)> {
-        let weekday = day.weekday().number_from_monday();
-        (0..24)
-            .flat_map(|hour| {
-                let local = day.and_time(NaiveTime::MIN) + Duration::hours(i64::from(hour));
-                let starts: Vec<_> = match self.0.from_local_datetime(&local) {
-                    chrono::LocalResult::Single(at) => vec![at],
-                    chrono::LocalResult::Ambiguous(first, second) => vec![first, second],
-                    chrono::LocalResult::None => Vec::new(),
-                };
-                starts
-                    .into_iter()
-                    .map(move |at| (at.with_timezone(&Utc), weekday, hour))
-            })
-            .collect()
     }
 
     /// The half-open instant window of the local days of `range`.
@@ -187,21 +166,6 @@ mod tests {
             kolkata.local(start).to_rfc3339(),
             "2026-01-01T00:00:00+05:30"
         );
-    }
-
-    #[test]
-    fn local_hours_follow_dst_and_offsets() {
-        let ny = TimeZone::parse("America/New_York").unwrap();
-        let fall = ny.hour_starts(day("2026-11-01"));
-        assert_eq!(fall.len(), 25);
-        assert_eq!(fall.iter().filter(|(_, _, h)| *h == 1).count(), 2);
-        assert!(fall.iter().all(|(_, w, _)| *w == 7), "a Sunday");
-        let spring = ny.hour_starts(day("2026-03-08"));
-        assert_eq!(spring.len(), 23);
-        assert!(spring.iter().all(|(_, _, h)| *h != 2));
-        let nepal = TimeZone::parse("Asia/Kathmandu").unwrap();
-        let (first, _, _) = nepal.hour_starts(day("2026-01-01"))[0];
-        assert_eq!(first.to_rfc3339(), "2025-12-31T18:15:00+00:00");
     }
 
     #[test]

@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use domain::{OrgId, PageLimit, TimeZone};
+use chrono::{Datelike, Months, NaiveDate};
+use domain::{OrgId, PageLimit};
 use serde::Serialize;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
@@ -62,16 +62,42 @@ const MEASURES: &str = "calls, answered, missed, voicemail, talk_ms, inbound, ou
     unanswered_with_number, callbacks, callbacks_within_1h, longest_wait_ms";
 
 /// Parameters $1..$6 of every sums query: org, grain, first and last local day, cursor, limit; and
-/// $7/$8, the first and last day of the whole local months of the range (null for none, and for
-/// grains without month rows), read from the grain's month rows instead of its day rows. One scan,
-/// so that RLS checks the reader once.
+/// [`Spans`] as $7..$10: the grain's day rows from $3 to $7 and from $10 to $4, its month rows from
+/// $8 to $9. Each span is an index range (a filter would read every day of a year), and one scan
+/// reads all three, so that RLS checks the reader once.
 fn from_rollups() -> String {
     format!(
         "select day, key, {MEASURES} from call_rollups
          where org_id = $1
-           and ((grain = $2 and day between $3 and $4 and ($7::date is null or day not between $7 and $8))
-                or (grain = $2::text || '_month' and day between $7 and $8))"
+           and ((grain = $2 and (day between $3 and $7 or day between $10 and $4))
+                or (grain = $2::text || '_month' and day between $8 and $9))"
     )
+}
+
+/// Where a range's sums come from: the whole local months inside it from the month rows (for the
+/// grains that have them), the days before and after those from the day rows.
+struct Spans {
+    head_last: NaiveDate,
+    months: (NaiveDate, NaiveDate),
+    tail_first: NaiveDate,
+}
+
+impl Spans {
+    fn of(group: Group, first: NaiveDate, last: NaiveDate) -> Self {
+        match whole_months(first, last).filter(|_| group.has_months()) {
+            Some((start, end)) => Self {
+                head_last: start.pred_opt().unwrap_or(start),
+                months: (start, end),
+                tail_first: end.succ_opt().unwrap_or(end),
+            },
+            // Every day from the day rows; the other two spans empty.
+            None => Self {
+                head_last: last,
+                months: (last.succ_opt().unwrap_or(last), last),
+                tail_first: last.succ_opt().unwrap_or(last),
+            },
+        }
+    }
 }
 
 /// The first and last day of the whole months within `[first, last]`, if any.
@@ -155,55 +181,40 @@ async fn sums_query(
     let (direction, status) = (filter.direction(), filter.status());
     let pattern = filter.pattern();
     let (scoped, extension) = terms.scope_params();
-    let months = whole_months(start, end).filter(|_| group.has_months());
-    let (month_first, month_last) = (months.map(|m| m.0), months.map(|m| m.1));
+    let spans = Spans::of(group, start, end);
     if calls {
         params.extend_from_slice(&[
             &from, &to, &direction, &status, &pattern, &scoped, &extension,
         ]);
     } else {
-        params.extend_from_slice(&[&month_first, &month_last]);
+        params.extend_from_slice(&[
+            &spans.head_last,
+            &spans.months.0,
+            &spans.months.1,
+            &spans.tail_first,
+        ]);
     }
     // Cached per connection: a report runs the same few statements, planned once each.
     let statement = tx.prepare_cached(&sql).await?;
     Ok(tx.client().query(&statement, &params).await?)
 }
 
-/// How the facts query groups calls: by a column, or by the bucket of `started_at` among sorted
-/// instants (the starts of local days or hours, computed here so that no row is converted).
-enum FactsKey {
-    Column(&'static str),
-    Buckets(Vec<(DateTime<Utc>, String)>),
-}
-
-impl FactsKey {
-    fn of(group: Group, zone: TimeZone, days: (NaiveDate, NaiveDate)) -> Self {
-        match group {
-            Group::Agent => Self::Column("coalesce(c.agent_extension, '')"),
-            Group::Number => Self::Column("coalesce(c.business_number, '')"),
-            Group::Total => Self::Column("''"),
-            Group::Day => Self::Buckets(
-                days_of(days)
-                    .map(|day| (zone.day_start(day), day.format("%Y-%m-%d").to_string()))
-                    .collect(),
-            ),
-            Group::Hour => Self::Buckets(
-                days_of(days)
-                    .flat_map(|day| zone.hour_starts(day))
-                    .map(|(at, weekday, hour)| (at, hour_key(weekday, hour)))
-                    .collect(),
-            ),
-        }
+/// How the facts query groups calls (`$9` the org's zone), and how a group shows as a key. A local
+/// day groups as a date and is formatted once per group, not once per call.
+fn facts_key(group: Group) -> (&'static str, &'static str) {
+    match group {
+        Group::Agent => ("coalesce(c.agent_extension, '') collate \"C\"", "g"),
+        Group::Number => ("coalesce(c.business_number, '') collate \"C\"", "g"),
+        Group::Total => ("''", "g"),
+        Group::Day => (
+            "(c.started_at at time zone $9::text)::date",
+            "to_char(g, 'YYYY-MM-DD')",
+        ),
+        Group::Hour => (
+            "private.hour_of_week(c.started_at at time zone $9::text)",
+            "g",
+        ),
     }
-}
-
-fn days_of((first, last): (NaiveDate, NaiveDate)) -> impl Iterator<Item = NaiveDate> {
-    first.iter_days().take_while(move |day| *day <= last)
-}
-
-/// The hour-of-week key of V14's rollups (`private.hour_of_week`).
-fn hour_key(weekday: u32, hour: u32) -> String {
-    format!("{:03}", (weekday - 1) * 24 + hour)
 }
 
 /// Distinct repeat callers and callback-time percentiles of each group of the filter's calls in
@@ -219,19 +230,7 @@ async fn inbound_facts(
         terms,
         filter,
     } = q;
-    let key = FactsKey::of(group, terms.zone, (first, last));
-    let (key_sql, starts, labels): (String, Vec<DateTime<Utc>>, Vec<String>) = match key {
-        FactsKey::Column(column) => (format!("{column} collate \"C\""), Vec::new(), Vec::new()),
-        FactsKey::Buckets(buckets) => {
-            let (starts, labels) = buckets.into_iter().unzip();
-            // Hours of different days share a label (the hour of the week): group by label.
-            (
-                "coalesce(($10::text[])[width_bucket(c.started_at, $9)], '')".into(),
-                starts,
-                labels,
-            )
-        }
-    };
+    let (group_sql, key_sql) = facts_key(group);
     let (from, to) = (
         terms.zone.day_start(first),
         terms.zone.day_start(last.succ_opt().unwrap_or(last)),
@@ -239,13 +238,13 @@ async fn inbound_facts(
     const MISSED: &str = "c.status in ('missed', 'dropped', 'voicemail')";
     let sql = format!(
         "with repeated as (
-           select {key_sql} as key, count(distinct c.caller_number) as repeat_callers
+           select {group_sql} as g, count(distinct c.caller_number) as repeat_callers
            from calls c
            where c.org_id = $1 and c.direction = 'incoming' and c.next_inbound_at is not null
              and c.started_at >= $2 and c.started_at < $3 {filters}
            group by 1),
          called_back as (
-           select {key_sql} as key,
+           select {group_sql} as g,
                   (extract(epoch from percentile_disc(0.5) within group (order by c.callback_at - c.started_at))
                     * 1000)::bigint as callback_p50_ms,
                   (extract(epoch from percentile_disc(0.9) within group (order by c.callback_at - c.started_at))
@@ -254,14 +253,15 @@ async fn inbound_facts(
            where c.org_id = $1 and c.direction = 'incoming' and c.callback_at is not null and {MISSED}
              and c.started_at >= $2 and c.started_at < $3 {filters}
            group by 1)
-         select coalesce(r.key, b.key) as key, coalesce(r.repeat_callers, 0) as repeat_callers,
-                b.callback_p50_ms, b.callback_p90_ms
-         from repeated r full join called_back b on b.key = r.key",
-        // $9 and $10, the bucket starts and labels, are empty when the key is a column.
+         select {key_sql} as key, repeat_callers, callback_p50_ms, callback_p90_ms
+         from (select coalesce(r.g, b.g) as g, coalesce(r.repeat_callers, 0) as repeat_callers,
+                      b.callback_p50_ms, b.callback_p90_ms
+               from repeated r full join called_back b on b.g = r.g) f",
+        // $9, the zone, is typed here for the keys that do not use it.
         filters = format!(
             "and ($4::text is null or c.direction = $4) and ($5::text is null or c.status = $5)
              and ($6::text is null or {search}) and (not $7 or c.agent_extension = $8)
-             and $9::timestamptz[] is not null and $10::text[] is not null",
+             and $9::text is not null",
             search = search_clause("$6")
         ),
     );
@@ -280,8 +280,7 @@ async fn inbound_facts(
                 &filter.pattern(),
                 &scoped,
                 &extension,
-                &starts,
-                &labels,
+                &terms.zone.name(),
             ],
         )
         .await?;
@@ -606,6 +605,34 @@ mod tests {
 
     fn some(first: &str, last: &str) -> Option<(String, String)> {
         Some((first.to_owned(), last.to_owned()))
+    }
+
+    #[test]
+    fn spans_read_whole_months_from_month_rows_and_the_rest_from_day_rows() {
+        let day = |s: &str| s.parse::<NaiveDate>().ok();
+        let (Some(first), Some(last)) = (day("2025-12-03"), day("2026-12-02")) else {
+            panic!("dates")
+        };
+        let text =
+            |s: Spans| [s.head_last, s.months.0, s.months.1, s.tail_first].map(|d| d.to_string());
+        assert_eq!(
+            text(Spans::of(Group::Agent, first, last)),
+            ["2025-12-31", "2026-01-01", "2026-11-30", "2026-12-01"]
+        );
+        // Grains without month rows, and ranges without a whole month, read every day.
+        let every_day = ["2026-12-02", "2026-12-03", "2026-12-02", "2026-12-03"];
+        assert_eq!(text(Spans::of(Group::Day, first, last)), every_day);
+        let (Some(first), Some(last)) = (day("2026-11-01"), day("2026-12-02")) else {
+            panic!("dates")
+        };
+        assert_eq!(
+            text(Spans::of(Group::Hour, first, last)),
+            ["2026-10-31", "2026-11-01", "2026-11-30", "2026-12-01"]
+        );
+        let Some(first) = day("2026-11-03") else {
+            panic!("dates")
+        };
+        assert_eq!(text(Spans::of(Group::Number, first, last)), every_day);
     }
 
     #[test]
