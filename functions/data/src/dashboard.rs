@@ -37,8 +37,7 @@ pub async fn metrics(
     let (tx, org) = (scope.tx(), scope.org);
     let range = dates.in_zone(terms.zone)?;
     let filter = CallFilter::all(range);
-    let series = reports::daily_series(tx, org, &terms, &filter).await?;
-    let totals = reports::totals(tx, org, &terms, &filter).await?;
+    let (series, totals) = reports::dashboard(tx, org, &terms, &filter).await?;
     Ok(Json(MetricsReply {
         org_id: org,
         time_zone: terms.zone,

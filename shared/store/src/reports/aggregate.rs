@@ -219,10 +219,12 @@ fn facts_key(group: Group) -> (&'static str, &'static str) {
 
 /// Distinct repeat callers and callback-time percentiles of each group of the filter's calls in
 /// `[from, to)`, by group key. Each reads only the calls it concerns (V14's partial indexes).
+/// With `and_total`, also the whole range's, under the key `""`.
 async fn inbound_facts(
     q: Query<'_>,
     group: Group,
     (first, last): (NaiveDate, NaiveDate),
+    and_total: bool,
 ) -> Result<HashMap<String, InboundFacts>, StoreError> {
     let Query {
         tx,
@@ -242,7 +244,7 @@ async fn inbound_facts(
            from calls c
            where c.org_id = $1 and c.direction = 'incoming' and c.next_inbound_at is not null
              and c.started_at >= $2 and c.started_at < $3 {filters}
-           group by 1),
+           group by {grouping}),
          called_back as (
            select {group_sql} as g,
                   (extract(epoch from percentile_disc(0.5) within group (order by c.callback_at - c.started_at))
@@ -252,11 +254,13 @@ async fn inbound_facts(
            from calls c
            where c.org_id = $1 and c.direction = 'incoming' and c.callback_at is not null and {MISSED}
              and c.started_at >= $2 and c.started_at < $3 {filters}
-           group by 1)
-         select {key_sql} as key, repeat_callers, callback_p50_ms, callback_p90_ms
+           group by {grouping})
+         select coalesce({key_sql}, '') as key, repeat_callers, callback_p50_ms, callback_p90_ms
          from (select coalesce(r.g, b.g) as g, coalesce(r.repeat_callers, 0) as repeat_callers,
                       b.callback_p50_ms, b.callback_p90_ms
-               from repeated r full join called_back b on b.g = r.g) f",
+               -- (the total's g is null on both sides)
+               from repeated r full join called_back b on coalesce(b.g::text, '') = coalesce(r.g::text, '')) f",
+        grouping = if and_total { "grouping sets ((1), ())" } else { "1" },
         // $9, the zone, is typed here for the keys that do not use it.
         filters = format!(
             "and ($4::text is null or c.direction = $4) and ($5::text is null or c.status = $5)
@@ -335,11 +339,14 @@ pub async fn daily(
     }))
 }
 
-async fn daily_rows(
+/// The sums of the local days of a page, and the facts of those days (with `and_total`, of the
+/// whole span too, under `""`).
+async fn day_sums(
     q: Query<'_>,
     after: Option<NaiveDate>,
     limit: i64,
-) -> Result<Vec<DailyRow>, StoreError> {
+    and_total: bool,
+) -> Result<(Vec<(NaiveDate, Sums)>, HashMap<String, InboundFacts>), StoreError> {
     let select = format!(
         "select s.day::date as day, a.*
          from generate_series($3::date, $4::date, interval '1 day') s (day)
@@ -352,38 +359,69 @@ async fn daily_rows(
     let rows = sums_query(q, Group::Day, &after, limit, &select).await?;
     let days = rows
         .iter()
-        .map(|row| get::<NaiveDate>(row, "day"))
-        .collect::<Result<Vec<_>, _>>()?;
-    let (Some(first), Some(last)) = (days.first(), days.last()) else {
-        return Ok(Vec::new());
+        .map(|row| Ok((get::<NaiveDate>(row, "day")?, Sums::from_row(row)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let (Some((first, _)), Some((last, _))) = (days.first(), days.last()) else {
+        return Ok((Vec::new(), HashMap::new()));
     };
     // The facts of this page's days only.
-    let facts = inbound_facts(q, Group::Day, (*first, *last)).await?;
-    rows.iter()
-        .zip(days)
-        .map(|(row, day)| {
-            Ok(DailyRow {
-                day,
-                stats: stats(row, &facts, &day.format("%Y-%m-%d").to_string(), q.terms)?,
-            })
+    let facts = inbound_facts(q, Group::Day, (*first, *last), and_total).await?;
+    Ok((days, facts))
+}
+
+fn day_rows(
+    days: &[(NaiveDate, Sums)],
+    facts: &HashMap<String, InboundFacts>,
+    terms: &ReportTerms,
+) -> Vec<DailyRow> {
+    days.iter()
+        .map(|(day, sums)| DailyRow {
+            day: *day,
+            stats: CallStats::new(
+                *sums,
+                facts
+                    .get(&day.format("%Y-%m-%d").to_string())
+                    .copied()
+                    .unwrap_or_default(),
+                terms.sla_target_percent,
+            ),
         })
         .collect()
 }
 
-/// Every local day of `range` with its statistics, for the dashboard's chart (at most 366 rows).
-pub async fn daily_series(
+async fn daily_rows(
+    q: Query<'_>,
+    after: Option<NaiveDate>,
+    limit: i64,
+) -> Result<Vec<DailyRow>, StoreError> {
+    let (days, facts) = day_sums(q, after, limit, false).await?;
+    Ok(day_rows(&days, &facts, q.terms))
+}
+
+/// The dashboard: every local day of `range` (at most 366) for its chart, and the whole range's
+/// figures for its tiles, whose sums add up the days' and whose facts come with theirs.
+pub async fn dashboard(
     tx: &Tx,
     org: OrgId,
     terms: &ReportTerms,
     filter: &CallFilter<'_>,
-) -> Result<Vec<DailyRow>, StoreError> {
+) -> Result<(Vec<DailyRow>, CallStats), StoreError> {
     let q = Query {
         tx,
         org,
         terms,
         filter,
     };
-    daily_rows(q, None, domain::DateRange::MAX_DAYS as i64).await
+    let (days, facts) = day_sums(q, None, domain::DateRange::MAX_DAYS as i64, true).await?;
+    let sums = days
+        .iter()
+        .fold(Sums::default(), |total, (_, day)| total.plus(day));
+    let totals = CallStats::new(
+        sums,
+        facts.get("").copied().unwrap_or_default(),
+        terms.sla_target_percent,
+    );
+    Ok((day_rows(&days, &facts, terms), totals))
 }
 
 /// The whole range's statistics (the dashboard's tiles).
@@ -403,7 +441,8 @@ pub async fn totals(
     let select = format!("select {SUMS} from src where $5::text is null limit $6");
     let no_cursor: Option<String> = None;
     let rows = sums_query(q, Group::Total, &no_cursor, 1, &select).await?;
-    let facts = inbound_facts(q, Group::Total, (filter.range.start(), filter.range.end())).await?;
+    let range = (filter.range.start(), filter.range.end());
+    let facts = inbound_facts(q, Group::Total, range, false).await?;
     match rows.first() {
         Some(row) => stats(row, &facts, "", terms),
         None => Ok(CallStats::default()),
@@ -421,7 +460,7 @@ async fn grouped<R>(
 ) -> Result<Page<R, String>, StoreError> {
     let rows = sums_query(q, group, &after, limit.get() + 1, select).await?;
     let range = q.filter.range;
-    let facts = inbound_facts(q, group, (range.start(), range.end())).await?;
+    let facts = inbound_facts(q, group, (range.start(), range.end()), false).await?;
     let terms = q.terms;
     let rows = rows
         .iter()

@@ -30,6 +30,33 @@ pub(super) struct Sums {
     longest_wait_ms: Option<i64>,
 }
 
+impl Sums {
+    /// Both groups' calls together (saturating: sums of counts and milliseconds stay far below).
+    pub(super) fn plus(self, other: &Self) -> Self {
+        let add = |a: i64, b: i64| a.saturating_add(b);
+        Self {
+            total: add(self.total, other.total),
+            answered: add(self.answered, other.answered),
+            missed: add(self.missed, other.missed),
+            voicemail: add(self.voicemail, other.voicemail),
+            talk_ms: add(self.talk_ms, other.talk_ms),
+            inbound: add(self.inbound, other.inbound),
+            outbound: add(self.outbound, other.outbound),
+            abandoned: add(self.abandoned, other.abandoned),
+            short_abandoned: add(self.short_abandoned, other.short_abandoned),
+            measured: add(self.measured, other.measured),
+            measured_short: add(self.measured_short, other.measured_short),
+            in_sla: add(self.in_sla, other.in_sla),
+            answered_measured: add(self.answered_measured, other.answered_measured),
+            answer_wait_ms: add(self.answer_wait_ms, other.answer_wait_ms),
+            unanswered_with_number: add(self.unanswered_with_number, other.unanswered_with_number),
+            callbacks: add(self.callbacks, other.callbacks),
+            callbacks_within_1h: add(self.callbacks_within_1h, other.callbacks_within_1h),
+            longest_wait_ms: self.longest_wait_ms.max(other.longest_wait_ms),
+        }
+    }
+}
+
 /// All null for a group without calls.
 impl FromRow for Sums {
     fn from_row(row: &Row) -> Result<Self, StoreError> {
