@@ -163,8 +163,7 @@ impl Pages for CallPages {
 
     /// The range's total under the same terms and filter (the rollups, or the calls themselves).
     async fn count(&self, tx: &Tx, org: OrgId) -> Result<i64, StoreError> {
-        let totals = reports::totals(tx, org, &self.0.terms, &self.0.get()).await?;
-        Ok(totals.total)
+        reports::call_count(tx, org, &self.0.terms, &self.0.get()).await
     }
 }
 

@@ -424,13 +424,14 @@ pub async fn dashboard(
     Ok((day_rows(&days, &facts, terms), totals))
 }
 
-/// The whole range's statistics (the dashboard's tiles).
-pub async fn totals(
+/// How many calls the filter selects in its range (an export's size, checked before it starts):
+/// the sums query alone, without the facts.
+pub async fn call_count(
     tx: &Tx,
     org: OrgId,
     terms: &ReportTerms,
     filter: &CallFilter<'_>,
-) -> Result<CallStats, StoreError> {
+) -> Result<i64, StoreError> {
     let q = Query {
         tx,
         org,
@@ -438,15 +439,11 @@ pub async fn totals(
         filter,
     };
     // One row: no cursor ($5) and a limit ($6) of one, named so that every parameter is typed.
-    let select = format!("select {SUMS} from src where $5::text is null limit $6");
+    let select =
+        "select coalesce(sum(calls), 0)::bigint as total from src where $5::text is null limit $6";
     let no_cursor: Option<String> = None;
-    let rows = sums_query(q, Group::Total, &no_cursor, 1, &select).await?;
-    let range = (filter.range.start(), filter.range.end());
-    let facts = inbound_facts(q, Group::Total, range, false).await?;
-    match rows.first() {
-        Some(row) => stats(row, &facts, "", terms),
-        None => Ok(CallStats::default()),
-    }
+    let rows = sums_query(q, Group::Total, &no_cursor, 1, select).await?;
+    rows.first().map_or(Ok(0), |row| get(row, "total"))
 }
 
 /// One row per group key, ordered by it, with the facts of each; `keyed` builds the row.

@@ -14,7 +14,7 @@ use crate::row::{FromRow, get, optional, parse};
 use crate::{StoreError, Tx};
 
 pub use aggregate::{
-    AgentRow, DailyRow, HourRow, NumberRow, agents, daily, dashboard, hourly, numbers, totals,
+    AgentRow, DailyRow, HourRow, NumberRow, agents, call_count, daily, dashboard, hourly, numbers,
 };
 pub use calls::{CallRow, list_calls};
 pub use stats::CallStats;

@@ -104,10 +104,9 @@ async fn rls_alone_returns_nothing_of_another_org() {
     let hours = reports::hourly(&tx, org_b, &terms, &filter, None, limit);
     assert!(hours.await.unwrap().rows.iter().all(|h| h.stats.total == 0));
     assert_eq!(
-        reports::totals(&tx, org_b, &terms, &filter)
+        reports::call_count(&tx, org_b, &terms, &filter)
             .await
-            .unwrap()
-            .total,
+            .unwrap(),
         0
     );
     let searching = CallFilter {
