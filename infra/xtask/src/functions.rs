@@ -57,6 +57,20 @@ pub const FUNCTIONS: &[Function] = &[
         },
     },
     Function {
+        name: "operations",
+        openapi: operations::openapi,
+        router: |d| {
+            Box::pin(async {
+                let config = operations::OperationsConfig {
+                    core: core_config(),
+                    settings: d.settings.clone(),
+                };
+                let state = operations::OperationsState::build(config, d.deps.clone()).await;
+                operations::routes::router(built(state))
+            })
+        },
+    },
+    Function {
         name: "trigger",
         openapi: trigger::openapi,
         router: |d| {

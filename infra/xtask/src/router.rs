@@ -7,12 +7,19 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-/// Longest prefix first, as API Gateway matches routes.
+/// The most specific route first, as API Gateway matches them. A pattern ending in `/` is a
+/// prefix; `*` stands for one path segment.
 const ROUTES: &[(&str, &str)] = &[
     ("/api/mightycall/sync/", "sync"),
+    ("/api/mightycall/missed-calls", "operations"),
+    ("/api/mightycall/missed-calls/", "operations"),
+    ("/api/mightycall/recordings/*/audio", "operations"),
+    ("/api/mightycall/voicemails/*/audio", "operations"),
     ("/api/mightycall/", "data"),
+    ("/api/sms/send", "operations"),
     ("/api/sms/", "data"),
     ("/api/dashboard/", "data"),
+    ("/api/live-status", "operations"),
     ("/api/admin/", "admin-integrations"),
     ("/api/platform/", "admin-integrations"),
     ("/api/user/", "user"),
@@ -23,10 +30,28 @@ const ROUTES: &[(&str, &str)] = &[
     ("/api/openapi.json", "user"),
 ];
 
+fn matches(pattern: &str, path: &str) -> bool {
+    let (pattern, prefix) = match pattern.strip_suffix('/') {
+        Some(p) => (p, true),
+        None => (pattern, false),
+    };
+    let mut segments = path.split('/');
+    for expected in pattern.split('/') {
+        match segments.next() {
+            Some(s) if expected == "*" || s == expected => {}
+            _ => return false,
+        }
+    }
+    match segments.next() {
+        None => !prefix,
+        Some(_) => prefix,
+    }
+}
+
 pub fn function_for(path: &str) -> Option<&'static str> {
     ROUTES
         .iter()
-        .find(|(prefix, _)| path.starts_with(prefix))
+        .find(|(pattern, _)| matches(pattern, path))
         .map(|(_, f)| *f)
 }
 
@@ -100,6 +125,14 @@ mod tests {
             ("/api/orgs/x/settings", Some("user")),
             ("/api/trigger", Some("trigger")),
             ("/api/webhooks/mightycall/o/t", Some("trigger")),
+            ("/api/live-status", Some("operations")),
+            ("/api/sms/send", Some("operations")),
+            ("/api/mightycall/missed-calls", Some("operations")),
+            ("/api/mightycall/missed-calls/m/resolve", Some("operations")),
+            ("/api/mightycall/recordings/r/audio", Some("operations")),
+            ("/api/mightycall/voicemails/v/audio", Some("operations")),
+            ("/api/mightycall/recordings", Some("data")),
+            ("/api/health/x", None),
             ("/elsewhere", None),
         ] {
             assert_eq!(function_for(path), function, "{path}");

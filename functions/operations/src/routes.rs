@@ -1,0 +1,22 @@
+use axum::Router;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::OperationsState;
+
+fn config() -> web::AppConfig {
+    web::AppConfig::new("operations", env!("CARGO_PKG_VERSION"))
+}
+
+fn routes() -> OpenApiRouter<OperationsState> {
+    OpenApiRouter::new()
+}
+
+pub fn router(state: OperationsState) -> Router {
+    web::app(&config(), routes().with_state(state))
+}
+
+/// This function's part of the API document.
+pub fn openapi() -> OpenApi {
+    web::document(&config(), routes().into_openapi())
+}
