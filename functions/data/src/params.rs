@@ -1,23 +1,17 @@
 //! Query parameters of the data routes. Each kind of route has its own struct naming exactly the
 //! parameters it takes (the OpenAPI document lists them; anything else is `invalid_query`). Values
 //! are kept as sent and parsed into domain types by the functions here, once for every struct, so
-//! each error keeps its own code.
-//!
-//! Dates are local days of the org's time zone, which is known only once the scope is open: the
-//! dates are checked first (bad input is a 400 before any lookup) and resolved in the zone after
-//! ([`Dates::in_zone`], [`org_terms`]).
+//! each error keeps its own code. Dates are checked and resolved by [`web::params`].
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT;
-use chrono::NaiveDate;
-use domain::{
-    CallDirection, CallStatus, DateRange, OrgId, PageLimit, ParseError, TimeZone, api_date,
-};
+use domain::{CallDirection, CallStatus, OrgId, PageLimit};
 use serde::Deserialize;
-use store::reports::ReportTerms;
 use utoipa::{IntoParams, ToSchema};
+use web::ApiError;
 use web::paging::page_limit;
-use web::{ApiError, OrgScope};
+use web::params::org;
+pub use web::params::{Dates, org_terms};
 
 /// `GET /api/mightycall/phone-numbers`.
 #[derive(Deserialize, IntoParams)]
@@ -202,37 +196,6 @@ impl ReportQuery {
     }
 }
 
-/// `startDate` / `endDate` as sent, with everything checked that does not depend on today.
-#[derive(Clone, Copy, Debug)]
-pub struct Dates<'a> {
-    start: Option<&'a str>,
-    end: Option<&'a str>,
-}
-
-impl<'a> Dates<'a> {
-    fn check(start: Option<&'a str>, end: Option<&'a str>) -> Result<Self, ApiError> {
-        // Anchored on `startDate` (or any day), "today" cannot fail the check: only the dates'
-        // shape and, when both are given, their order and span can.
-        let anchor = start.and_then(api_date).unwrap_or(NaiveDate::MIN);
-        DateRange::parse(start, end, anchor).map_err(bad("invalid_date_range"))?;
-        Ok(Self { start, end })
-    }
-
-    /// The local days asked for; a missing end is the org's today in `zone`.
-    pub fn in_zone(self, zone: TimeZone) -> Result<DateRange, ApiError> {
-        DateRange::parse(self.start, self.end, zone.today()).map_err(bad("invalid_date_range"))
-    }
-}
-
-/// The org's terms: the zone its dates name and its times are shown in, its service-level target,
-/// and what the caller may see of its calls.
-pub async fn org_terms(scope: &OrgScope) -> Result<ReportTerms, ApiError> {
-    store::reports::terms(scope.tx(), scope.org)
-        .await?
-        // The open scope has just found the org under the same RLS.
-        .ok_or(ApiError::NotFound("organization"))
-}
-
 /// How a list or report is answered: a page of JSON, or the whole range as a CSV file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -275,16 +238,6 @@ impl ReportType {
 /// Longest accepted search text.
 const MAX_SEARCH_CHARS: usize = 100;
 
-fn bad(code: &'static str) -> impl Fn(ParseError) -> ApiError {
-    move |e| ApiError::BadRequest { code, message: e.0 }
-}
-
-fn org(raw: Option<&str>) -> Result<Option<OrgId>, ApiError> {
-    raw.map(str::parse)
-        .transpose()
-        .map_err(bad("invalid_org_id"))
-}
-
 fn search(raw: Option<&str>) -> Result<Option<&str>, ApiError> {
     let q = raw.map(str::trim).filter(|q| !q.is_empty());
     if q.is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS || q.chars().any(char::is_control)) {
@@ -326,27 +279,4 @@ fn format(
     } else {
         Format::Json
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    #[test]
-    fn dates_are_checked_before_the_zone_is_known_and_resolved_in_it() {
-        // Shape, order and span fail first, whatever today is.
-        assert!(Dates::check(Some("2026-02-30"), None).is_err());
-        assert!(Dates::check(None, Some("2026-1-1")).is_err());
-        assert!(Dates::check(Some("2026-01-31"), Some("2026-01-01")).is_err());
-        assert!(Dates::check(Some("2025-01-01"), Some("2026-01-02")).is_err());
-        // A start after the org's today fails only once the zone gives today.
-        let future = Dates::check(Some("2099-12-31"), None).unwrap();
-        assert!(future.in_zone(TimeZone::UTC).is_err());
-        let kolkata = TimeZone::parse("Asia/Kolkata").unwrap();
-        let default = Dates::check(None, None).unwrap().in_zone(kolkata).unwrap();
-        assert_eq!(default.end(), kolkata.today());
-        assert_eq!((default.end() - default.start()).num_days(), 29);
-    }
 }

@@ -1,8 +1,9 @@
 use axum::Router;
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::OperationsState;
+use crate::{OperationsState, missed_calls};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("operations", env!("CARGO_PKG_VERSION"))
@@ -10,6 +11,8 @@ fn config() -> web::AppConfig {
 
 fn routes() -> OpenApiRouter<OperationsState> {
     OpenApiRouter::new()
+        .routes(routes!(missed_calls::list))
+        .routes(routes!(missed_calls::resolve))
 }
 
 pub fn router(state: OperationsState) -> Router {

@@ -9,6 +9,7 @@ pub mod integrations;
 pub mod invites;
 pub mod members;
 mod migrate;
+pub mod missed_calls;
 pub mod org_settings;
 pub mod orgs;
 pub mod page;

@@ -8,6 +8,7 @@ mod extract;
 mod identity;
 pub mod openapi;
 pub mod paging;
+pub mod params;
 mod request_id;
 mod scope;
 mod startup;

@@ -112,6 +112,7 @@ impl<'a> Builder<'a> {
             sync: OnceCell::new(),
             admin: OnceCell::new(),
             trigger: OnceCell::new(),
+            operations: OnceCell::new(),
         };
         if self.connected {
             w.connect(w.t.org_a, 0).await;
@@ -137,6 +138,7 @@ pub struct World {
     sync: OnceCell<Router>,
     admin: OnceCell<Router>,
     trigger: OnceCell<Router>,
+    operations: OnceCell<Router>,
 }
 
 impl World {
@@ -232,6 +234,21 @@ impl World {
             )
         };
         self.trigger.get_or_init(|| build).await.clone()
+    }
+
+    pub async fn operations(&self) -> Router {
+        let build = async {
+            let config = operations::OperationsConfig {
+                core: self.config.clone(),
+                settings: self.settings.clone(),
+            };
+            operations::routes::router(
+                operations::OperationsState::build(config, self.deps.clone())
+                    .await
+                    .unwrap(),
+            )
+        };
+        self.operations.get_or_init(|| build).await.clone()
     }
 
     pub fn token(&self, user: Uuid) -> String {
