@@ -3,6 +3,7 @@
 //! MightyCall with the org's own account.
 
 pub mod routes;
+mod sms;
 mod state;
 
 pub use routes::openapi;

@@ -65,6 +65,8 @@ pub enum Need {
     Member,
     /// Org admins and managers start syncs.
     Sync,
+    /// Org admins and managers act for the org towards its customers (send SMS).
+    Manager,
     /// Org admins; `write` applies the MFA policy.
     Admin { write: bool },
     /// Platform admins only, whatever their membership; `write` applies the MFA policy.
@@ -167,6 +169,12 @@ impl UserScope {
                     return Err(ApiError::Forbidden {
                         code: "sync_not_allowed",
                         message: "only org admins and managers can start a sync".into(),
+                    });
+                }
+                Need::Manager if !access.manages() => {
+                    return Err(ApiError::Forbidden {
+                        code: "manager_required",
+                        message: "only org admins and managers can do this".into(),
                     });
                 }
                 Need::Admin { .. } if !access.is_admin() => {
