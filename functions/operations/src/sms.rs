@@ -244,3 +244,87 @@ fn send_failed(e: MightyCallError) -> ApiError {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn checked() -> Checked {
+        SendSms {
+            org_id: uuid::Uuid::new_v4().to_string(),
+            from: "+12125550100".into(),
+            to: "+442071234567".into(),
+            text: "hello".into(),
+        }
+        .check()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_send_is_stored_under_mightycalls_id_and_time_when_they_make_sense() {
+        let sms = checked();
+        let now = Utc::now();
+        let id = uuid::Uuid::new_v4();
+        let at = now - TimeDelta::seconds(3);
+        let kept = stored(
+            &sms,
+            &SentSms {
+                id: Some(id),
+                send_time: Some(at),
+            },
+            now,
+        );
+        assert_eq!((kept.external_id, kept.sent_at), (id.to_string(), at));
+
+        // The Swagger's example: .NET's zero date, and no usable id.
+        let zero = mightycall::time::parse_timestamp("0001-01-01T00:00:00").unwrap();
+        let odd = stored(
+            &sms,
+            &SentSms {
+                id: None,
+                send_time: Some(zero),
+            },
+            now,
+        );
+        assert_eq!(odd.sent_at, now);
+        assert!(uuid::Uuid::parse_str(&odd.external_id).is_ok());
+        assert_ne!(odd.external_id, id.to_string());
+    }
+
+    #[test]
+    fn failures_that_may_have_sent_say_so_and_the_others_do_not() {
+        let maybe = [
+            MightyCallError::Timeout,
+            MightyCallError::Upstream { status: 502 },
+        ];
+        for e in maybe {
+            let api = send_failed(e);
+            assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert!(api.to_string().contains("may have been sent"), "{api}");
+        }
+        let not_sent = [
+            (
+                MightyCallError::QuotaExhausted { used: 5, limit: 5 },
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+            (
+                MightyCallError::RateLimited { retry_after: None },
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+            (
+                MightyCallError::BadRequest {
+                    details: "from: Source phone number is required.".into(),
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ];
+        for (e, status) in not_sent {
+            let api = send_failed(e);
+            assert_eq!(api.status(), status);
+            assert!(!api.to_string().contains("may have been sent"), "{api}");
+            assert!(!api.to_string().contains("Source phone"), "{api}");
+        }
+    }
+}
