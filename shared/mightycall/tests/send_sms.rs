@@ -11,6 +11,11 @@ use mightycall::{
 use mightycall_fake::{AccountKeys, FakeConfig, FakeHandle, FakeMightyCall, Fault, FaultRule};
 
 const TO: &str = "+442071234567";
+const TEXT: &str = "Your order is ready";
+
+fn sms<'a>(from: &'a str, text: &'a str) -> OutgoingSms<'a> {
+    OutgoingSms { from, to: TO, text }
+}
 
 fn config(fake: &FakeHandle, keys: &AccountKeys) -> ClientConfig {
     let credentials = Credentials {
@@ -65,14 +70,7 @@ async fn a_sent_sms_is_in_the_journal_under_the_id_the_send_answered() {
     let from = number(&fake, &keys, "Enabled");
     let before = fake.account(&keys.api_key).unwrap().messages.len();
 
-    let sent = client
-        .send_sms(OutgoingSms {
-            from: &from,
-            to: TO,
-            text: "Your order is ready",
-        })
-        .await
-        .unwrap();
+    let sent = client.send_sms(sms(&from, TEXT)).await.unwrap();
 
     let id = sent.id.expect("the send's id");
     assert!(sent.send_time.is_some());
@@ -87,7 +85,7 @@ async fn a_sent_sms_is_in_the_journal_under_the_id_the_send_answered() {
         ),
         (from.as_str(), TO)
     );
-    assert_eq!(journal.text, "Your order is ready");
+    assert_eq!(journal.text, TEXT);
     assert_eq!(sends(&fake, &keys), 1);
 }
 
@@ -135,11 +133,7 @@ async fn a_5xx_or_a_timeout_is_not_sent_again_but_a_429_is() {
     .unwrap();
     impatient.authenticate().await.unwrap();
     let from = number(&fake, &keys, "Enabled");
-    let sms = OutgoingSms {
-        from: &from,
-        to: TO,
-        text: "hello",
-    };
+    let sms = sms(&from, TEXT);
     fake.push_fault(FaultRule::once(Fault::ServerError { status: 503 }).on_path("/messages/send"));
     let err = client.send_sms(sms).await.unwrap_err();
     assert_eq!(err, MightyCallError::Upstream { status: 503 });
@@ -171,14 +165,7 @@ async fn an_expired_token_is_refreshed_once() {
     let (fake, keys, client) = setup().await;
     let from = number(&fake, &keys, "Enabled");
     fake.expire_tokens(&keys.api_key);
-    let sent = client
-        .send_sms(OutgoingSms {
-            from: &from,
-            to: TO,
-            text: "hello",
-        })
-        .await
-        .unwrap();
+    let sent = client.send_sms(sms(&from, TEXT)).await.unwrap();
     assert!(sent.id.is_some());
     assert_eq!(fake.token_grants(&keys.api_key).len(), 2);
 }
