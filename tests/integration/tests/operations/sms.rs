@@ -11,6 +11,7 @@ use axum::http::{Method, Request};
 use chrono::{Timelike, Utc};
 use domain::{E164Number, OrgId, Resource};
 use integration_tests::World;
+use integration_tests::events::{SAMPLE_ORG, invoke};
 use integration_tests::world::succeeded;
 use mightycall_fake::{FakeConfig, Fault, FaultRule};
 use serde_json::{Value, json};
@@ -629,4 +630,23 @@ async fn the_text_and_secrets_stay_out_of_logs_and_errors() {
     }
     let first = replies[0].body.to_string();
     assert!(!first.contains(&keys.api_key) && !first.contains(&keys.user_key));
+}
+
+#[tokio::test]
+async fn the_sample_event_sends_through_the_lambda_request_path() {
+    let (w, ops) = world().await;
+    let from = number(&w, w.t.org_a, "enabled").await;
+    let token = w.token(w.t.manager_a);
+    let event = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../events/operations/sms-send.json"
+    ))
+    .unwrap()
+    .replace("DEMO_TOKEN", &token)
+    .replace(SAMPLE_ORG, &w.t.org_a.to_string())
+    .replace("DEMO_SMS_FROM", &from);
+    let reply = invoke(&ops, &event).await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert_eq!(reply.json()["message"]["business_number"], from.as_str());
+    assert_eq!(sends(&w, 0), 1);
 }
