@@ -372,6 +372,22 @@ async fn rls_alone_hides_org_b_numbers_and_refuses_storing_for_it() {
     assert!(matches!(refused, Err(StoreError::Denied)), "{refused:?}");
     drop(tx);
 
+    // In A, the same store call works (and keeps the first of a send stored twice); rolled back.
+    let tx =
+        w.db.store()
+            .as_user(&claims_for(w.t.manager_a))
+            .await
+            .unwrap();
+    let own = message(&from_a);
+    let first = store_sms::record_sent(&tx, org_a, &own).await.unwrap();
+    let again = SentMessage {
+        text: "a different text",
+        ..own.clone()
+    };
+    let second = store_sms::record_sent(&tx, org_a, &again).await.unwrap();
+    assert_eq!((first.id, second.body.as_deref()), (second.id, Some(TEXT)));
+    drop(tx);
+
     // An agent of A may read A's messages but not store one.
     let tx =
         w.db.store()
@@ -538,11 +554,10 @@ async fn mightycall_failures_answer_clearly_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn mightycall_too_slow_is_503_and_nothing_is_stored() {
-    let (w, _) = world_with(World::builder().tune(|s| {
+    let (w, ops) = world_with(World::builder().tune(|s| {
         s.timeouts.request = Duration::from_millis(300);
     }))
     .await;
-    let ops = w.operations().await;
     let from = number(&w, w.t.org_a, "enabled").await;
     let before = state(&w).await;
     w.fake.push_fault(
