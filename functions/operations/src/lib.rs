@@ -4,6 +4,7 @@
 
 mod missed_calls;
 pub mod routes;
+mod sms;
 mod state;
 
 pub use routes::openapi;

@@ -145,7 +145,7 @@ pub async fn resolve(
     let org = missed_calls::org_of_call(user.tx(), path.id)
         .await?
         .ok_or_else(no_such_item)?;
-    let scope = user.into_org(Some(org), Need::Manage).await?;
+    let scope = user.into_org(Some(org), Need::Manager).await?;
     let terms = org_terms(&scope).await?;
     let item = missed_calls::item_of(scope.tx(), scope.org, &terms, path.id)
         .await?

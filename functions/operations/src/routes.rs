@@ -3,7 +3,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{OperationsState, missed_calls};
+use crate::{OperationsState, missed_calls, sms};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("operations", env!("CARGO_PKG_VERSION"))
@@ -13,6 +13,7 @@ fn routes() -> OpenApiRouter<OperationsState> {
     OpenApiRouter::new()
         .routes(routes!(missed_calls::list))
         .routes(routes!(missed_calls::resolve))
+        .routes(routes!(sms::send))
 }
 
 pub fn router(state: OperationsState) -> Router {

@@ -226,6 +226,7 @@ impl Demo {
                 (today - chrono::Days::new(2)).to_string(),
             ),
             ("DEMO_END".to_owned(), today.to_string()),
+            ("DEMO_SMS_FROM".to_owned(), self.sms_number()),
         ];
         let mut written = 0;
         for dir in std::fs::read_dir("events")?
@@ -254,6 +255,18 @@ impl Demo {
             }
         }
         Ok(written)
+    }
+
+    /// A number of org A's account that sends SMS, for the SMS sample.
+    fn sms_number(&self) -> String {
+        let account = self.fake.account(&self.fake.accounts()[0].api_key);
+        account
+            .and_then(|a| {
+                a.phone_numbers
+                    .into_iter()
+                    .find(|p| p.deleted_at.is_none() && p.sms_mode == "Enabled")
+            })
+            .map_or_else(|| "DEMO_SMS_FROM".to_owned(), |p| p.number)
     }
 
     pub fn print_instructions(&self, port: u16) {

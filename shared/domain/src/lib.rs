@@ -10,6 +10,7 @@ mod query;
 mod resync;
 mod roles;
 mod secret_token;
+mod sms;
 mod sync;
 mod zone;
 
@@ -25,6 +26,7 @@ pub use query::{DateRange, PageLimit, api_date};
 pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};
 pub use roles::{GlobalRole, OrgRole};
 pub use secret_token::{InviteToken, WebhookToken};
+pub use sms::{E164Number, SmsText};
 pub use sync::{JobStatus, Provider, Resource, SyncInterval, SyncTrigger};
 pub use zone::TimeZone;
 

@@ -1,5 +1,7 @@
 //! [`MightyCallClient`]: authenticated calls to the REST endpoints a sync uses.
 
+pub(crate) mod messages;
+
 use crate::auth::{Grant, request_token};
 use crate::budget::RequestBudget;
 use crate::config::{BaseUrl, ClientConfig, Credentials, PageSize, UtcWindow};

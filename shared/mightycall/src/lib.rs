@@ -21,6 +21,7 @@ mod transport;
 pub use budget::{
     KeyFingerprint, LedgerError, MemoryLedger, RequestBudget, RequestLedger, Reservation,
 };
+pub use client::messages::{OutgoingSms, SentSms};
 pub use client::{CallsQuery, ContactsQuery, JournalQuery, MightyCallClient, VoicemailsQuery};
 pub use config::UserKey;
 pub use config::{

@@ -73,6 +73,28 @@ impl Transport {
         what: &'static str,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<RawResponse, MightyCallError> {
+        self.send_retrying(what, build, |_| true).await
+    }
+
+    /// [`Self::send`] for a request that must not be repeated once MightyCall may have acted on it
+    /// (sending an SMS): after a timeout or a 5xx it may have, so only a 429 is tried again.
+    pub(crate) async fn send_unrepeated(
+        &self,
+        what: &'static str,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<RawResponse, MightyCallError> {
+        self.send_retrying(what, build, |e| {
+            matches!(e, MightyCallError::RateLimited { .. })
+        })
+        .await
+    }
+
+    async fn send_retrying(
+        &self,
+        what: &'static str,
+        build: impl Fn() -> reqwest::RequestBuilder,
+        retryable: impl Fn(&MightyCallError) -> bool,
+    ) -> Result<RawResponse, MightyCallError> {
         let mut retry = 0;
         loop {
             if let Some((budget, key)) = &self.budget {
@@ -91,7 +113,7 @@ impl Transport {
                 Attempt::Retry { error, retry_after } => (error, retry_after),
             };
             let too_long = retry_after.is_some_and(|after| after > self.retry.max_retry_after);
-            if retry >= self.retry.max_retries || too_long {
+            if retry >= self.retry.max_retries || too_long || !retryable(&error) {
                 tracing::warn!(
                     what,
                     retry,

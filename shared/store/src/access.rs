@@ -20,8 +20,13 @@ impl Access {
         self.role == Some(OrgRole::OrgAdmin) || self.platform_admin
     }
 
-    pub fn can_sync(&self) -> bool {
+    /// Org admins and managers (and platform admins).
+    pub fn manages(&self) -> bool {
         matches!(self.role, Some(OrgRole::OrgAdmin | OrgRole::OrgManager)) || self.platform_admin
+    }
+
+    pub fn can_sync(&self) -> bool {
+        self.manages()
     }
 }
 
@@ -40,4 +45,24 @@ pub async fn access(tx: &Tx, user: UserId, org: OrgId) -> Result<Access, StoreEr
         role: role.and_then(|r| r.parse().ok()),
         platform_admin: get(&row, "platform_admin")?,
     })
+}
+
+/// Whether the caller holds one of `roles` in `org` or is a platform admin, asked under the
+/// caller's RLS: for writes the store runs as `service_role` after the check, so a call that
+/// skipped the route's own check still changes nothing in another org.
+pub(crate) async fn caller_holds(
+    tx: &Tx,
+    org: OrgId,
+    roles: &[OrgRole],
+) -> Result<bool, StoreError> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let row = tx
+        .client()
+        .query_one(
+            "select $1::uuid in (select private.user_org_ids_with_role($2))
+               or (select private.is_platform_admin()) as holds",
+            &[&org.as_uuid(), &roles],
+        )
+        .await?;
+    get(&row, "holds")
 }

@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use domain::{OrgId, SyncInterval, UserId};
+use domain::{OrgId, OrgRole, SyncInterval, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use tokio_postgres::Row;
@@ -128,15 +128,7 @@ pub struct IntegrationWrite<'a> {
 /// `service_role` (users may not write the table), so they check it first: a call that skipped the
 /// route's check still changes nothing in another org.
 pub(crate) async fn caller_administers(tx: &Tx, org: OrgId) -> Result<bool, StoreError> {
-    let row = tx
-        .client()
-        .query_one(
-            "select $1::uuid in (select private.user_org_ids_with_role(array['org_admin']))
-               or (select private.is_platform_admin()) as administers",
-            &[&org.as_uuid()],
-        )
-        .await?;
-    get(&row, "administers")
+    crate::access::caller_holds(tx, org, &[OrgRole::OrgAdmin]).await
 }
 
 /// Inserts or replaces the org's integration for the provider; `true` when it was new.

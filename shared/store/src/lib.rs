@@ -20,6 +20,7 @@ pub mod profiles;
 pub mod reports;
 mod row;
 pub mod schedule;
+pub mod sms;
 pub mod sync_jobs;
 pub mod sync_rows;
 pub mod synced;

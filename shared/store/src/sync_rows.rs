@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use domain::OrgId;
 use serde_json::Value;
 use tokio_postgres::types::ToSql;
+use uuid::Uuid;
 
 use crate::{ServiceTx, StoreError};
 
@@ -271,6 +272,9 @@ pub struct NewMessage {
     pub body: Option<String>,
     pub delivery_status: Option<String>,
     pub attachments: Value,
+    /// The journal's `requestGuid` when it is not nil: for a message sent through the API, the id
+    /// the send answered, under which [`crate::sms::record_sent`] stored it. Not a column.
+    pub request_guid: Option<Uuid>,
 }
 
 static MESSAGES: Upsert<NewMessage> = Upsert {
@@ -295,7 +299,33 @@ pub async fn upsert_sms(
     org: OrgId,
     rows: &[NewMessage],
 ) -> Result<u64, StoreError> {
+    adopt_sent(tx, org, rows).await?;
     MESSAGES.run(tx, org, rows).await
+}
+
+/// A message sent through the API is stored at once under the send's id (a GUID); the journal
+/// lists it later under its own 24-hex id, with the send's id as `requestGuid`. The stored row
+/// takes the journal's id first, so the upsert updates it (same row, same `id`) instead of adding
+/// the message twice.
+async fn adopt_sent(tx: &ServiceTx, org: OrgId, rows: &[NewMessage]) -> Result<(), StoreError> {
+    let (journal_ids, send_ids): (Vec<String>, Vec<String>) = rows
+        .iter()
+        .filter_map(|r| Some((r.external_id.storable(), r.request_guid?.to_string())))
+        .unzip();
+    if journal_ids.is_empty() {
+        return Ok(());
+    }
+    tx.client()
+        .execute(
+            "update mightycall_sms_messages m set external_id = n.journal_id
+             from unnest($2::text[], $3::text[]) as n(journal_id, send_id)
+             where m.org_id = $1 and m.external_id = n.send_id
+               and not exists (select 1 from mightycall_sms_messages x
+                               where x.org_id = $1 and x.external_id = n.journal_id)",
+            &[&org.as_uuid(), &journal_ids, &send_ids],
+        )
+        .await?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, Default)]

@@ -84,6 +84,25 @@ pub async fn count_user_integration_save(
     .await
 }
 
+/// Counts one SMS send of `org` in the current fixed window of `window_minutes`; `false` when
+/// `limit` sends were already made in it.
+pub async fn count_sms_send(
+    tx: &ServiceTx,
+    org: OrgId,
+    limit: u32,
+    window_minutes: i32,
+) -> Result<bool, StoreError> {
+    count_in_window(
+        tx,
+        "sms_send_attempts",
+        "org_id",
+        org.as_uuid(),
+        limit,
+        window_minutes,
+    )
+    .await
+}
+
 /// One attempt in `table`'s row for `key` and the current window; `table` and `column` are this
 /// module's constants, never input.
 async fn count_in_window(

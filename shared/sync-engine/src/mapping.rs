@@ -164,6 +164,11 @@ pub(crate) fn sms(r: &JournalRequest) -> Result<NewMessage, SkipReason> {
             .as_ref()
             .map(|s| s.as_str().to_lowercase()),
         attachments: Value::Array(attachments),
+        request_guid: r
+            .request_guid
+            .as_deref()
+            .and_then(|g| uuid::Uuid::parse_str(g.trim()).ok())
+            .filter(|g| !g.is_nil()),
     })
 }
 

@@ -34,6 +34,9 @@ pub enum ApiError {
     TooManyRequests { code: &'static str, message: String },
     #[error("{0} is unavailable, retry later")]
     Unavailable(&'static str),
+    /// 503 for an upstream service's failure that needs its own words (e.g. whether to retry).
+    #[error("{message}")]
+    UpstreamFailed { code: &'static str, message: String },
     #[error("internal error")]
     Internal(#[source] Box<dyn Error + Send + Sync>),
 }
@@ -56,7 +59,7 @@ impl ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::UpstreamFailed { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -67,7 +70,8 @@ impl ApiError {
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. }
-            | Self::TooManyRequests { code, .. } => code,
+            | Self::TooManyRequests { code, .. }
+            | Self::UpstreamFailed { code, .. } => code,
             Self::Unauthenticated(code) => code,
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::PayloadTooLarge => "payload_too_large",

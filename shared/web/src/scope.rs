@@ -66,7 +66,7 @@ pub enum Need {
     /// Org admins and managers start syncs.
     Sync,
     /// Org admins and managers work the org's calls and messages (resolve missed calls, send SMS).
-    Manage,
+    Manager,
     /// Org admins; `write` applies the MFA policy.
     Admin { write: bool },
     /// Platform admins only, whatever their membership; `write` applies the MFA policy.
@@ -171,7 +171,7 @@ impl UserScope {
                         message: "only org admins and managers can start a sync".into(),
                     });
                 }
-                Need::Manage if !access.can_sync() => {
+                Need::Manager if !access.manages() => {
                     return Err(ApiError::Forbidden {
                         code: "manager_required",
                         message: "only org admins and managers can do this".into(),

@@ -61,6 +61,9 @@ pub struct FakeCall {
 #[derive(Debug, Clone)]
 pub struct FakeMessage {
     pub journal_id: String,
+    /// The id `/messages/send` answered for a message sent through the API; nil (as in the
+    /// Swagger's examples) for the others.
+    pub request_guid: Uuid,
     pub at: DateTime<Utc>,
     pub direction: Direction,
     pub business_number: String,
@@ -204,6 +207,7 @@ impl Generator {
         let messages = (0..config.messages)
             .map(|_| FakeMessage {
                 journal_id: self.hex(24),
+                request_guid: Uuid::nil(),
                 at: self.between(start, end),
                 direction: if self.rng.random_bool(0.5) {
                     Direction::Incoming

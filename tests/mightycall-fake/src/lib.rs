@@ -15,6 +15,7 @@
 mod config;
 mod dataset;
 mod faults;
+mod messages;
 mod render;
 mod server;
 mod state;

@@ -156,7 +156,7 @@ pub(crate) fn journal_call(account: &FakeAccount, c: &FakeCall) -> Value {
 
 pub(crate) fn journal_message(account: &FakeAccount, m: &FakeMessage) -> Value {
     json!({
-        "id": m.journal_id, "requestGuid": "00000000-0000-0000-0000-000000000000", "created": seven_digits(m.at),
+        "id": m.journal_id, "requestGuid": m.request_guid, "created": seven_digits(m.at),
         "type": "message", "state": "message",
         "origin": match m.direction { Direction::Incoming => "inbound", Direction::Outgoing => "outbound" },
         "client": {"address": m.client_phone, "type": "phoneNumber", "callerKind": "default"},

@@ -31,6 +31,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/calls", get(calls))
         .route("/calls/{id}", get(call))
         .route("/journal/requests", get(journal))
+        .route("/messages/send", post(crate::messages::send))
         .route("/voicemails", get(voicemails))
         .route("/voicemails/{id}", get(voicemail))
         .route("/contacts", get(contacts))
@@ -44,7 +45,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-fn body(status: StatusCode, value: Value) -> Response {
+pub(crate) fn body(status: StatusCode, value: Value) -> Response {
     (status, Json(value)).into_response()
 }
 
@@ -257,7 +258,7 @@ async fn token(
 }
 
 /// Runs `f` on the caller's account after the auth check.
-fn with_account(
+pub(crate) fn with_account(
     shared: &Shared,
     headers: &HeaderMap,
     f: impl FnOnce(&mut FakeState, &str) -> Response,

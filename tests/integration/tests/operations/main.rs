@@ -1,7 +1,8 @@
-//! The `operations` function end to end: real router, real database with RLS, real token
-//! verification, the fake MightyCall where a route reaches it.
+//! The `operations` function end to end: real router, real database with RLS, the fake MightyCall
+//! over HTTP, secrets from the AWS emulator.
 
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod missed_calls;
+mod sms;
