@@ -13,8 +13,9 @@ create table public.missed_call_resolutions (
   org_id        uuid not null references public.organizations (id) on delete cascade,
   caller_number text not null check (length(caller_number) between 1 and 64),
   -- The miss the manager resolved (the first of its caller's open misses); kept for the audit trail
-  -- and for a scoped agent's view (they see the resolutions of their own calls).
-  call_id       uuid not null references public.calls (id) on delete cascade,
+  -- and for a scoped agent's view (they see the resolutions of their own calls). No foreign key:
+  -- calls are replaced wholesale (a reload truncates them) and the resolution is the caller's.
+  call_id       uuid not null,
   note          text check (note is null or length(note) <= 500),
   resolved_by   uuid references public.profiles (id) on delete set null,
   resolved_at   timestamptz not null default now()

@@ -220,19 +220,6 @@ impl World {
         )
     }
 
-    /// The operations function, its engine on the fake MightyCall.
-    pub async fn operations(&self) -> Router {
-        let config = operations::OperationsConfig {
-            core: self.config.clone(),
-            settings: self.settings.clone(),
-        };
-        operations::routes::router(
-            operations::OperationsState::build(config, self.deps.clone())
-                .await
-                .unwrap(),
-        )
-    }
-
     pub async fn trigger(&self) -> Router {
         let build = async {
             let config = trigger::TriggerConfig {
@@ -249,6 +236,7 @@ impl World {
         self.trigger.get_or_init(|| build).await.clone()
     }
 
+    /// The operations function, its engine on the fake MightyCall.
     pub async fn operations(&self) -> Router {
         let build = async {
             let config = operations::OperationsConfig {
