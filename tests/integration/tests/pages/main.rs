@@ -6,4 +6,3 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod sign_in;
-mod site;

@@ -4,7 +4,7 @@
 use axum::http::Method;
 use integration_tests::World;
 
-use crate::site::{Jar, Page, Site, email};
+use integration_tests::site::{Jar, PASSWORD, Page, Site, email};
 
 fn tile(page: &Page, label: &str) -> String {
     let marker = format!("<p class=\"label\">{label}</p><p class=\"value\">");
@@ -137,11 +137,7 @@ async fn bad_sign_ins_are_refused_and_set_no_session() {
                 "POST",
                 "/login",
                 &jar,
-                Some(&[
-                    ("csrf", &csrf),
-                    ("email", &address),
-                    ("password", crate::site::PASSWORD),
-                ]),
+                Some(&[("csrf", &csrf), ("email", &address), ("password", PASSWORD)]),
             )
             .await;
         assert_eq!(forged.status, 403, "{}", forged.html);

@@ -1,13 +1,14 @@
-//! A signed-in browser without the browser: the web function's router, the fake Supabase Auth
-//! with the seeded users, and a cookie jar.
+//! The pages' site for tests: the web function's router (in-process, or served on loopback for a
+//! real browser), the fake Supabase Auth with the seeded users, and a cookie jar for requests
+//! without a browser.
 
 use std::collections::BTreeMap;
 
+use crate::World;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request};
 use http_body_util::BodyExt;
-use integration_tests::World;
 use supabase_fake::{FakeAuthConfig, FakeAuthHandle, FakeSupabaseAuth};
 use test_harness::identity::{ISSUER, JWT_SECRET, core_config};
 use tower::ServiceExt;
@@ -115,6 +116,15 @@ impl Site {
         .unwrap();
         let router = web_pages::routes::router(state);
         Self { w, auth, router }
+    }
+
+    /// Serves the site on a free loopback port until the test ends; returns its base URL.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = self.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        format!("http://{addr}")
     }
 
     pub async fn request(
