@@ -1,10 +1,12 @@
 //! Demo data: two organisations, each with an org admin, a manager and an agent, plus a platform
-//! admin; each org connected to its own fake MightyCall account and synced once.
+//! admin; each org connected to its own fake MightyCall account and synced once; a fake Supabase
+//! Auth where each of them signs in to the pages.
 
 use std::time::{Duration, Instant};
 
 use domain::OrgId;
 use mightycall_fake::{FakeConfig, FakeHandle, FakeMightyCall};
+use supabase_fake::{FakeAuthConfig, FakeAuthHandle, FakeSupabaseAuth};
 use test_harness::fixtures::Tenants;
 use test_harness::{TestDb, identity};
 
@@ -12,8 +14,12 @@ pub struct Demo {
     db: TestDb,
     t: Tenants,
     fake: FakeHandle,
+    auth: FakeAuthHandle,
     service_key: String,
 }
+
+/// The demo's password for every sign-in (a local stack on loopback only).
+const DEMO_PASSWORD: &str = "victorysync-demo";
 
 impl Demo {
     pub async fn start() -> Self {
@@ -55,13 +61,32 @@ impl Demo {
                 .await
                 .expect("the demo integration is saved");
         }
+        let auth = FakeSupabaseAuth::start(FakeAuthConfig::new(identity::JWT_SECRET))
+            .await
+            .expect("the fake Supabase Auth starts");
+        for (user, email) in Self::sign_ins(&t) {
+            auth.add_user_with_id(user, email, DEMO_PASSWORD, false);
+        }
         let service_key = uuid::Uuid::new_v4().simple().to_string();
         Self {
             db,
             t,
             fake,
+            auth,
             service_key,
         }
+    }
+
+    /// Who can sign in to the pages, and with which address.
+    fn sign_ins(t: &Tenants) -> [(uuid::Uuid, &'static str); 6] {
+        [
+            (t.platform_admin, "platform@victorysync.test"),
+            (t.admin_a, "admin@acme.test"),
+            (t.manager_a, "manager@acme.test"),
+            (t.agent_a, "agent@acme.test"),
+            (t.admin_b, "admin@globex.test"),
+            (t.agent_b, "agent@globex.test"),
+        ]
     }
 
     /// What the functions connect to on the demo database, as they build it from `function_env`.
@@ -185,6 +210,9 @@ impl Demo {
             ("SERVICE_KEYS", self.service_key.clone()),
             ("MIGHTYCALL_BASE_URL", self.fake.base_url()),
             ("SYNC_DISPATCH", "inline".to_owned()),
+            ("SUPABASE_URL", self.auth.base_url()),
+            ("SUPABASE_ANON_KEY", self.auth.anon_key()),
+            ("WEB_SESSION_KEYS", identity::SESSION_KEYRING.to_owned()),
             // No RUST_LOG: the functions log at info by default, and cargo-lambda would read it too.
         ]
         .into_iter()
@@ -279,6 +307,14 @@ impl Demo {
             ("GLOBEX_ADMIN", self.t.admin_b),
         ];
         println!("\nVictorySync is running on {base} (functions build on their first request).");
+        println!("Dashboard: {base}/ — sign in with password {DEMO_PASSWORD} as:");
+        for (_, email) in Self::sign_ins(&self.t) {
+            println!("  {email}");
+        }
+        println!(
+            "(magic links are captured by the fake Supabase Auth at {})\n",
+            self.auth.base_url()
+        );
         println!("Demo tokens (valid for an hour; restart to get new ones):\n");
         for (name, user) in users {
             println!(

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// The most specific route first, as API Gateway matches them. A pattern ending in `/` is a
-/// prefix; `*` stands for one path segment.
+/// prefix (except `/` itself, the pages' home); `*` stands for one path segment.
 const ROUTES: &[(&str, &str)] = &[
     ("/api/mightycall/sync/", "sync"),
     ("/api/mightycall/missed-calls", "operations"),
@@ -28,9 +28,19 @@ const ROUTES: &[(&str, &str)] = &[
     ("/api/webhooks/", "trigger"),
     ("/api/health", "user"),
     ("/api/openapi.json", "user"),
+    ("/", "web"),
+    ("/login", "web"),
+    ("/login/link", "web"),
+    ("/auth/confirm", "web"),
+    ("/logout", "web"),
+    ("/orgs/", "web"),
+    ("/assets/", "web"),
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {
+    if pattern == "/" {
+        return path == "/";
+    }
     let (pattern, prefix) = match pattern.strip_suffix('/') {
         Some(p) => (p, true),
         None => (pattern, false),
@@ -133,6 +143,13 @@ mod tests {
             ("/api/mightycall/voicemails/v/audio", Some("operations")),
             ("/api/mightycall/recordings", Some("data")),
             ("/api/health/x", None),
+            ("/", Some("web")),
+            ("/login", Some("web")),
+            ("/login/link", Some("web")),
+            ("/auth/confirm", Some("web")),
+            ("/orgs/o/dashboard", Some("web")),
+            ("/assets/app.css", Some("web")),
+            ("/orgs", None),
             ("/elsewhere", None),
         ] {
             assert_eq!(function_for(path), function, "{path}");

@@ -14,6 +14,7 @@ pub struct AppSecrets {
     database_url: Option<Zeroizing<String>>,
     jwt_secret: Option<auth::JwtSecret>,
     keyring: Option<crypto::Keyring>,
+    session_keyring: Option<crypto::Keyring>,
     service_keys: Vec<ServiceKey>,
     platform_mightycall: Option<mightycall::Credentials>,
 }
@@ -64,6 +65,14 @@ impl AppSecrets {
                 name: "INTEGRATIONS_KEYS",
                 reason: e.to_string(),
             })?;
+        let session_keyring = raw
+            .get("WEB_SESSION_KEYS")
+            .map(|s| crypto::Keyring::from_json(s))
+            .transpose()
+            .map_err(|e| SettingsError::Invalid {
+                name: "WEB_SESSION_KEYS",
+                reason: e.to_string(),
+            })?;
         let service_keys = match raw.get("SERVICE_KEYS") {
             None => Vec::new(),
             Some(list) => parse_service_keys(list)?,
@@ -98,6 +107,7 @@ impl AppSecrets {
             database_url: raw.get("DATABASE_URL").cloned(),
             jwt_secret,
             keyring,
+            session_keyring,
             service_keys,
             platform_mightycall,
         })
@@ -116,6 +126,14 @@ impl AppSecrets {
     pub fn keyring(&self) -> Result<&crypto::Keyring, SettingsError> {
         self.keyring.as_ref().ok_or(SettingsError::Missing {
             name: "INTEGRATIONS_KEYS",
+        })
+    }
+
+    /// The keys that seal the dashboard's session cookies (`WEB_SESSION_KEYS`, a keyring like
+    /// `INTEGRATIONS_KEYS`, kept apart so either can rotate alone).
+    pub fn session_keyring(&self) -> Result<&crypto::Keyring, SettingsError> {
+        self.session_keyring.as_ref().ok_or(SettingsError::Missing {
+            name: "WEB_SESSION_KEYS",
         })
     }
 

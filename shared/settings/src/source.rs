@@ -9,6 +9,7 @@ pub(crate) const SECRET_KEYS: &[&str] = &[
     "DATABASE_URL",
     "SUPABASE_JWT_SECRET",
     "INTEGRATIONS_KEYS",
+    "WEB_SESSION_KEYS",
     "SERVICE_KEYS",
     "MIGHTYCALL_API_KEY",
     "MIGHTYCALL_USER_KEY",

@@ -27,6 +27,7 @@ pub mod synced;
 pub mod trigger_replay;
 mod tx;
 pub mod usage;
+pub mod web_sessions;
 pub mod webhooks;
 
 pub use config::DbConfig;

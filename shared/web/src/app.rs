@@ -55,18 +55,24 @@ pub fn app(config: &AppConfig, routes: OpenApiRouter) -> Router {
         },
         document: Arc::new(openapi::document(config, document)),
     };
+    let routes = routes.fallback(not_found).layer(Extension(served));
+    hardened(routes, config)
+        .layer(middleware::from_fn(render_errors))
+        .layer(middleware::from_fn(assign_request_id))
+}
+
+/// The limits every function's router runs under, whatever it answers with: a body-size limit, a
+/// timeout, and panic containment. Errors and request ids are layered by the caller ([`app`] for
+/// the JSON API; the pages render their own).
+pub fn hardened(routes: Router, config: &AppConfig) -> Router {
     routes
-        .fallback(not_found)
-        .layer(Extension(served))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::GATEWAY_TIMEOUT,
             config.timeout,
         ))
-        // A panic must still become a JSON 500 with the request id, not a dropped invocation.
+        // A panic must still become an error with the request id, not a dropped invocation.
         .layer(CatchPanicLayer::new())
-        .layer(middleware::from_fn(render_errors))
-        .layer(middleware::from_fn(assign_request_id))
 }
 
 async fn not_found() -> crate::ApiError {

@@ -13,11 +13,11 @@ mod request_id;
 mod scope;
 mod startup;
 
-pub use app::{AppConfig, app, serve_lambda};
+pub use app::{AppConfig, app, hardened, serve_lambda};
 pub use error::ApiError;
 pub use extract::{ApiJson, ApiPath, ApiQuery, WholeNumber, present};
 pub use identity::{AuthContext, CurrentUser};
 pub use openapi::{ReadErrors, WriteErrors, document};
-pub use request_id::RequestId;
+pub use request_id::{RequestId, assign_request_id};
 pub use scope::{AccessPolicy, Caller, Need, OrgScope, UserScope};
 pub use startup::{Core, CoreConfig};

@@ -27,7 +27,9 @@ impl RequestId {
     }
 }
 
-pub(crate) async fn assign_request_id(mut request: Request, next: Next) -> Response {
+/// Gives the request its [`RequestId`] (an extension) and a tracing span, and echoes the id in the
+/// `x-request-id` response header.
+pub async fn assign_request_id(mut request: Request, next: Next) -> Response {
     let id = RequestId::of(&request);
     request.extensions_mut().insert(id.clone());
     let span = tracing::info_span!(

@@ -12,6 +12,9 @@ use crate::{AwsEmulator, TestDb};
 
 pub const JWT_SECRET: &str = "test-only-jwt-secret-with-more-than-32-characters";
 pub const ISSUER: &str = "https://victorysync-test.supabase.co/auth/v1";
+/// The dashboard's session-cookie keys, apart from the credentials' keys.
+pub const SESSION_KEYRING: &str =
+    r#"{"active":"s1","keys":{"s1":"MzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzM="}}"#;
 /// Two keys so tests can rotate; `k1` is active.
 pub const KEYRING: &str = r#"{"active":"k1","keys":{"k1":"MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=","k2":"MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI="}}"#;
 
@@ -97,7 +100,11 @@ pub fn token(user: Uuid, email: &str) -> String {
 /// Manager (the JWT secret and the keyring, with the extra JSON `secrets` merged in, e.g.
 /// `SERVICE_KEYS`), and the emulator's SDK configuration for EventBridge.
 pub async fn deps(db: &TestDb, secrets: Value) -> startup::Deps {
-    let mut document = json!({ "SUPABASE_JWT_SECRET": JWT_SECRET, "INTEGRATIONS_KEYS": KEYRING });
+    let mut document = json!({
+        "SUPABASE_JWT_SECRET": JWT_SECRET,
+        "INTEGRATIONS_KEYS": KEYRING,
+        "WEB_SESSION_KEYS": SESSION_KEYRING,
+    });
     if let (Some(doc), Some(extra)) = (document.as_object_mut(), secrets.as_object()) {
         doc.extend(extra.clone());
     }

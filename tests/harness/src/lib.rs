@@ -6,6 +6,7 @@
 //! reach its database must fail, never skip.
 
 mod aws;
+pub mod browser;
 mod cluster;
 mod database;
 pub mod fixtures;

@@ -8,6 +8,7 @@
 pub mod bus;
 pub mod call_gen;
 pub mod events;
+pub mod site;
 pub mod world;
 
 pub use world::World;

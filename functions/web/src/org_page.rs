@@ -1,0 +1,69 @@
+//! What every page of one org opens first: the viewer, their authorised scope in that org (another
+//! org's id, or a malformed one, is the 404 page), and the orgs for the switcher.
+
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use domain::OrgId;
+use store::orgs::OrgWithRole;
+use web::{Need, OrgScope, RequestId, UserScope};
+
+use crate::WebState;
+use crate::errors::PageError;
+use crate::pages::layout::Shell;
+use crate::session::{SESSION, set_cookie};
+use crate::viewer::viewer;
+
+pub struct OrgPage {
+    pub scope: OrgScope,
+    pub orgs: Vec<OrgWithRole>,
+    csrf: String,
+    renewed: Option<String>,
+}
+
+impl OrgPage {
+    pub async fn open(
+        state: &WebState,
+        headers: &HeaderMap,
+        request_id: RequestId,
+        org: &str,
+        need: Need,
+    ) -> Result<Self, PageError> {
+        let viewer = viewer(state, headers, request_id).await?;
+        let org: OrgId = org
+            .parse()
+            .map_err(|_| PageError::from(web::ApiError::NotFound("organization")))?;
+        let user = UserScope::open(&state.core, viewer.caller).await?;
+        let admin = store::profiles::is_platform_admin(user.tx(), user.user_id()).await?;
+        let orgs = store::orgs::orgs_for_user(user.tx(), user.user_id(), admin).await?;
+        let scope = user.into_org(Some(org), need).await?;
+        Ok(Self {
+            scope,
+            orgs,
+            csrf: viewer.session.csrf,
+            renewed: viewer.renewed,
+        })
+    }
+
+    /// The shell of `page` in this org.
+    pub fn shell(&self, page: &'static str) -> Shell<'_> {
+        Shell {
+            current: self.orgs.iter().find(|o| o.id == self.scope.org),
+            orgs: &self.orgs,
+            page,
+            csrf: &self.csrf,
+        }
+    }
+
+    /// The page, with the session cookie sealed again when its tokens were refreshed. Reading
+    /// pages commit nothing: the transaction just ends.
+    pub fn respond(self, body: impl IntoResponse) -> Response {
+        let mut response = body.into_response();
+        if let Some(sealed) = self.renewed
+            && let Ok(value) = HeaderValue::from_str(&set_cookie(SESSION, Some(&sealed)))
+        {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+        response
+    }
+}

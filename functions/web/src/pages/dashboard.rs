@@ -1,0 +1,160 @@
+//! `/orgs/{orgId}/dashboard`: the range's tiles in the org's terms and calls per local day, from
+//! the same store query as `GET /api/dashboard/metrics`.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::Days;
+use domain::DateRange;
+use maud::{Markup, html};
+use serde::Deserialize;
+use store::reports::{self, CallFilter, CallStats, DailyRow};
+use web::{Need, RequestId};
+
+use crate::WebState;
+use crate::errors::PageError;
+use crate::org_page::OrgPage;
+use crate::pages::layout;
+
+/// The ranges the page offers, in local days ending today.
+const PRESETS: &[(&str, &str, u64)] = &[
+    ("today", "Today", 1),
+    ("7d", "7 days", 7),
+    ("30d", "30 days", 30),
+];
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    range: Option<String>,
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{:.1} %", v * 100.0))
+}
+
+fn duration(ms: Option<i64>) -> String {
+    match ms {
+        None => "–".to_owned(),
+        Some(ms) if ms < 60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        Some(ms) => {
+            let seconds = ms / 1000;
+            let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+            if h > 0 {
+                format!("{h} h {m:02} min")
+            } else {
+                format!("{m} min {s:02} s")
+            }
+        }
+    }
+}
+
+fn tile(label: &str, value: String, note: Option<String>) -> Markup {
+    html! {
+        div.tile {
+            p.label { (label) }
+            p.value { (value) }
+            @if let Some(note) = note { p.note { (note) } }
+        }
+    }
+}
+
+fn tiles(t: &CallStats, target_percent: i16) -> Markup {
+    let sla_note = format!("target {target_percent} % · {} measured", t.measured_calls);
+    html! {
+        section.tiles aria-label="Totals" {
+            (tile("Calls", t.total.to_string(), Some(format!("{} in · {} out", t.inbound, t.outbound))))
+            (tile("Answered", t.answered.to_string(), None))
+            (tile("Missed", t.missed.to_string(), Some(format!("{} voicemail", t.voicemail))))
+            (tile("Abandoned", t.abandoned.to_string(), Some(format!("{} short", t.short_abandoned))))
+            (tile("Answer rate", percent(t.answer_rate), None))
+            (tile("Service level", percent(t.service_level), Some(sla_note)))
+            (tile("Speed of answer", duration(t.avg_speed_of_answer_ms), Some("average".to_owned())))
+            (tile("Talk time", duration(Some(t.talk_time_ms)), None))
+        }
+    }
+}
+
+/// Calls per local day as bars (answered in front of all), drawn on the server.
+fn chart(series: &[DailyRow]) -> Markup {
+    const HEIGHT: i64 = 120;
+    const BAR: usize = 12;
+    let most = series
+        .iter()
+        .map(|d| d.stats.total)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let scaled = |n: i64| n.saturating_mul(HEIGHT) / most;
+    let width = series.len() * BAR;
+    let summary = format!(
+        "Calls per day, {} days, at most {most} in a day",
+        series.len()
+    );
+    html! {
+        figure.chart {
+            svg viewBox={ "0 0 " (width) " " (HEIGHT) } role="img" aria-label=(summary) preserveAspectRatio="none" {
+                @for (i, day) in series.iter().enumerate() {
+                    @let x = i * BAR;
+                    rect.all x=(x) y=(HEIGHT - scaled(day.stats.total)) width=(BAR - 2) height=(scaled(day.stats.total)) {
+                        title { (day.day) ": " (day.stats.total) " calls, " (day.stats.answered) " answered" }
+                    }
+                    rect.answered x=(x) y=(HEIGHT - scaled(day.stats.answered)) width=(BAR - 2) height=(scaled(day.stats.answered)) {}
+                }
+            }
+            figcaption {
+                (summary) ". "
+                span.key-all { "All calls" } " · " span.key-answered { "answered" }
+            }
+        }
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    request_id: RequestId,
+    Path(org): Path<String>,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, PageError> {
+    let preset = match query.range.as_deref() {
+        None => PRESETS[2],
+        Some(asked) => *PRESETS
+            .iter()
+            .find(|(key, _, _)| *key == asked)
+            .ok_or_else(|| {
+                PageError::shown(
+                    StatusCode::BAD_REQUEST,
+                    "Choose one of the ranges the page offers.",
+                )
+            })?,
+    };
+    let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
+    let (tx, org) = (page.scope.tx(), page.scope.org);
+    let terms = reports::terms(tx, org)
+        .await?
+        .ok_or_else(|| PageError::from(web::ApiError::NotFound("organization")))?;
+    let today = terms.zone.today();
+    let start = today
+        .checked_sub_days(Days::new(preset.2 - 1))
+        .unwrap_or(today);
+    let range =
+        DateRange::new(start, today).map_err(|e| PageError::shown(StatusCode::BAD_REQUEST, e.0))?;
+    let (series, totals) = reports::dashboard(tx, org, &terms, &CallFilter::all(range)).await?;
+    let content = html! {
+        div.heading {
+            h1 { "Dashboard" }
+            nav.presets aria-label="Range" {
+                @for (key, label, _) in PRESETS {
+                    a href={ "?range=" (key) } aria-current=[(*key == preset.0).then_some("page")] { (label) }
+                }
+            }
+        }
+        p.muted {
+            (range.start()) " to " (range.end()) " · local days in " (terms.zone.name())
+        }
+        (tiles(&totals, terms.sla_target_percent))
+        (chart(&series))
+    };
+    let body = layout::page("Dashboard", &page.shell("dashboard"), content);
+    Ok(page.respond(body))
+}

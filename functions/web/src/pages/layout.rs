@@ -1,0 +1,108 @@
+//! The page shell (head, navigation, org switcher, sign-out) and the error page.
+
+use axum::http::StatusCode;
+use maud::{DOCTYPE, Markup, html};
+use store::orgs::OrgWithRole;
+
+/// The signed-in context of a page's shell.
+pub struct Shell<'a> {
+    /// The orgs the viewer can open (the switcher), and the one shown.
+    pub orgs: &'a [OrgWithRole],
+    pub current: Option<&'a OrgWithRole>,
+    /// The page of the current org being shown, for the navigation's `aria-current`.
+    pub page: &'static str,
+    pub csrf: &'a str,
+}
+
+/// The pages of an org in the navigation (only pages that exist).
+const ORG_PAGES: &[(&str, &str)] = &[("dashboard", "Dashboard")];
+
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="color-scheme" content="light dark";
+            title { (title) " · VictorySync" }
+            link rel="stylesheet" href="/assets/app.css";
+            script src="/assets/app.js" defer {}
+        }
+    }
+}
+
+/// A signed-in page.
+pub fn page(title: &str, shell: &Shell<'_>, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title))
+            body {
+                a.skip href="#main" { "Skip to content" }
+                header.top {
+                    a.brand href="/" { "VictorySync" }
+                    @if let Some(org) = shell.current {
+                        nav aria-label="Pages" {
+                            ul {
+                                @for (slug, label) in ORG_PAGES {
+                                    li {
+                                        a href={ "/orgs/" (org.id) "/" (slug) }
+                                          aria-current=[(shell.page == *slug).then_some("page")] { (label) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if shell.orgs.len() > 1 {
+                        details.switcher {
+                            summary { "Organisation: " (shell.current.map_or("choose", |o| o.name.as_str())) }
+                            ul {
+                                @for org in shell.orgs {
+                                    li { a href={ "/orgs/" (org.id) "/dashboard" } { (org.name) } }
+                                }
+                            }
+                        }
+                    } @else if let Some(org) = shell.current {
+                        span.org { (org.name) }
+                    }
+                    form.signout method="post" action="/logout" {
+                        input type="hidden" name="csrf" value=(shell.csrf);
+                        button type="submit" { "Sign out" }
+                    }
+                }
+                main #main { (content) }
+            }
+        }
+    }
+}
+
+/// A page outside the signed-in shell (sign-in, errors).
+pub fn bare(title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title))
+            body {
+                header.top { a.brand href="/" { "VictorySync" } }
+                main #main { (content) }
+            }
+        }
+    }
+}
+
+pub fn error_page(status: StatusCode, message: &str, request_id: &str) -> Markup {
+    let title = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN => "Not allowed",
+        s if s.is_server_error() => "Something went wrong",
+        _ => "That did not work",
+    };
+    bare(
+        title,
+        html! {
+            h1 { (title) }
+            p.error { (message) }
+            p.muted { "Request id: " code { (request_id) } }
+            p { a href="/" { "Back to the start" } }
+        },
+    )
+}

@@ -1,0 +1,269 @@
+//! Signing in (password or magic link, through Supabase Auth) and out. The sign-in forms carry a
+//! CSRF token sealed in a short cookie of their own; a new session gets a fresh one.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use web::RequestId;
+
+use crate::WebState;
+use crate::errors::PageError;
+use crate::pages::layout;
+use crate::session::{self, PRE_SESSION, SESSION, Session};
+use crate::supabase::{SignInError, Tokens};
+use crate::viewer::{secrets, unavailable, viewer};
+
+fn form(csrf: &str, notice: Option<&str>) -> Markup {
+    layout::bare(
+        "Sign in",
+        html! {
+            h1 { "Sign in" }
+            @if let Some(notice) = notice {
+                p.notice role="alert" { (notice) }
+            }
+            form.stack method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="email" { "Email" }
+                input #email type="email" name="email" autocomplete="username" required;
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button type="submit" { "Sign in" }
+            }
+            h2 { "Or get a sign-in link" }
+            form.stack method="post" action="/login/link" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="link-email" { "Email" }
+                input #link-email type="email" name="email" autocomplete="username" required;
+                button type="submit" { "Email me a link" }
+            }
+        },
+    )
+}
+
+/// The sign-in page with a new form token (sealed in its cookie), `status` and a notice.
+async fn sign_in_page(
+    state: &WebState,
+    status: StatusCode,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let secrets = secrets(state).await?;
+    let keys = secrets.session_keyring().map_err(|_| unavailable())?;
+    let csrf = session::new_csrf();
+    let sealed = session::seal(keys, &csrf).ok_or_else(unavailable)?;
+    Ok((
+        status,
+        [(SET_COOKIE, session::set_cookie(PRE_SESSION, Some(&sealed)))],
+        form(&csrf, notice),
+    )
+        .into_response())
+}
+
+pub async fn show(State(state): State<WebState>) -> Result<Response, PageError> {
+    sign_in_page(&state, StatusCode::OK, None).await
+}
+
+/// The form token `given` matches the one sealed in the sign-in cookie.
+async fn check_form(state: &WebState, headers: &HeaderMap, given: &str) -> Result<(), PageError> {
+    let secrets = secrets(state).await?;
+    let expected: Option<String> = secrets.session_keyring().ok().and_then(|keys| {
+        session::cookie(headers, PRE_SESSION).and_then(|v| session::open(keys, v))
+    });
+    match expected {
+        Some(expected) if session::csrf_matches(&expected, given) => Ok(()),
+        _ => Err(PageError::shown(
+            StatusCode::FORBIDDEN,
+            "This form has expired. Go back, reload the page and try again.",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+/// Starts the page session for Supabase `tokens`: its row, its sealed cookie, then the start page.
+async fn start_session(state: &WebState, tokens: Tokens) -> Result<Response, PageError> {
+    let secrets = secrets(state).await?;
+    let user = state
+        .core
+        .auth
+        .authenticator
+        .verify(
+            Some(&format!("Bearer {}", tokens.access_token.as_str())),
+            secrets.jwt_secret(),
+        )
+        .await
+        .map_err(|_| {
+            PageError::shown(
+                StatusCode::BAD_GATEWAY,
+                "Supabase Auth answered with a token this deployment does not accept.",
+            )
+        })?;
+    let tx = state.core.db.as_service().await?;
+    let id = store::web_sessions::start(&tx, user.user_id).await?;
+    tx.commit().await?;
+    let session = Session {
+        id,
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        csrf: session::new_csrf(),
+    };
+    let sealed = secrets
+        .session_keyring()
+        .ok()
+        .and_then(|keys| session::seal(keys, &session))
+        .ok_or_else(unavailable)?;
+    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, "/")]).into_response();
+    for cookie in [
+        session::set_cookie(SESSION, Some(&sealed)),
+        session::set_cookie(PRE_SESSION, None),
+    ] {
+        if let Ok(value) = cookie.parse() {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    Ok(response)
+}
+
+pub async fn password(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    check_form(&state, &headers, &form.csrf).await?;
+    match state
+        .supabase
+        .password(form.email.trim(), &form.password)
+        .await
+    {
+        Ok(tokens) => start_session(&state, tokens).await,
+        Err(SignInError::Refused) => {
+            sign_in_page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                Some("That email and password do not match an account."),
+            )
+            .await
+        }
+        Err(SignInError::Unavailable) => {
+            sign_in_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("Signing in is not possible right now. Try again in a moment."),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    csrf: String,
+    email: String,
+}
+
+pub async fn link(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, PageError> {
+    check_form(&state, &headers, &form.csrf).await?;
+    match state.supabase.send_link(form.email.trim()).await {
+        // Whether the address has an account is not told.
+        Ok(()) | Err(SignInError::Refused) => {
+            sign_in_page(
+                &state,
+                StatusCode::OK,
+                Some("If that address has an account, a sign-in link is on its way."),
+            )
+            .await
+        }
+        Err(SignInError::Unavailable) => {
+            sign_in_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("Sending links is not possible right now. Try again in a moment."),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LinkQuery {
+    token_hash: String,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// Where a magic link lands.
+pub async fn confirm(
+    State(state): State<WebState>,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, PageError> {
+    if query.kind != "magiclink" && query.kind != "email" {
+        return Err(PageError::shown(
+            StatusCode::BAD_REQUEST,
+            "This is not a sign-in link.",
+        ));
+    }
+    match state.supabase.verify_link(&query.token_hash).await {
+        Ok(tokens) => start_session(&state, tokens).await,
+        Err(SignInError::Refused) => {
+            sign_in_page(
+                &state,
+                StatusCode::UNAUTHORIZED,
+                Some("That link has expired or was used already. Ask for a new one."),
+            )
+            .await
+        }
+        Err(SignInError::Unavailable) => {
+            sign_in_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("Signing in is not possible right now. Try again in a moment."),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// Ends the session here and at Supabase, and forgets the cookie.
+pub async fn sign_out(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    request_id: RequestId,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    let viewer = viewer(&state, &headers, request_id).await?;
+    if !session::csrf_matches(&viewer.session.csrf, &form.csrf) {
+        return Err(PageError::shown(
+            StatusCode::FORBIDDEN,
+            "This form has expired. Reload the page and try again.",
+        ));
+    }
+    let tx = state.core.db.as_service().await?;
+    store::web_sessions::end(&tx, viewer.session.id).await?;
+    tx.commit().await?;
+    state.supabase.sign_out(&viewer.session.access_token).await;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (LOCATION, "/login".to_owned()),
+            (SET_COOKIE, session::set_cookie(SESSION, None)),
+        ],
+    )
+        .into_response())
+}

@@ -1,0 +1,88 @@
+//! Who is looking at a page: the session cookie opened, its server-side session still on, its
+//! access token verified by the same `auth` crate as the API — refreshed through Supabase when it
+//! has expired (the cookie is then sealed again with the rotated tokens).
+
+use axum::http::HeaderMap;
+use web::{Caller, RequestId};
+
+use crate::WebState;
+use crate::errors::PageError;
+use crate::session::{self, SESSION, Session};
+
+pub struct Viewer {
+    pub caller: Caller,
+    pub session: Session,
+    /// The sealed cookie to send back when the tokens were refreshed.
+    pub renewed: Option<String>,
+}
+
+pub fn unavailable() -> PageError {
+    PageError::shown(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "Signing in is not possible right now. Try again in a moment.",
+    )
+}
+
+/// The deployment's secrets (cached), or a page saying signing in is unavailable.
+pub async fn secrets(state: &WebState) -> Result<std::sync::Arc<settings::AppSecrets>, PageError> {
+    state.core.auth.secrets.current().await.map_err(|e| {
+        tracing::error!(error = %e, "secrets unavailable");
+        unavailable()
+    })
+}
+
+pub async fn viewer(
+    state: &WebState,
+    headers: &HeaderMap,
+    request_id: RequestId,
+) -> Result<Viewer, PageError> {
+    let secrets = secrets(state).await?;
+    let keys = secrets.session_keyring().map_err(|_| unavailable())?;
+    let mut session: Session = session::cookie(headers, SESSION)
+        .and_then(|value| session::open(keys, value))
+        .ok_or(PageError::SignIn)?;
+    let secret = secrets.jwt_secret();
+    let mut renewed = None;
+    let user = match verify(state, secret, &session.access_token).await {
+        Ok(user) => user,
+        Err(auth::AuthError::Expired) => {
+            let tokens = state
+                .supabase
+                .refresh(&session.refresh_token)
+                .await
+                .map_err(|_| PageError::SignIn)?;
+            session.access_token = tokens.access_token;
+            session.refresh_token = tokens.refresh_token;
+            renewed = Some(session::seal(keys, &session).ok_or_else(unavailable)?);
+            verify(state, secret, &session.access_token)
+                .await
+                .map_err(|_| PageError::SignIn)?
+        }
+        Err(auth::AuthError::JwksUnavailable) => return Err(unavailable()),
+        Err(_) => return Err(PageError::SignIn),
+    };
+    let tx = state.core.db.as_service().await?;
+    if !store::web_sessions::touch(&tx, session.id, user.user_id).await? {
+        return Err(PageError::SignIn);
+    }
+    tx.commit().await?;
+    Ok(Viewer {
+        caller: Caller { user, request_id },
+        session,
+        renewed,
+    })
+}
+
+async fn verify(
+    state: &WebState,
+    secret: Option<&auth::JwtSecret>,
+    token: &str,
+) -> Result<auth::VerifiedUser, auth::AuthError> {
+    let header = format!("Bearer {token}");
+    state
+        .core
+        .auth
+        .authenticator
+        .verify(Some(&header), secret)
+        .await
+}

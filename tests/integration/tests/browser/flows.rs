@@ -1,0 +1,197 @@
+use std::time::{Duration, Instant};
+
+use axum::http::Method;
+use fantoccini::{Client, Locator};
+use integration_tests::site::{PASSWORD, Site, email};
+use test_harness::browser::Browser;
+use uuid::Uuid;
+
+/// Waits until the browser's path is `path` (pages redirect after a form).
+async fn wait_for_path(client: &Client, path: &str) {
+    let started = Instant::now();
+    loop {
+        let url = client.current_url().await.unwrap();
+        if url.path() == path {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still at {url}, waiting for {path}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn sign_in(client: &Client, base: &str, user: Uuid) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&email(user))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The value shown on the tile labelled `label`.
+async fn tile(client: &Client, label: &str) -> String {
+    let xpath =
+        format!("//div[@class='tile'][p[@class='label'][text()='{label}']]/p[@class='value']");
+    client
+        .find(Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Whether the page fits the window's width (no sideways scrolling).
+async fn fits(client: &Client) -> bool {
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fits.as_bool().unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
+    let site = Site::new().await;
+    let w = &site.w;
+    w.db.admin()
+        .await
+        .execute(
+            "insert into calls (org_id, external_id, started_at, direction, status, duration_ms)
+             select $1, 'b' || i, now() - i * interval '5 hours', (array['incoming','outgoing'])[1 + i % 2],
+                    (array['connected','missed','connected'])[1 + i % 3], 90000
+             from generate_series(1, 60) i",
+            &[&w.t.org_a],
+        )
+        .await
+        .unwrap();
+    let base = site.serve().await;
+    let browser = Browser::start(1280, 900).await;
+    let client = &browser.client;
+    client.goto(&format!("{base}/login")).await.unwrap();
+    browser.screenshot("sign-in-desktop").await;
+    sign_in(client, &base, w.t.admin_a).await;
+    let dashboard = format!("/orgs/{}/dashboard", w.t.org_a);
+    wait_for_path(client, &dashboard).await;
+
+    let api = w
+        .call(
+            &w.data(),
+            Method::GET,
+            &format!("/api/dashboard/metrics?orgId={}", w.t.org_a),
+            w.t.admin_a,
+            None,
+        )
+        .await;
+    let totals = &api.body["totals"];
+    assert!(totals["total"].as_i64().unwrap() > 50);
+    assert_eq!(tile(client, "Calls").await, totals["total"].to_string());
+    assert_eq!(
+        tile(client, "Answered").await,
+        totals["answered"].to_string()
+    );
+    assert_eq!(tile(client, "Missed").await, totals["missed"].to_string());
+    browser.screenshot("dashboard-desktop").await;
+    assert!(fits(client).await);
+
+    client.set_window_size(375, 812).await.unwrap();
+    client.refresh().await.unwrap();
+    assert!(
+        fits(client).await,
+        "the dashboard is readable at 375 px without sideways scrolling"
+    );
+    browser.screenshot("dashboard-375").await;
+    client
+        .goto(&format!("{base}/orgs/{}/dashboard", w.t.org_b))
+        .await
+        .unwrap();
+    browser.screenshot("not-found-375").await;
+    client.set_window_size(1280, 900).await.unwrap();
+    browser.screenshot("not-found-desktop").await;
+    let source = client.source().await.unwrap();
+    assert!(
+        source.contains("Not found") && !source.contains("Org B"),
+        "another org's page is the 404 page"
+    );
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client.set_window_size(375, 812).await.unwrap();
+    browser.screenshot("sign-in-375").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn after_sign_out_going_back_shows_no_data_and_a_tampered_cookie_is_refused() {
+    let site = Site::new().await;
+    let w = &site.w;
+    let base = site.serve().await;
+    let browser = Browser::start(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &base, w.t.manager_a).await;
+    let dashboard = format!("/orgs/{}/dashboard", w.t.org_a);
+    wait_for_path(client, &dashboard).await;
+    assert!(client.source().await.unwrap().contains("Org A"));
+    let cookie = client.get_named_cookie("vs_session").await.unwrap();
+    assert_eq!(cookie.http_only(), Some(true));
+    assert_eq!(cookie.secure(), Some(true));
+
+    client
+        .find(Locator::Css("form.signout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, "/login").await;
+    client.back().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    client.refresh().await.unwrap();
+    wait_for_path(client, "/login").await;
+    assert!(
+        !client.source().await.unwrap().contains("Org A"),
+        "no data after sign-out"
+    );
+
+    // Signed in again, the cookie tampered with: back to the sign-in page.
+    sign_in(client, &base, w.t.manager_a).await;
+    wait_for_path(client, &dashboard).await;
+    let mut cookie = client.get_named_cookie("vs_session").await.unwrap();
+    let sealed = cookie.value().to_owned();
+    let middle = sealed.len() / 2;
+    let flipped = if &sealed[middle..=middle] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    cookie.set_value(format!(
+        "{}{flipped}{}",
+        &sealed[..middle],
+        &sealed[middle + 1..]
+    ));
+    client.delete_cookie("vs_session").await.unwrap();
+    client.add_cookie(cookie).await.unwrap();
+    client.goto(&format!("{base}{dashboard}")).await.unwrap();
+    wait_for_path(client, "/login").await;
+    browser.close().await;
+}

@@ -1,0 +1,8 @@
+//! The `web` function's pages end to end over its router: real database with RLS, the fake
+//! Supabase Auth for signing in, the same token verification as the API. (The real-browser flows
+//! build on the same site.)
+
+// Test helpers fail the test by panicking, like the assertions they serve.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod sign_in;
