@@ -14,6 +14,7 @@ use uuid::Uuid;
 /// - …02 missed once (agent 101), and called back before that miss only;
 /// - …03 missed once (agent 102), never called back in org A — org B called that number;
 /// - an anonymous miss, an answered call and an internal outbound call, none of them items.
+///
 /// Org B has a miss from …01 of its own.
 async fn world() -> World {
     let w = World::new().await;
