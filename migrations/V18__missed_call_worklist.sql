@@ -31,14 +31,8 @@ create policy missed_call_resolutions_select on public.missed_call_resolutions f
          or exists (select 1 from public.calls c where c.id = missed_call_resolutions.call_id
                     and c.org_id = missed_call_resolutions.org_id)
          or (select private.is_platform_admin()));
--- Managers and admins resolve, as themselves, a miss of their own org.
-create policy missed_call_resolutions_insert on public.missed_call_resolutions for insert to authenticated
-  with check ((org_id in (select private.user_org_ids_with_role(array['org_admin', 'org_manager']))
-               or (select private.is_platform_admin()))
-              and resolved_by = (select auth.uid())
-              and exists (select 1 from public.calls c where c.id = missed_call_resolutions.call_id
-                          and c.org_id = missed_call_resolutions.org_id
-                          and c.caller_number = missed_call_resolutions.caller_number));
 revoke all on public.missed_call_resolutions from public, anon, authenticated;
-grant select, insert on public.missed_call_resolutions to authenticated;
+-- Written by the API only (as service_role, once the caller's role is checked under RLS, with the
+-- audit entry in the same transaction): users, and PostgREST, read.
+grant select on public.missed_call_resolutions to authenticated;
 grant all on public.missed_call_resolutions to service_role;

@@ -4,11 +4,12 @@
 //! named by its first miss. A resolution covers its caller's misses up to its time.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use domain::{OrgId, PageLimit, TimeZone};
+use domain::{OrgId, OrgRole, PageLimit, TimeZone};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::Row;
 use uuid::Uuid;
 
+use crate::access::caller_holds;
 use crate::page::{Page, TimeKey};
 use crate::reports::ReportTerms;
 use crate::row::{FromRow, all, get, optional};
@@ -238,8 +239,12 @@ pub async fn org_of_call(tx: &Tx, call: Uuid) -> Result<Option<OrgId>, StoreErro
         .transpose()
 }
 
-/// Marks `item`'s caller handled up to now (the reader's own row; RLS lets managers and admins
-/// only).
+/// Who resolves: org admins and managers (and platform admins).
+const RESOLVERS: [OrgRole; 2] = [OrgRole::OrgAdmin, OrgRole::OrgManager];
+
+/// Marks `item`'s caller handled up to now, by `resolved_by`. [`StoreError::Denied`] unless the
+/// caller may resolve in `org`: users cannot write the table, so the insert runs as `service_role`
+/// once that is checked under the caller's RLS.
 pub async fn resolve(
     tx: &Tx,
     org: OrgId,
@@ -247,23 +252,24 @@ pub async fn resolve(
     resolved_by: Uuid,
     note: Option<&str>,
 ) -> Result<(), StoreError> {
-    let statement = tx
-        .prepare_cached(
-            "insert into missed_call_resolutions (org_id, caller_number, call_id, note, resolved_by)
-             values ($1, $2, $3, $4, $5)",
-        )
-        .await?;
-    tx.client()
-        .execute(
-            &statement,
-            &[
-                &org.as_uuid(),
-                &item.caller_number,
-                &item.id,
-                &note,
-                &resolved_by,
-            ],
-        )
-        .await?;
-    Ok(())
+    if !caller_holds(tx, org, &RESOLVERS).await? {
+        return Err(StoreError::Denied);
+    }
+    tx.as_service_role(async {
+        tx.client()
+            .execute(
+                "insert into missed_call_resolutions (org_id, caller_number, call_id, note, resolved_by)
+                 values ($1, $2, $3, $4, $5)",
+                &[
+                    &org.as_uuid(),
+                    &item.caller_number,
+                    &item.id,
+                    &note,
+                    &resolved_by,
+                ],
+            )
+            .await?;
+        Ok(())
+    })
+    .await
 }
