@@ -21,7 +21,10 @@ mod transport;
 pub use budget::{
     KeyFingerprint, LedgerError, MemoryLedger, RequestBudget, RequestLedger, Reservation,
 };
-pub use client::{CallsQuery, ContactsQuery, JournalQuery, MightyCallClient, VoicemailsQuery};
+pub use client::{
+    Audio, AudioChunk, AudioLimits, AudioSource, ByteRange, CallsQuery, ContactsQuery,
+    FetchedAudio, JournalQuery, MightyCallClient, RecordLink, VoicemailsQuery,
+};
 pub use config::UserKey;
 pub use config::{
     ApiKey, BaseUrl, ClientConfig, ConfigError, Credentials, MightyCallHost, PageSize, RetryPolicy,
