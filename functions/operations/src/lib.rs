@@ -2,8 +2,11 @@
 //! missed-call worklist, recording and voicemail playback, sending SMS. The last two act on
 //! MightyCall with the org's own account.
 
+mod audio;
+mod range;
 pub mod routes;
 mod state;
 
+pub use audio::{CHUNK, MAX_SIZE};
 pub use routes::openapi;
 pub use state::{OperationsConfig, OperationsState};

@@ -1,8 +1,9 @@
 use axum::Router;
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::OperationsState;
+use crate::{OperationsState, audio};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("operations", env!("CARGO_PKG_VERSION"))
@@ -10,6 +11,8 @@ fn config() -> web::AppConfig {
 
 fn routes() -> OpenApiRouter<OperationsState> {
     OpenApiRouter::new()
+        .routes(routes!(audio::recording))
+        .routes(routes!(audio::voicemail))
 }
 
 pub fn router(state: OperationsState) -> Router {
