@@ -175,6 +175,19 @@ impl World {
         data::routes::router(self.core.clone())
     }
 
+    /// The operations function, on the fake MightyCall with the engine's settings.
+    pub async fn operations(&self) -> Router {
+        let config = operations::OperationsConfig {
+            core: self.config.clone(),
+            settings: self.settings.clone(),
+        };
+        operations::routes::router(
+            operations::OperationsState::build(config, self.deps.clone())
+                .await
+                .unwrap(),
+        )
+    }
+
     /// This world's engine settings, dispatching inline.
     pub fn wiring(&self) -> WiringConfig {
         WiringConfig {
