@@ -62,11 +62,12 @@ const PLAYED: &str = "The whole file (200) when it fits one answer and no `Range
 
 /// A call recording's audio (members; a scoped agent: their own calls' only).
 #[utoipa::path(get, path = "/api/mightycall/recordings/{id}/audio", tag = "operations",
+    operation_id = "recording_audio",
     params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE)),
     responses(
-        (status = 200, description = PLAYED, content_type = "audio/*", body = Vec<u8>,
+        (status = 200, description = PLAYED, content_type = "audio/*", body = String,
             headers(("Accept-Ranges" = String), ("Content-Length" = u64))),
-        (status = 206, description = PLAYED, content_type = "audio/*", body = Vec<u8>,
+        (status = 206, description = PLAYED, content_type = "audio/*", body = String,
             headers(("Accept-Ranges" = String), ("Content-Length" = u64), ("Content-Range" = String))),
         (status = 409, description = "The org's MightyCall integration is missing, disabled or refused", body = ErrorReply),
         (status = 416, description = "The range lies outside the file (`Content-Range: bytes */size`)", body = ErrorReply),
@@ -93,11 +94,12 @@ pub async fn recording(
 
 /// A voicemail's audio (members; a scoped agent: the voicemails assigned to them only).
 #[utoipa::path(get, path = "/api/mightycall/voicemails/{id}/audio", tag = "operations",
+    operation_id = "voicemail_audio",
     params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE)),
     responses(
-        (status = 200, description = PLAYED, content_type = "audio/*", body = Vec<u8>,
+        (status = 200, description = PLAYED, content_type = "audio/*", body = String,
             headers(("Accept-Ranges" = String), ("Content-Length" = u64))),
-        (status = 206, description = PLAYED, content_type = "audio/*", body = Vec<u8>,
+        (status = 206, description = PLAYED, content_type = "audio/*", body = String,
             headers(("Accept-Ranges" = String), ("Content-Length" = u64), ("Content-Range" = String))),
         (status = 409, description = "The org's MightyCall integration is missing, disabled or refused", body = ErrorReply),
         (status = 416, description = "The range lies outside the file (`Content-Range: bytes */size`)", body = ErrorReply),

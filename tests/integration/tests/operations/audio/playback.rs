@@ -244,3 +244,26 @@ async fn audio_mightycall_no_longer_has_is_a_clear_404() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.error()["message"], "audio not found");
 }
+
+#[tokio::test]
+async fn a_file_over_the_size_cap_is_422() {
+    let w = world().await;
+    let call = recorded_call(&w, 0, 0);
+    let path = recording_path(w.t.org_a, recording_id(&w, w.t.org_a, &call).await);
+    w.fake.set_audio_len(call.id, operations::MAX_SIZE);
+
+    let reply = play(&w, &path, w.t.agent_a, Some("bytes=0-99")).await;
+    assert_eq!(reply.status, 422);
+    assert_eq!(reply.error()["error"], "audio_too_large");
+    // Just under the cap it plays.
+    w.fake.set_audio_len(call.id, operations::MAX_SIZE - 44);
+    let reply = play(&w, &path, w.t.agent_a, Some("bytes=0-99")).await;
+    assert_eq!(reply.status, 206);
+    let size = operations::MAX_SIZE.to_string();
+    assert!(
+        reply
+            .header("content-range")
+            .unwrap()
+            .ends_with(&format!("/{size}"))
+    );
+}
