@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 use store::audio::AudioKind;
 use sync_engine::FetchCallError;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, IntoResponses};
 use uuid::Uuid;
 use web::openapi::ErrorReply;
 use web::{ApiError, ApiPath, ApiQuery, Caller, Need, OrgScope, ReadErrors};
@@ -56,24 +56,38 @@ pub struct AudioPath {
 }
 
 const RANGE: &str = "One byte range: `bytes=first-last`, `bytes=first-` or `bytes=-length`";
-const PLAYED: &str = "The whole file (200) when it fits one answer and no `Range` was sent; \
-    otherwise 206 with at most 4 MiB of the range asked for and `Content-Range: bytes \
-    first-last/size`";
+
+/// What an audio route answers, beside [`ReadErrors`].
+#[derive(IntoResponses)]
+pub enum AudioReplies {
+    /// The whole file, when it fits one answer and no `Range` was sent.
+    #[response(status = 200, content_type = "audio/*",
+        headers(("Accept-Ranges" = String), ("Content-Length" = u64)))]
+    Whole(String),
+    /// At most 4 MiB of the range asked for (or of the file), with `Content-Range: bytes
+    /// first-last/size`.
+    #[response(status = 206, content_type = "audio/*",
+        headers(("Accept-Ranges" = String), ("Content-Length" = u64), ("Content-Range" = String)))]
+    Part(String),
+    /// The org's MightyCall integration is missing, disabled or its credentials were refused.
+    #[response(status = 409)]
+    Unusable(ErrorReply),
+    /// The range lies outside the file (`Content-Range: bytes */size`).
+    #[response(status = 416)]
+    OutsideTheFile(ErrorReply),
+    /// The file is larger than 100 MiB (`audio_too_large`).
+    #[response(status = 422)]
+    TooLarge(ErrorReply),
+    /// Today's MightyCall request budget is spent, or MightyCall asks to slow down.
+    #[response(status = 429)]
+    Budget(ErrorReply),
+}
 
 /// A call recording's audio (members; a scoped agent: their own calls' only).
 #[utoipa::path(get, path = "/api/mightycall/recordings/{id}/audio", tag = "operations",
     operation_id = "recording_audio",
     params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE)),
-    responses(
-        (status = 200, description = PLAYED, content_type = "audio/*", body = String,
-            headers(("Accept-Ranges" = String), ("Content-Length" = u64))),
-        (status = 206, description = PLAYED, content_type = "audio/*", body = String,
-            headers(("Accept-Ranges" = String), ("Content-Length" = u64), ("Content-Range" = String))),
-        (status = 409, description = "The org's MightyCall integration is missing, disabled or refused", body = ErrorReply),
-        (status = 416, description = "The range lies outside the file (`Content-Range: bytes */size`)", body = ErrorReply),
-        (status = 422, description = "The file is larger than 100 MiB (`audio_too_large`)", body = ErrorReply),
-        (status = 429, description = "Today's MightyCall request budget is spent, or MightyCall asks to slow down", body = ErrorReply),
-        ReadErrors))]
+    responses(AudioReplies, ReadErrors))]
 pub async fn recording(
     State(state): State<OperationsState>,
     caller: Caller,
@@ -81,31 +95,15 @@ pub async fn recording(
     ApiQuery(query): ApiQuery<AudioQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    play(
-        &state,
-        caller,
-        AudioKind::Recording,
-        &path,
-        &query,
-        &headers,
-    )
-    .await
+    let kind = AudioKind::Recording;
+    play(&state, caller, kind, &path, &query, &headers).await
 }
 
 /// A voicemail's audio (members; a scoped agent: the voicemails assigned to them only).
 #[utoipa::path(get, path = "/api/mightycall/voicemails/{id}/audio", tag = "operations",
     operation_id = "voicemail_audio",
     params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE)),
-    responses(
-        (status = 200, description = PLAYED, content_type = "audio/*", body = String,
-            headers(("Accept-Ranges" = String), ("Content-Length" = u64))),
-        (status = 206, description = PLAYED, content_type = "audio/*", body = String,
-            headers(("Accept-Ranges" = String), ("Content-Length" = u64), ("Content-Range" = String))),
-        (status = 409, description = "The org's MightyCall integration is missing, disabled or refused", body = ErrorReply),
-        (status = 416, description = "The range lies outside the file (`Content-Range: bytes */size`)", body = ErrorReply),
-        (status = 422, description = "The file is larger than 100 MiB (`audio_too_large`)", body = ErrorReply),
-        (status = 429, description = "Today's MightyCall request budget is spent, or MightyCall asks to slow down", body = ErrorReply),
-        ReadErrors))]
+    responses(AudioReplies, ReadErrors))]
 pub async fn voicemail(
     State(state): State<OperationsState>,
     caller: Caller,
@@ -113,15 +111,8 @@ pub async fn voicemail(
     ApiQuery(query): ApiQuery<AudioQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    play(
-        &state,
-        caller,
-        AudioKind::Voicemail,
-        &path,
-        &query,
-        &headers,
-    )
-    .await
+    let kind = AudioKind::Voicemail;
+    play(&state, caller, kind, &path, &query, &headers).await
 }
 
 fn name(kind: AudioKind) -> &'static str {

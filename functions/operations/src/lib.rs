@@ -7,6 +7,6 @@ mod range;
 pub mod routes;
 mod state;
 
-pub use audio::{CHUNK, MAX_SIZE};
+pub use audio::{AudioReplies, CHUNK, MAX_SIZE};
 pub use routes::openapi;
 pub use state::{OperationsConfig, OperationsState};

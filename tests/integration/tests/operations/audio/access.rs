@@ -15,21 +15,8 @@ use super::{
 
 /// Org A scopes agents to their own calls; its agent has `extension`.
 async fn scope_agents(w: &integration_tests::World, extension: &str) {
-    let admin = w.db.admin().await;
-    admin
-        .execute(
-            "update organizations set agents_see_own_calls_only = true where id = $1",
-            &[&w.t.org_a],
-        )
-        .await
-        .unwrap();
-    admin
-        .execute(
-            "update org_users set mightycall_extension = $3 where org_id = $1 and user_id = $2",
-            &[&w.t.org_a, &w.t.agent_a, &extension],
-        )
-        .await
-        .unwrap();
+    w.scope_agents(w.t.org_a, w.t.agent_a, Some(extension))
+        .await;
 }
 
 async fn agent_of(w: &integration_tests::World, id: Uuid) -> Option<String> {

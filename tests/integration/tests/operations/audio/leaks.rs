@@ -2,7 +2,6 @@
 //! outcome: played, refreshed, missing, refused, upstream down.
 
 use mightycall_fake::{Fault, FaultRule};
-use test_harness::identity::KEYRING;
 
 use super::{
     play, recorded_call, recording_id, recording_path, voicemail_call, voicemail_id,
@@ -52,24 +51,9 @@ async fn no_link_or_token_reaches_a_response_the_logs_or_the_audit_log() {
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(statuses, [200, 206, 206, 200, 416, 503, 404]);
 
-    // The MightyCall token the client cached, recovered from its ciphertext.
-    let sealed: String =
-        w.db.admin()
-            .await
-            .query_one(
-                "select token_cache_ciphertext from org_integrations where org_id = $1",
-                &[&w.t.org_a],
-            )
-            .await
-            .unwrap()
-            .get(0);
-    let keyring = crypto::Keyring::from_json(KEYRING).unwrap();
-    let binding = crypto::Binding::new(&w.t.org_a.to_string(), "mightycall/token").unwrap();
-    let token: serde_json::Value =
-        serde_json::from_slice(&keyring.open(&sealed, binding.as_bytes()).unwrap()).unwrap();
     let keys = w.fake.accounts()[0].clone();
     let mut secrets = vec![
-        token["access_token"].as_str().unwrap().to_owned(),
+        w.cached_access_token(w.t.org_a).await,
         keys.api_key,
         keys.user_key,
     ];
