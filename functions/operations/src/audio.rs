@@ -9,7 +9,7 @@
 
 use axum::extract::State;
 use axum::http::header::{
-    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE,
+    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, RANGE,
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,7 +19,7 @@ use mightycall::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use store::audio::AudioKind;
+use store::audio::{AudioKind, StoredAudio};
 use sync_engine::FetchCallError;
 use utoipa::{IntoParams, IntoResponses};
 use uuid::Uuid;
@@ -55,7 +55,7 @@ pub struct AudioPath {
     id: String,
 }
 
-const RANGE: &str = "One byte range: `bytes=first-last`, `bytes=first-` or `bytes=-length`";
+const RANGE_PARAM: &str = "One byte range: `bytes=first-last`, `bytes=first-` or `bytes=-length`";
 
 /// What an audio route answers, beside [`ReadErrors`].
 #[derive(IntoResponses)]
@@ -86,7 +86,7 @@ pub enum AudioReplies {
 /// A call recording's audio (members; a scoped agent: their own calls' only).
 #[utoipa::path(get, path = "/api/mightycall/recordings/{id}/audio", tag = "operations",
     operation_id = "recording_audio",
-    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE)),
+    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE_PARAM)),
     responses(AudioReplies, ReadErrors))]
 pub async fn recording(
     State(state): State<OperationsState>,
@@ -102,7 +102,7 @@ pub async fn recording(
 /// A voicemail's audio (members; a scoped agent: the voicemails assigned to them only).
 #[utoipa::path(get, path = "/api/mightycall/voicemails/{id}/audio", tag = "operations",
     operation_id = "voicemail_audio",
-    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE)),
+    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE_PARAM)),
     responses(AudioReplies, ReadErrors))]
 pub async fn voicemail(
     State(state): State<OperationsState>,
@@ -122,9 +122,8 @@ fn name(kind: AudioKind) -> &'static str {
     }
 }
 
-/// Finds the row the caller may see (else the same 404 whatever the reason, so ids cannot be
-/// probed), audits the access, then asks MightyCall — outside the transaction, which must not stay
-/// open for an upstream request.
+/// Authorises and audits the access, then asks MightyCall — outside the transaction, which must
+/// not stay open for an upstream request.
 async fn play(
     state: &OperationsState,
     caller: Caller,
@@ -147,6 +146,30 @@ async fn play(
         message: format!("the {} id must be a UUID", name(kind)),
     })?;
     let range = range::requested(headers)?;
+    let (org, stored) = open(state, caller, org, kind, id, headers).await?;
+    match fetch(state, org, kind, id, &stored, range).await? {
+        Audio::Chunk(chunk) => Ok(answer(chunk, range.is_none())),
+        Audio::Missing => Err(ApiError::NotFound("audio")),
+        // Only an empty file has no bytes to give for a request without a range: no audio either.
+        Audio::Unsatisfiable { .. } if range.is_none() => Err(ApiError::NotFound("audio")),
+        Audio::Unsatisfiable { size } => Err(ApiError::RangeNotSatisfiable { size }),
+        Audio::TooLarge { size } => Err(ApiError::Unprocessable {
+            code: "audio_too_large",
+            message: format!("the file is {size} bytes; files up to {MAX_SIZE} bytes are served"),
+        }),
+    }
+}
+
+/// The row `id` if the caller may see it — else the same 404 whatever the reason (unknown,
+/// another org's, another agent's), so ids cannot be probed — with the access audited.
+async fn open(
+    state: &OperationsState,
+    caller: Caller,
+    org: Option<OrgId>,
+    kind: AudioKind,
+    id: Uuid,
+    headers: &HeaderMap,
+) -> Result<(OrgId, StoredAudio), ApiError> {
     let scope = OrgScope::open(&state.core, caller, org, Need::Member).await?;
     let view = store::reports::terms(scope.tx(), scope.org)
         .await?
@@ -159,25 +182,35 @@ async fn play(
         AudioKind::Recording => "recording.audio_accessed",
         AudioKind::Voicemail => "voicemail.audio_accessed",
     };
-    let asked = headers
-        .get(axum::http::header::RANGE)
-        .and_then(|v| v.to_str().ok());
+    // Already checked to be one byte range.
+    let asked = headers.get(RANGE).and_then(|v| v.to_str().ok());
     scope
         .audit(action, Some(&id.to_string()), json!({ "range": asked }))
         .await?;
     let org = scope.org;
     scope.commit().await?;
+    Ok((org, stored))
+}
 
+/// The audio from MightyCall with `org`'s account; a fresh link it named is kept.
+async fn fetch(
+    state: &OperationsState,
+    org: OrgId,
+    kind: AudioKind,
+    id: Uuid,
+    stored: &StoredAudio,
+    range: Option<ByteRange>,
+) -> Result<Audio, ApiError> {
     let source = match kind {
         AudioKind::Recording => AudioSource::Call(&stored.mightycall_id),
         AudioKind::Voicemail => AudioSource::Voicemail(&stored.mightycall_id),
     };
-    let asked_range = range.unwrap_or(ByteRange::WHOLE);
+    let range = range.unwrap_or(ByteRange::WHOLE);
     let fetched = state
         .engine
         .for_org(org, async |client| {
             client
-                .audio(source, stored.link.as_deref(), asked_range, LIMITS)
+                .audio(source, stored.link.as_deref(), range, LIMITS)
                 .await
         })
         .await;
@@ -193,17 +226,7 @@ async fn play(
             tracing::warn!(error = %e, "could not keep the fresh recording link");
         }
     }
-    match audio {
-        Audio::Chunk(chunk) => Ok(answer(chunk, range.is_none())),
-        Audio::Missing => Err(ApiError::NotFound("audio")),
-        // Only an empty file has no bytes to give for a request without a range: no audio either.
-        Audio::Unsatisfiable { .. } if range.is_none() => Err(ApiError::NotFound("audio")),
-        Audio::Unsatisfiable { size } => Err(ApiError::RangeNotSatisfiable { size }),
-        Audio::TooLarge { size } => Err(ApiError::Unprocessable {
-            code: "audio_too_large",
-            message: format!("the file is {size} bytes; files up to {MAX_SIZE} bytes are served"),
-        }),
-    }
+    Ok(audio)
 }
 
 /// MightyCall's and the engine's failures as answers; none carries upstream text.
@@ -237,9 +260,9 @@ fn upstream(
             tracing::warn!(code = e.code(), "MightyCall could not deliver audio");
             Err(ApiError::Unavailable("MightyCall"))
         }
-        Err(FetchCallError::Upstream(code @ ("no_credentials" | "integration_disabled"))) => {
-            Err(unusable(code))
-        }
+        Err(FetchCallError::Upstream(
+            code @ ("no_credentials" | "integration_disabled" | "credentials_unreadable"),
+        )) => Err(unusable(code)),
         Err(FetchCallError::Upstream(code)) => {
             tracing::warn!(code, "MightyCall could not be asked for audio");
             Err(ApiError::Unavailable("MightyCall"))
