@@ -4,7 +4,7 @@
 use mightycall_fake::{Fault, FaultRule};
 
 use super::{
-    play, recorded_call, recording_id, recording_path, voicemail_call, voicemail_id,
+    play, recorded_call, recording_id, recording_path, send, voicemail_call, voicemail_id,
     voicemail_path, world,
 };
 
@@ -50,6 +50,29 @@ async fn no_link_or_token_reaches_a_response_the_logs_or_the_audit_log() {
     replies.push(play(&w, &path, w.t.agent_a, None).await);
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(statuses, [200, 206, 206, 200, 416, 503, 404]);
+    // The lists and the call report name where the audio plays, never MightyCall's links.
+    let query = format!("orgId={}&limit=500", w.t.org_a);
+    for list in [
+        "/api/mightycall/recordings",
+        "/api/mightycall/voicemails",
+        "/api/mightycall/reports",
+    ] {
+        for format in ["json", "csv"] {
+            let path = format!("{list}?{query}&format={format}");
+            let listed = send(&w, w.data(), &path, w.t.agent_a, None).await;
+            assert_eq!(listed.status, 200, "{path}");
+            replies.push(listed);
+        }
+    }
+    let recordings = serde_json::from_slice::<serde_json::Value>(&replies[7].body).unwrap();
+    let row = &recordings["recordings"][0];
+    assert_eq!(
+        row["audio_path"],
+        format!(
+            "/api/mightycall/recordings/{}/audio",
+            row["id"].as_str().unwrap()
+        )
+    );
 
     let keys = w.fake.accounts()[0].clone();
     let mut secrets = vec![

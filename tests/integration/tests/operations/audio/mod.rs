@@ -6,6 +6,7 @@ mod leaks;
 mod playback;
 mod upstream;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request};
 use domain::Resource;
@@ -117,16 +118,25 @@ impl Played {
     }
 }
 
-/// `GET path` as `user`, with a `Range` header when given.
+/// `GET path` of the operations function as `user`, with a `Range` header when given.
 pub async fn play(w: &World, path: &str, user: Uuid, range: Option<&str>) -> Played {
+    send(w, w.operations().await, path, user, range).await
+}
+
+/// `GET path` of `router` as `user`, with a `Range` header when given.
+pub async fn send(
+    w: &World,
+    router: Router,
+    path: &str,
+    user: Uuid,
+    range: Option<&str>,
+) -> Played {
     let mut request =
         Request::get(path).header("authorization", format!("Bearer {}", w.token(user)));
     if let Some(range) = range {
         request = request.header("range", range);
     }
-    let response = w
-        .operations()
-        .await
+    let response = router
         .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
