@@ -2,6 +2,7 @@
 //! function must pass on byte for byte.
 
 mod access;
+mod lambda;
 mod leaks;
 mod playback;
 mod upstream;
