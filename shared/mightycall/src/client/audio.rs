@@ -515,6 +515,43 @@ mod tests {
         assert_eq!(unknown, "application/octet-stream");
     }
 
+    fn client(base: &str) -> MightyCallClient {
+        use crate::config::{ApiKey, BaseUrl, ClientConfig, Credentials, UserKey};
+        let credentials = Credentials {
+            api_key: ApiKey::parse("key").unwrap(),
+            user_key: UserKey::parse("user").unwrap(),
+        };
+        let base = BaseUrl::deployment_override(base).unwrap();
+        MightyCallClient::new(ClientConfig::new(credentials, base), None).unwrap()
+    }
+
+    #[test]
+    fn only_mightycalls_own_hosts_get_the_token() {
+        let c = client("http://127.0.0.1:9000/v4");
+        for own in [
+            "https://panel.mightycall.com/Mightycall/Files/a.wav?recordid=1",
+            "https://mightycall.com/f.wav",
+            "https://PANEL.MightyCall.com/f.wav",
+            "http://127.0.0.1:9000/Mightycall/Files/a.wav",
+        ] {
+            assert!(c.own_link(own).is_some(), "{own}");
+        }
+        for foreign in [
+            "http://panel.mightycall.com/f.wav",
+            "https://panel.mightycall.com.evil.test/f.wav",
+            "https://evilmightycall.com/f.wav",
+            "https://user:pw@panel.mightycall.com/f.wav",
+            "http://127.0.0.1:9001/f.wav",
+            "https://127.0.0.1:9000/f.wav",
+            "http://169.254.169.254/latest/meta-data",
+            "file:///etc/passwd",
+            ".../files/callrecord.wav?recordid=1",
+            "",
+        ] {
+            assert!(c.own_link(foreign).is_none(), "{foreign}");
+        }
+    }
+
     #[test]
     fn a_link_never_shows_in_debug_output() {
         let shown = format!("{:?}", link("f.wav?recordid=secret"));
