@@ -55,6 +55,8 @@ pub struct AudioPath {
     id: String,
 }
 
+/// The `Range` parameter; its pattern (a literal in each route's attribute) is the grammar
+/// `range::requested` reads, bar `last` before `first`, which is 400 too.
 const RANGE_PARAM: &str = "One byte range: `bytes=first-last`, `bytes=first-` or `bytes=-length`";
 
 /// What an audio route answers, beside [`ReadErrors`].
@@ -86,7 +88,7 @@ pub enum AudioReplies {
 /// A call recording's audio (members; a scoped agent: their own calls' only).
 #[utoipa::path(get, path = "/api/mightycall/recordings/{id}/audio", tag = "operations",
     operation_id = "recording_audio",
-    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE_PARAM)),
+    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE_PARAM, pattern = r"^bytes=([0-9]+-[0-9]*|-[0-9]+)$")),
     responses(AudioReplies, ReadErrors))]
 pub async fn recording(
     State(state): State<OperationsState>,
@@ -102,7 +104,7 @@ pub async fn recording(
 /// A voicemail's audio (members; a scoped agent: the voicemails assigned to them only).
 #[utoipa::path(get, path = "/api/mightycall/voicemails/{id}/audio", tag = "operations",
     operation_id = "voicemail_audio",
-    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE_PARAM)),
+    params(AudioPath, AudioQuery, ("Range" = Option<String>, Header, description = RANGE_PARAM, pattern = r"^bytes=([0-9]+-[0-9]*|-[0-9]+)$")),
     responses(AudioReplies, ReadErrors))]
 pub async fn voicemail(
     State(state): State<OperationsState>,
