@@ -2,10 +2,13 @@
 //! missed-call worklist, recording and voicemail playback, sending SMS. The last two act on
 //! MightyCall with the org's own account.
 
+mod audio;
 mod missed_calls;
+mod range;
 pub mod routes;
 mod sms;
 mod state;
 
+pub use audio::{AudioReplies, CHUNK, MAX_SIZE};
 pub use routes::openapi;
 pub use state::{OperationsConfig, OperationsState};

@@ -3,7 +3,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{OperationsState, missed_calls, sms};
+use crate::{OperationsState, audio, missed_calls, sms};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("operations", env!("CARGO_PKG_VERSION"))
@@ -11,6 +11,8 @@ fn config() -> web::AppConfig {
 
 fn routes() -> OpenApiRouter<OperationsState> {
     OpenApiRouter::new()
+        .routes(routes!(audio::recording))
+        .routes(routes!(audio::voicemail))
         .routes(routes!(missed_calls::list))
         .routes(routes!(missed_calls::resolve))
         .routes(routes!(sms::send))

@@ -122,6 +122,21 @@ impl Demo {
         self.t.agent_a
     }
 
+    /// The first demo org's first recording and voicemail (list row ids), once synced: the audio
+    /// routes play them.
+    pub async fn audio_ids(&self) -> (String, String) {
+        let admin = self.db.admin().await;
+        let mut ids = Vec::new();
+        for table in ["mightycall_recordings", "mightycall_voicemails"] {
+            let sql = format!("select id::text from {table} where org_id = $1 order by id limit 1");
+            let row = admin.query_opt(&sql, &[&self.t.org_a]).await;
+            let id = row.ok().flatten().map(|r| r.get::<_, String>(0));
+            // Without a sync there is nothing to play: any id (404).
+            ids.push(id.unwrap_or_else(|| uuid::Uuid::nil().to_string()));
+        }
+        (ids.remove(0), ids.remove(0))
+    }
+
     /// A token of the platform admin.
     pub fn platform_admin_token(&self) -> String {
         let admin = self.t.platform_admin;

@@ -87,6 +87,7 @@ async fn api_check(extra: &[String]) -> i32 {
         demo.initial_sync(&base).await;
     }
     let (org, token) = demo.org_admin();
+    let (recording, voicemail) = demo.audio_ids().await;
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/schemathesis.toml");
     println!("schemathesis against {base} as an org admin of {org}");
     let status = tokio::process::Command::new(&schemathesis)
@@ -110,6 +111,8 @@ async fn api_check(extra: &[String]) -> i32 {
         .env("VS_ORG_ID", org.to_string())
         .env("VS_PLATFORM_TOKEN", demo.platform_admin_token())
         .env("VS_MEMBER_ID", demo.org_agent().to_string())
+        .env("VS_RECORDING_ID", recording)
+        .env("VS_VOICEMAIL_ID", voicemail)
         .env("VS_SERVICE_KEY", demo.service_key())
         // Its cache of past failures (replayed first on the next run) stays out of the work tree.
         .current_dir(std::env::temp_dir())

@@ -1,6 +1,9 @@
 //! [`MightyCallClient`]: authenticated calls to the REST endpoints a sync uses.
 
+mod audio;
 pub(crate) mod messages;
+
+pub use audio::{Audio, AudioChunk, AudioLimits, AudioSource, ByteRange, FetchedAudio, RecordLink};
 
 use crate::auth::{Grant, request_token};
 use crate::budget::RequestBudget;

@@ -22,7 +22,10 @@ pub use budget::{
     KeyFingerprint, LedgerError, MemoryLedger, RequestBudget, RequestLedger, Reservation,
 };
 pub use client::messages::{OutgoingSms, SentSms};
-pub use client::{CallsQuery, ContactsQuery, JournalQuery, MightyCallClient, VoicemailsQuery};
+pub use client::{
+    Audio, AudioChunk, AudioLimits, AudioSource, ByteRange, CallsQuery, ContactsQuery,
+    FetchedAudio, JournalQuery, MightyCallClient, RecordLink, VoicemailsQuery,
+};
 pub use config::UserKey;
 pub use config::{
     ApiKey, BaseUrl, ClientConfig, ConfigError, Credentials, MightyCallHost, PageSize, RetryPolicy,

@@ -8,6 +8,7 @@ use crate::retry::{backoff, parse_retry_after_header, parse_retry_after_message}
 use bytes::Bytes;
 use chrono::Utc;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -21,7 +22,30 @@ pub(crate) struct Transport {
 
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    /// The part of the body the request's [`BodyWindow`] kept.
     pub(crate) body: Bytes,
+    /// How many bytes of the body were read (skipped and kept alike), and whether that was all of it.
+    pub(crate) read: u64,
+    pub(crate) complete: bool,
+}
+
+/// Which part of a body to keep: `skip` bytes are read and dropped, the next `take` kept, and
+/// reading stops (the connection is dropped) once `limit` bytes were read in all. Audio files can
+/// be large; a JSON answer is read whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BodyWindow {
+    pub(crate) skip: u64,
+    pub(crate) take: u64,
+    pub(crate) limit: u64,
+}
+
+impl BodyWindow {
+    pub(crate) const WHOLE: Self = Self {
+        skip: 0,
+        take: u64::MAX,
+        limit: u64::MAX,
+    };
 }
 
 enum Attempt {
@@ -73,7 +97,8 @@ impl Transport {
         what: &'static str,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<RawResponse, MightyCallError> {
-        self.send_retrying(what, build, |_| true).await
+        self.send_window(what, &|_, _| BodyWindow::WHOLE, build)
+            .await
     }
 
     /// [`Self::send`] for a request that must not be repeated once MightyCall may have acted on it
@@ -83,15 +108,27 @@ impl Transport {
         what: &'static str,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<RawResponse, MightyCallError> {
-        self.send_retrying(what, build, |e| {
+        self.send_retrying(what, &|_, _| BodyWindow::WHOLE, build, |e| {
             matches!(e, MightyCallError::RateLimited { .. })
         })
         .await
     }
 
+    /// [`Transport::send`] keeping only the part of a successful body that `window` chooses from
+    /// the answer's status and headers (error bodies are read whole).
+    pub(crate) async fn send_window(
+        &self,
+        what: &'static str,
+        window: &(dyn Fn(StatusCode, &HeaderMap) -> BodyWindow + Sync),
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<RawResponse, MightyCallError> {
+        self.send_retrying(what, window, build, |_| true).await
+    }
+
     async fn send_retrying(
         &self,
         what: &'static str,
+        window: &(dyn Fn(StatusCode, &HeaderMap) -> BodyWindow + Sync),
         build: impl Fn() -> reqwest::RequestBuilder,
         retryable: impl Fn(&MightyCallError) -> bool,
     ) -> Result<RawResponse, MightyCallError> {
@@ -100,7 +137,7 @@ impl Transport {
             if let Some((budget, key)) = &self.budget {
                 budget.acquire(key).await?;
             }
-            let (error, retry_after) = match self.attempt(build()).await {
+            let (error, retry_after) = match self.attempt(build(), window).await {
                 Attempt::Done(response) => {
                     tracing::debug!(
                         what,
@@ -135,19 +172,29 @@ impl Transport {
         }
     }
 
-    async fn attempt(&self, request: reqwest::RequestBuilder) -> Attempt {
+    async fn attempt(
+        &self,
+        request: reqwest::RequestBuilder,
+        window: &(dyn Fn(StatusCode, &HeaderMap) -> BodyWindow + Sync),
+    ) -> Attempt {
         let response = match request.send().await {
             Ok(response) => response,
             Err(e) => return transport_failure(e),
         };
         let status = response.status();
-        let header_retry_after = response
-            .headers()
+        let headers = response.headers().clone();
+        let header_retry_after = headers
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after_header(v, Utc::now()));
-        let body = match response.bytes().await {
-            Ok(body) => body,
+        // Error bodies are small and read whole (a 429 names its wait there).
+        let window = if status.is_success() {
+            window(status, &headers)
+        } else {
+            BodyWindow::WHOLE
+        };
+        let (body, read, complete) = match read_window(response, window).await {
+            Ok(read) => read,
             Err(e) => return transport_failure(e),
         };
         if status == StatusCode::TOO_MANY_REQUESTS {
@@ -169,8 +216,44 @@ impl Transport {
                 retry_after: None,
             };
         }
-        Attempt::Done(RawResponse { status, body })
+        Attempt::Done(RawResponse {
+            status,
+            headers,
+            body,
+            read,
+            complete,
+        })
     }
+}
+
+/// Reads `response`'s body chunk by chunk, keeping `window` of it: (kept bytes, bytes read,
+/// whether the body ended within the limit).
+async fn read_window(
+    mut response: reqwest::Response,
+    window: BodyWindow,
+) -> Result<(Bytes, u64, bool), reqwest::Error> {
+    if window == BodyWindow::WHOLE {
+        let body = response.bytes().await?;
+        let read = u64::try_from(body.len()).unwrap_or(u64::MAX);
+        return Ok((body, read, true));
+    }
+    let end = window.skip.saturating_add(window.take);
+    let mut kept = bytes::BytesMut::new();
+    let mut read: u64 = 0;
+    while read < window.limit {
+        let Some(chunk) = response.chunk().await? else {
+            return Ok((kept.freeze(), read, true));
+        };
+        let len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+        let (from, to) = (window.skip.max(read), end.min(read.saturating_add(len)));
+        if from < to {
+            // Both lie within this chunk, so they fit its usize length.
+            let at = |offset: u64| usize::try_from(offset - read).unwrap_or(chunk.len());
+            kept.extend_from_slice(chunk.get(at(from)..at(to)).unwrap_or_default());
+        }
+        read = read.saturating_add(len);
+    }
+    Ok((kept.freeze(), read, false))
 }
 
 /// Timeouts and connection failures (refused, reset) are retried; the error text never includes

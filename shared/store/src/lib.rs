@@ -2,6 +2,7 @@
 //! transaction helpers that make Row Level Security the second wall between tenants.
 
 pub mod access;
+pub mod audio;
 pub mod audit;
 mod config;
 mod error;

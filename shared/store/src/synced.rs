@@ -205,7 +205,9 @@ pub struct RecordingRow {
     pub caller_number: Option<String>,
     pub called_number: Option<String>,
     pub agent_extension: Option<String>,
-    pub url: String,
+    /// The API path that plays the audio (`/api/mightycall/recordings/{id}/audio`); MightyCall's
+    /// own link is never shown.
+    pub audio_path: String,
     pub file_name: Option<String>,
 }
 
@@ -215,7 +217,7 @@ impl Listed for RecordingRow {
     const SORT: &'static str = "recorded_at";
     const COLUMNS: &'static str =
         "external_id, call_external_id, recorded_at, duration_ms, direction,
-        business_number, caller_number, called_number, agent_extension, url, file_name";
+        business_number, caller_number, called_number, agent_extension, file_name";
 
     fn in_zone(self, zone: TimeZone) -> Self {
         Self {
@@ -225,10 +227,16 @@ impl Listed for RecordingRow {
     }
 }
 
+/// The API path that plays a recording or voicemail row's audio (`list` is its list's path).
+fn audio_path(list: &str, id: Uuid) -> String {
+    format!("/api/mightycall/{list}/{id}/audio")
+}
+
 impl FromRow for RecordingRow {
     fn from_row(row: &Row) -> Result<Self, StoreError> {
+        let id = get(row, "sort_id")?;
         Ok(Self {
-            id: get(row, "sort_id")?,
+            id,
             external_id: get(row, "external_id")?,
             call_external_id: get(row, "call_external_id")?,
             recorded_at: get(row, "recorded_at")?,
@@ -238,7 +246,7 @@ impl FromRow for RecordingRow {
             caller_number: get(row, "caller_number")?,
             called_number: get(row, "called_number")?,
             agent_extension: get(row, "agent_extension")?,
-            url: get(row, "url")?,
+            audio_path: audio_path("recordings", id),
             file_name: get(row, "file_name")?,
         })
     }
@@ -254,7 +262,9 @@ pub struct VoicemailRow {
     pub assigned_to: Option<String>,
     pub duration_ms: Option<i64>,
     pub status: String,
-    pub recording_url: Option<String>,
+    /// The API path that plays the audio (`/api/mightycall/voicemails/{id}/audio`); MightyCall's
+    /// own link is never shown.
+    pub audio_path: String,
     pub file_name: Option<String>,
     pub transcript: Option<String>,
 }
@@ -264,7 +274,7 @@ impl Listed for VoicemailRow {
     const AGENT: Option<&'static str> = Some("assigned_to");
     const SORT: &'static str = "received_at";
     const COLUMNS: &'static str = "external_id, received_at, from_number, to_number, assigned_to,
-        duration_ms, status, recording_url, file_name, transcript";
+        duration_ms, status, file_name, transcript";
 
     fn in_zone(self, zone: TimeZone) -> Self {
         Self {
@@ -276,8 +286,9 @@ impl Listed for VoicemailRow {
 
 impl FromRow for VoicemailRow {
     fn from_row(row: &Row) -> Result<Self, StoreError> {
+        let id = get(row, "sort_id")?;
         Ok(Self {
-            id: get(row, "sort_id")?,
+            id,
             external_id: get(row, "external_id")?,
             received_at: get(row, "received_at")?,
             from_number: get(row, "from_number")?,
@@ -285,7 +296,7 @@ impl FromRow for VoicemailRow {
             assigned_to: get(row, "assigned_to")?,
             duration_ms: get(row, "duration_ms")?,
             status: get(row, "status")?,
-            recording_url: get(row, "recording_url")?,
+            audio_path: audio_path("voicemails", id),
             file_name: get(row, "file_name")?,
             transcript: get(row, "transcript")?,
         })

@@ -32,6 +32,9 @@ pub enum ApiError {
     Unprocessable { code: &'static str, message: String },
     #[error("{message}")]
     TooManyRequests { code: &'static str, message: String },
+    /// 416 for a `Range` outside the file; the file's size (when known) goes into `Content-Range`.
+    #[error("the requested range lies outside the file")]
+    RangeNotSatisfiable { size: Option<u64> },
     #[error("{0} is unavailable, retry later")]
     Unavailable(&'static str),
     /// 503 for an upstream service's failure that needs its own words (e.g. whether to retry).
@@ -59,6 +62,7 @@ impl ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::Unavailable(_) | Self::UpstreamFailed { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,6 +80,7 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::PayloadTooLarge => "payload_too_large",
             Self::NotFound(_) => "not_found",
+            Self::RangeNotSatisfiable { .. } => "range_not_satisfiable",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -155,6 +160,11 @@ impl IntoResponse for ApiError {
         }
         let message = self.to_string();
         let mut response = self.status().into_response();
+        if let Self::RangeNotSatisfiable { size: Some(size) } = self
+            && let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}"))
+        {
+            response.headers_mut().insert(header::CONTENT_RANGE, value);
+        }
         response.extensions_mut().insert(ErrorMark {
             code: self.code(),
             message,

@@ -322,6 +322,46 @@ impl World {
             .unwrap();
     }
 
+    /// The MightyCall access token `org`'s client cached, opened from its ciphertext: what must
+    /// never leak.
+    pub async fn cached_access_token(&self, org: Uuid) -> String {
+        let sealed: String = self
+            .db
+            .admin()
+            .await
+            .query_one(
+                "select token_cache_ciphertext from org_integrations where org_id = $1",
+                &[&org],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        let keyring = crypto::Keyring::from_json(identity::KEYRING).unwrap();
+        let binding = crypto::Binding::new(&org.to_string(), "mightycall/token").unwrap();
+        let token: Value =
+            serde_json::from_slice(&keyring.open(&sealed, binding.as_bytes()).unwrap()).unwrap();
+        token["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// `org` shows agents their own calls only, and member `agent` has `extension`.
+    pub async fn scope_agents(&self, org: Uuid, agent: Uuid, extension: Option<&str>) {
+        let admin = self.db.admin().await;
+        admin
+            .execute(
+                "update organizations set agents_see_own_calls_only = true where id = $1",
+                &[&org],
+            )
+            .await
+            .unwrap();
+        admin
+            .execute(
+                "update org_users set mightycall_extension = $3 where org_id = $1 and user_id = $2",
+                &[&org, &agent, &extension],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Every row of `table` for `org`, as text, read past RLS: for "nothing changed" assertions.
     pub async fn rows(&self, table: &str, org: Uuid) -> Vec<String> {
         let column = if table == "organizations" {

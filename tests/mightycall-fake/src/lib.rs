@@ -12,6 +12,7 @@
 //! # Ok(()) }
 //! ```
 
+mod audio;
 mod config;
 mod dataset;
 mod faults;
@@ -36,6 +37,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use uuid::Uuid;
 
 /// Credentials of one generated account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +53,8 @@ impl FakeMightyCall {
     pub async fn start(config: FakeConfig) -> std::io::Result<FakeHandle> {
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(&config, dataset::generate(&config)));
+        let origin = format!("http://{addr}");
+        let shared = Arc::new(Shared::new(&config, dataset::generate(&config), origin));
         let app = server::router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -181,6 +184,34 @@ impl FakeHandle {
             .values_mut()
             .filter(|t| t.api_key == api_key)
             .for_each(|t| t.expires_at = past);
+    }
+
+    /// Makes every recording and voicemail link issued so far expire (the file host answers 403);
+    /// `/calls/{id}` and `/voicemails/{id}` name fresh ones.
+    pub fn expire_record_links(&self) {
+        self.shared.lock().audio.epoch += 1;
+    }
+
+    /// Deletes the file of call or voicemail `id`: its link answers 404 and its record names none.
+    pub fn delete_audio(&self, id: Uuid) {
+        self.shared.lock().audio.gone.insert(id);
+    }
+
+    /// Makes the file of call or voicemail `id` hold `data_bytes` bytes of samples (plus the WAV
+    /// header), computed as they are read: a file of any size costs nothing until it is.
+    pub fn set_audio_len(&self, id: Uuid, data_bytes: u64) {
+        self.shared.lock().audio.data_len.insert(id, data_bytes);
+    }
+
+    /// `false`: the file host ignores `Range` and always sends the whole file (200).
+    pub fn set_ranges_supported(&self, on: bool) {
+        self.shared.lock().audio.ranges = on;
+    }
+
+    /// The whole file of call or voicemail `id`, as its link serves it.
+    pub fn audio_file(&self, id: Uuid) -> Vec<u8> {
+        let size = self.shared.lock().audio.size(id);
+        audio::wav(size, 0, size)
     }
 
     /// Adds finished calls at the given times; returns them.

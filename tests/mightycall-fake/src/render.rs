@@ -1,5 +1,6 @@
 //! MightyCall's JSON shapes, quirks included: each family formats timestamps and durations its own way.
 
+use crate::audio::AudioFiles;
 use crate::dataset::{
     CallOutcome, Direction, FakeAccount, FakeCall, FakeContact, FakeMessage, FakePhoneNumber,
 };
@@ -61,7 +62,7 @@ pub(crate) fn phone_number(p: &FakePhoneNumber) -> Value {
     v
 }
 
-pub(crate) fn call(account: &FakeAccount, c: &FakeCall) -> Value {
+pub(crate) fn call(account: &FakeAccount, c: &FakeCall, files: &AudioFiles) -> Value {
     let agent = &account.team[c.agent % account.team.len()];
     let client = json!({"name": null, "phone": c.client_phone});
     let user = |connected: bool| {
@@ -88,15 +89,15 @@ pub(crate) fn call(account: &FakeAccount, c: &FakeCall) -> Value {
         "duration": c.duration_ms.map(|ms| ms.to_string()),
         "direction": match c.direction { Direction::Incoming => "Incoming", Direction::Outgoing => "Outgoing" },
         "callStatus": c.outcome.map(outcome_name),
-        "callRecord": c.recorded.then(|| json!({
+        "callRecord": files.call_link(c).map(|uri| json!({
             "fileName": format!("records/{}.wav", c.id),
-            "uri": format!("https://panel.mightycall.example/Mightycall/Files/callrecord.wav?recordid={}", c.id),
+            "uri": uri,
         })),
         "storageId": null,
     })
 }
 
-pub(crate) fn voicemail(account: &FakeAccount, c: &FakeCall) -> Value {
+pub(crate) fn voicemail(account: &FakeAccount, c: &FakeCall, files: &AudioFiles) -> Value {
     let agent = &account.team[c.agent % account.team.len()];
     json!({
         "id": c.voicemail_id, "from": c.client_phone, "to": c.business_number, "assignedTo": agent.full_name,
@@ -104,10 +105,10 @@ pub(crate) fn voicemail(account: &FakeAccount, c: &FakeCall) -> Value {
         "dateTimeUtc": format!("{}.{:02}+00:00", c.at.format("%Y-%m-%dT%H:%M:%S"), c.at.timestamp_subsec_millis() / 10),
         "duration": (c.duration_ms.unwrap_or(0) / 1000).to_string(),
         "voicemailStatus": if c.read { "Read" } else { "UnRead" },
-        "voicemailRecord": {
+        "voicemailRecord": files.voicemail_link(c).map(|uri| json!({
             "fileName": format!("voicemail/{}.wav", c.voicemail_id),
-            "uri": format!("https://panel.mightycall.example/Mightycall/Files/voicemail.wav?vmrecordid={}", c.voicemail_id),
-        },
+            "uri": uri,
+        })),
         "storageId": null,
     })
 }

@@ -40,6 +40,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v4/auth/token", post(token))
         .nest("/v4/api", api)
+        .route("/Mightycall/Files/{file}", get(crate::audio::file))
         .fallback(not_routed)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
@@ -96,7 +97,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Data endpoints want both `Authorization: Bearer` and `x-api-key`, and the token must be
 /// current and issued to that api key.
-fn authorize(state: &FakeState, headers: &HeaderMap) -> Result<String, Rejection> {
+pub(crate) fn authorize(state: &FakeState, headers: &HeaderMap) -> Result<String, Rejection> {
     let api_key = header_str(headers, "x-api-key").ok_or_else(|| Box::new(denied()))?;
     let token = bearer(headers)
         .and_then(|t| state.access_tokens.get(t))
@@ -414,7 +415,7 @@ async fn calls(State(shared): Shared_, headers: HeaderMap, Query(params): Params
         let (rows, total) = select(account.calls.iter(), &page, state.duplicate_rows);
         let rendered: Vec<Value> = rows
             .iter()
-            .map(|c| state.patched(render::call(account, c)))
+            .map(|c| state.patched(render::call(account, c, &state.audio)))
             .collect();
         for _ in 0..state.new_calls_per_page {
             add_call(state, key, Utc::now(), true);
@@ -463,7 +464,7 @@ async fn call(State(shared): Shared_, headers: HeaderMap, Path(id): Path<String>
         {
             Some(c) => body(
                 StatusCode::OK,
-                json!({"data": state.patched(render::call(account, c)), "isSuccess": true}),
+                json!({"data": state.patched(render::call(account, c, &state.audio)), "isSuccess": true}),
             ),
             None => body(
                 StatusCode::BAD_REQUEST,
@@ -493,7 +494,7 @@ async fn voicemails(State(shared): Shared_, headers: HeaderMap, Query(params): P
         );
         let rendered: Vec<Value> = rows
             .iter()
-            .map(|c| state.patched(render::voicemail(account, c)))
+            .map(|c| state.patched(render::voicemail(account, c, &state.audio)))
             .collect();
         body(
             StatusCode::OK,
@@ -515,7 +516,7 @@ async fn voicemail(State(shared): Shared_, headers: HeaderMap, Path(id): Path<St
         {
             Some(c) => body(
                 StatusCode::OK,
-                json!({"data": state.patched(render::voicemail(account, c)), "isSuccess": true}),
+                json!({"data": state.patched(render::voicemail(account, c, &state.audio)), "isSuccess": true}),
             ),
             None => body(
                 StatusCode::BAD_REQUEST,

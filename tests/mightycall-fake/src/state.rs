@@ -1,5 +1,6 @@
 //! Server state: accounts, issued tokens, request counts, faults.
 
+use crate::audio::AudioFiles;
 use crate::config::{FakeConfig, JournalEnvelope};
 use crate::dataset::{FakeAccount, Generator};
 use crate::faults::FaultRule;
@@ -39,6 +40,8 @@ pub(crate) struct State {
     pub(crate) patches: HashMap<String, Value>,
     /// What the token endpoint reports as `expires_in`, when not the tokens' real lifetime.
     pub(crate) reported_expires_in: Option<Value>,
+    /// Recording and voicemail files, and the links to them.
+    pub(crate) audio: AudioFiles,
     /// Source of tokens and late calls; seeded too, so a run is reproducible.
     pub(crate) generator: Generator,
 }
@@ -46,7 +49,8 @@ pub(crate) struct State {
 pub(crate) struct Shared(Mutex<State>);
 
 impl Shared {
-    pub(crate) fn new(config: &FakeConfig, accounts: Vec<FakeAccount>) -> Self {
+    /// `origin` is where the server listens (`http://127.0.0.1:PORT`): its files' links name it.
+    pub(crate) fn new(config: &FakeConfig, accounts: Vec<FakeAccount>, origin: String) -> Self {
         Self(Mutex::new(State {
             accounts,
             access_tokens: HashMap::new(),
@@ -62,6 +66,7 @@ impl Shared {
             journal_envelope: config.journal_envelope,
             patches: HashMap::new(),
             reported_expires_in: None,
+            audio: AudioFiles::new(origin),
             generator: Generator::new(config.seed, usize::MAX),
         }))
     }

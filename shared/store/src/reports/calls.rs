@@ -27,7 +27,9 @@ pub struct CallRow {
     pub called_number: Option<String>,
     pub called_name: Option<String>,
     pub agent_extension: Option<String>,
-    pub recording_url: Option<String>,
+    /// MightyCall recorded the call. Its link is never shown: the audio plays through the
+    /// recordings list's row (`/api/mightycall/recordings/{id}/audio`).
+    pub has_recording: bool,
 }
 
 impl FromRow for CallRow {
@@ -46,7 +48,7 @@ impl FromRow for CallRow {
             called_number: get(row, "called_number")?,
             called_name: get(row, "called_name")?,
             agent_extension: get(row, "agent_extension")?,
-            recording_url: get(row, "recording_url")?,
+            has_recording: get(row, "has_recording")?,
         })
     }
 }
@@ -65,7 +67,7 @@ pub async fn list_calls(
     let sql = format!(
         "select id, external_id, started_at, direction, status, duration_ms, business_number,
                 caller_number, caller_name, caller_extension, called_number, called_name,
-                agent_extension, recording_url
+                agent_extension, recording_url is not null as has_recording
          from calls
          where org_id = $1 and started_at >= $2 and started_at < $3
            and ($4::text is null or direction = $4) and ($5::text is null or status = $5)

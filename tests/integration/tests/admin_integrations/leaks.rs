@@ -2,7 +2,7 @@
 
 use axum::http::Method;
 use serde_json::json;
-use test_harness::identity::{JWT_SECRET, KEYRING};
+use test_harness::identity::JWT_SECRET;
 
 use integration_tests::World;
 
@@ -69,21 +69,7 @@ async fn secrets_never_reach_logs_or_responses() {
     );
 
     // The MightyCall token the integration cached, recovered from its ciphertext.
-    let sealed: String =
-        w.db.admin()
-            .await
-            .query_one(
-                "select token_cache_ciphertext from org_integrations where org_id = $1",
-                &[&w.t.org_a],
-            )
-            .await
-            .unwrap()
-            .get(0);
-    let keyring = crypto::Keyring::from_json(KEYRING).unwrap();
-    let binding = crypto::Binding::new(&w.t.org_a.to_string(), "mightycall/token").unwrap();
-    let token: serde_json::Value =
-        serde_json::from_slice(&keyring.open(&sealed, binding.as_bytes()).unwrap()).unwrap();
-    let access_token = token["access_token"].as_str().unwrap().to_owned();
+    let access_token = w.cached_access_token(w.t.org_a).await;
 
     let secrets = [
         keys.api_key.clone(),

@@ -16,21 +16,8 @@ use crate::support::DataCalls;
 /// `extension`), recordings and voicemails of 101, 102 and nobody.
 async fn scoped(extension: Option<&str>) -> (World, Generated) {
     let (w, g) = seeded().await;
+    w.scope_agents(w.t.org_a, w.t.agent_a, extension).await;
     let admin = w.db.admin().await;
-    admin
-        .execute(
-            "update organizations set agents_see_own_calls_only = true where id = $1",
-            &[&w.t.org_a],
-        )
-        .await
-        .unwrap();
-    admin
-        .execute(
-            "update org_users set mightycall_extension = $3 where org_id = $1 and user_id = $2",
-            &[&w.t.org_a, &w.t.agent_a, &extension],
-        )
-        .await
-        .unwrap();
     admin
         .execute(
             "insert into mightycall_recordings (org_id, external_id, recorded_at, url, agent_extension)

@@ -4,5 +4,6 @@
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audio;
 mod missed_calls;
 mod sms;
