@@ -2,6 +2,7 @@
 //! missed-call worklist, recording and voicemail playback, sending SMS. The last two act on
 //! MightyCall with the org's own account.
 
+mod live_status;
 pub mod routes;
 mod state;
 

@@ -1,15 +1,16 @@
 use axum::Router;
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::OperationsState;
+use crate::{OperationsState, live_status};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("operations", env!("CARGO_PKG_VERSION"))
 }
 
 fn routes() -> OpenApiRouter<OperationsState> {
-    OpenApiRouter::new()
+    OpenApiRouter::new().routes(routes!(live_status::live_status))
 }
 
 pub fn router(state: OperationsState) -> Router {

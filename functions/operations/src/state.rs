@@ -1,6 +1,7 @@
+use axum::extract::FromRef;
 use startup::{Deps, StartupError};
 use sync_engine::{Engine, SyncSettings};
-use web::{Core, CoreConfig};
+use web::{AuthContext, Core, CoreConfig};
 
 /// What the function reads from the environment, parsed only.
 #[derive(Clone, Debug)]
@@ -34,5 +35,11 @@ impl OperationsState {
         let core = Core::build(config.core, deps).await?;
         core.auth.secrets.current().await?.keyring()?;
         Ok(Self { core, engine })
+    }
+}
+
+impl FromRef<OperationsState> for AuthContext {
+    fn from_ref(state: &OperationsState) -> Self {
+        state.core.auth.clone()
     }
 }

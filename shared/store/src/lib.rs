@@ -7,6 +7,7 @@ mod config;
 mod error;
 pub mod integrations;
 pub mod invites;
+pub mod live_status;
 pub mod members;
 mod migrate;
 pub mod org_settings;

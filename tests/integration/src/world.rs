@@ -218,6 +218,18 @@ impl World {
         )
     }
 
+    pub async fn operations(&self) -> Router {
+        let config = operations::OperationsConfig {
+            core: self.config.clone(),
+            settings: self.settings.clone(),
+        };
+        operations::routes::router(
+            operations::OperationsState::build(config, self.deps.clone())
+                .await
+                .unwrap(),
+        )
+    }
+
     pub async fn trigger(&self) -> Router {
         let build = async {
             let config = trigger::TriggerConfig {
