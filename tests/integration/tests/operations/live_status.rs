@@ -474,7 +474,8 @@ async fn members_of_org_a_read_nothing_of_org_b() {
         let reply = live.get(&format!("?orgId={}", t.org_b), user).await;
         assert_eq!(reply.status, 404, "{:?}", reply.body);
         assert_eq!(reply.body["error"], "not_found");
-        assert!(!reply.body.to_string().contains("777"));
+        assert!(!reply.body.to_string().contains(&c.party));
+        assert_eq!(reply.body.as_object().unwrap().len(), 3, "only the error");
     }
     // Org A's own reading shows nothing of B's.
     let s = live.status(t.admin_a).await;
@@ -687,4 +688,81 @@ async fn odd_extensions_and_calls_without_an_id_change_nothing() {
     let s = live.status(t.admin_a).await;
     assert_eq!(extensions(&s), ["108"]);
     assert_eq!(state(&s, "108").0, "on_call");
+}
+
+#[tokio::test]
+async fn a_call_fetched_on_its_end_names_the_agent() {
+    let live = Live::new().await;
+    let key = live.w.api_key(0);
+    let fake = live.w.fake.add_calls(&key, &[live.at(0)]).remove(0);
+    let team = live.w.fake.account(&key).unwrap().team;
+    let user = &team[fake.agent];
+    let c = Call {
+        id: fake.id.to_string(),
+        party: fake.client_phone.clone(),
+    };
+    let kind = match fake.direction {
+        mightycall_fake::Direction::Incoming => "Incoming",
+        mightycall_fake::Direction::Outgoing => "Outgoing",
+    };
+    live.post(
+        &c,
+        &format!("{kind}CallConnected"),
+        Some(&user.extension),
+        5,
+    )
+    .await;
+    let ended = live.event(
+        live.w.t.org_a,
+        &c,
+        &format!("{kind}CallCompleted"),
+        None,
+        60,
+    );
+    let reply = live.deliver(live.w.t.org_a, &ended).await;
+    assert_eq!(reply.body["call_fetched"], true, "{:?}", reply.body);
+    let s = live.status(live.w.t.manager_a).await;
+    let row = agent(&s, &user.extension);
+    assert_eq!(row["agent_name"], user.full_name.as_str());
+    assert_eq!(row["state"], "available");
+}
+
+#[tokio::test]
+async fn events_delivered_at_once_in_any_order_end_where_the_calls_did() {
+    // MightyCall posts concurrently: a leg's connect and its call's end may be stored by two
+    // transactions at the same time, and neither may leave the leg on the call.
+    let live = Live::new().await;
+    let mut bodies = Vec::new();
+    for i in 0..12 {
+        let c = Call::new(&format!("+164655509{i:02}"));
+        let ext = format!("{}", 300 + i);
+        let t = i * 10;
+        bodies.push(live.event(live.w.t.org_a, &c, "IncomingCall", None, t));
+        bodies.push(live.event(live.w.t.org_a, &c, "IncomingCallRinging", Some(&ext), t + 1));
+        bodies.push(live.event(
+            live.w.t.org_a,
+            &c,
+            "IncomingCallConnected",
+            Some(&ext),
+            t + 2,
+        ));
+        bodies.push(live.event(live.w.t.org_a, &c, "IncomingCallCompleted", None, t + 9));
+    }
+    // Newest first, all in flight together.
+    bodies.reverse();
+    let replies =
+        futures::future::join_all(bodies.iter().map(|b| live.deliver(live.w.t.org_a, b))).await;
+    assert!(replies.iter().all(|r| r.status == 202), "{replies:?}");
+    let s = live.status(live.w.t.manager_a).await;
+    assert_eq!(
+        s["counts"],
+        json!({ "ringing": 0, "on_call": 0, "available": 12, "unknown": 0 })
+    );
+    for i in 0..12 {
+        let ext = format!("{}", 300 + i);
+        assert_eq!(
+            state(&s, &ext),
+            ("available".into(), Some(live.at(i * 10 + 9)))
+        );
+    }
 }
