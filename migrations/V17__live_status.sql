@@ -47,8 +47,9 @@ $$;
 revoke all on function private.live_leg_rank(text) from public;
 grant execute on function private.live_leg_rank(text) to service_role;
 
--- One stored event's effect. Order-independent by construction (see above), so the backfill below
--- may replay events in any order.
+-- One stored event's effect. The states it leaves do not depend on the order events come in (only
+-- an ended leg's time may then be its call's end rather than its own), so the backfill below
+-- replays them in any order.
 create function private.apply_live_event(org uuid, kind text, call text, raw_extension text,
                                          from_number text, to_number text, at timestamptz)
   returns void
@@ -74,9 +75,6 @@ begin
   if call is null or leg_state is null or at is null or at < pg_catalog.now() - interval '24 hours' then
     return;
   end if;
-  -- One call's events one at a time, so that a leg and its call's end never pass each other in
-  -- concurrent transactions (each statement below sees what the other committed).
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(org::text || '/' || call, 17));
 
   if coalesce(leg_extension, '') = '' then
     -- A whole-call event: only its end concerns the legs.
@@ -133,6 +131,9 @@ create function private.track_live_status() returns trigger
   set search_path = ''
 as $$
 begin
+  -- One call's events one at a time, so that a leg and its call's end never pass each other in
+  -- concurrent transactions (each statement of apply_live_event sees what the other committed).
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(new.org_id::text || '/' || new.call_id, 17));
   perform private.apply_live_event(new.org_id, new.event_type, new.call_id,
                                    new.payload #>> '{Body,Extension}', new.payload #>> '{Body,From}',
                                    new.payload #>> '{Body,To}', new.occurred_at);
@@ -157,7 +158,8 @@ grant select on public.live_call_legs to authenticated;
 grant all on public.live_call_legs to service_role;
 
 -- Events of the last day stored before this migration (FORCE lifted for these statements, as in
--- V14, so that a migrating role without BYPASSRLS sees and writes every row).
+-- V14, so that a migrating role without BYPASSRLS sees and writes every row). Without the per-call
+-- lock: one lock per call of the day would overflow the lock table, and the order does not matter.
 alter table public.webhook_events no force row level security;
 alter table public.live_call_legs no force row level security;
 select private.apply_live_event(e.org_id, e.event_type, e.call_id, e.payload #>> '{Body,Extension}',
