@@ -6,7 +6,7 @@ use domain::{AgentState, LegDirection, OrgId, UserId};
 use tokio_postgres::Row;
 
 use crate::reports::CallView;
-use crate::row::{FromRow, get, parse};
+use crate::row::{FromRow, get, parse, parse_nullable};
 use crate::{StoreError, Tx};
 
 /// The call an extension rings for or talks on.
@@ -77,19 +77,17 @@ impl RosterEntry {
 
 impl FromRow for RosterEntry {
     fn from_row(row: &Row) -> Result<Self, StoreError> {
-        let active = match get::<Option<&str>>(row, "active_state")? {
-            Some(state) => Some(ActiveLeg {
-                state: match state {
-                    "ringing" => AgentState::Ringing,
-                    "on_call" => AgentState::OnCall,
-                    _ => return Err(StoreError::UnknownValue("active_state")),
-                },
+        // The query reads only legs that ring or talk: an ended one is no state of these.
+        let active = match parse_nullable::<AgentState>(row, "active_state")? {
+            Some(state @ (AgentState::Ringing | AgentState::OnCall)) => Some(ActiveLeg {
+                state,
                 call_id: get(row, "call_id")?,
                 direction: parse(row, "direction")?,
                 counterpart: get(row, "counterpart")?,
                 since: get(row, "active_since")?,
                 connected_at: get(row, "connected_at")?,
             }),
+            Some(_) => return Err(StoreError::UnknownValue("active_state")),
             None => None,
         };
         let member = get::<Option<uuid::Uuid>>(row, "member_id")?
@@ -140,39 +138,39 @@ pub async fn roster(tx: &Tx, org: OrgId, view: &CallView) -> Result<Option<Roste
                       now() - make_interval(mins => o.live_status_unknown_after_minutes) as fresh_from
                from organizations o where o.id = $1
              ),
+             heard as (
+               select l.extension, max(l.state_at) as last_heard_at,
+                      max(l.state_at) filter (where l.state = 'ended') as last_ended_at
+               from live_call_legs l where l.org_id = $1
+               group by l.extension
+             ),
+             active as (
+               select distinct on (l.extension) l.extension, l.state, l.call_id, l.direction, l.counterpart,
+                      coalesce(l.connected_at, l.state_at) as since, l.connected_at
+               from live_call_legs l, o
+               where l.org_id = $1 and l.state <> 'ended' and l.state_at >= o.fresh_from
+               order by l.extension, l.state = 'on_call' desc, l.state_at desc, l.call_id
+             ),
              extensions as (
                select a.extension from mightycall_agents a where a.org_id = $1
                union
                select ou.mightycall_extension from org_users ou
                where ou.org_id = $1 and ou.mightycall_extension is not null
                union
-               select l.extension from live_call_legs l where l.org_id = $1
+               select h.extension from heard h
              )
              select o.as_of, o.quiet_minutes, x.*
              from o
-             left join lateral (
+             left join (
                select e.extension, a.name as agent_name, ou.user_id as member_id, p.full_name as member_name,
                       cur.state as active_state, cur.call_id, cur.direction, cur.counterpart,
-                      coalesce(cur.connected_at, cur.state_at) as active_since, cur.connected_at,
-                      heard.last_heard_at, heard.last_ended_at
+                      cur.since as active_since, cur.connected_at, h.last_heard_at, h.last_ended_at
                from extensions e
                left join mightycall_agents a on a.org_id = $1 and a.extension = e.extension
                left join org_users ou on ou.org_id = $1 and ou.mightycall_extension = e.extension
                left join profiles p on p.id = ou.user_id
-               left join lateral (
-                 select l.state, l.call_id, l.direction, l.counterpart, l.state_at, l.connected_at
-                 from live_call_legs l
-                 where l.org_id = $1 and l.extension = e.extension and l.state <> 'ended'
-                   and l.state_at >= o.fresh_from
-                 order by l.state = 'on_call' desc, l.state_at desc, l.call_id
-                 limit 1
-               ) cur on true
-               left join lateral (
-                 select max(l.state_at) as last_heard_at,
-                        max(l.state_at) filter (where l.state = 'ended') as last_ended_at
-                 from live_call_legs l
-                 where l.org_id = $1 and l.extension = e.extension
-               ) heard on true
+               left join active cur on cur.extension = e.extension
+               left join heard h on h.extension = e.extension
                where not $2 or e.extension = $3
              ) x on true
              order by x.extension",
@@ -186,7 +184,9 @@ pub async fn roster(tx: &Tx, org: OrgId, view: &CallView) -> Result<Option<Roste
         return Ok(None);
     };
     let as_of = get(first, "as_of")?;
-    let quiet = TimeDelta::minutes(get::<i32>(first, "quiet_minutes")?.into());
+    let quiet = TimeDelta::try_minutes(get::<i32>(first, "quiet_minutes")?.into()).ok_or(
+        StoreError::UnknownValue("live_status_unknown_after_minutes"),
+    )?;
     // An org without extensions comes back as its row alone.
     let entries = rows
         .iter()

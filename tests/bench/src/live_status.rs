@@ -64,10 +64,13 @@ async fn fill_history(admin: &tokio_postgres::Client, org: Uuid) {
             .await
             .unwrap();
     }
-    admin
-        .batch_execute("vacuum analyze webhook_events; vacuum analyze live_call_legs")
-        .await
-        .unwrap();
+    // VACUUM cannot share a statement batch (an implicit transaction) with anything else.
+    for table in ["webhook_events", "live_call_legs"] {
+        admin
+            .batch_execute(&format!("vacuum analyze {table}"))
+            .await
+            .unwrap();
+    }
 }
 
 fn stamp(at: DateTime<Utc>) -> String {
