@@ -455,20 +455,23 @@ async fn silence_longer_than_the_orgs_limit_is_unknown() {
     assert_eq!(live.status(t.manager_a).await["unknown_after_minutes"], 60);
 }
 
+/// Org B's 777 on a call with the returned call's party, org A's 101 ringing.
+async fn both_orgs_heard() -> (Live, Call) {
+    let live = Live::new().await;
+    let (org_a, org_b) = (live.w.t.org_a, live.w.t.org_b);
+    let c = Call::new("+16465550999");
+    let b_event = live.event(org_b, &c, "IncomingCallConnected", Some("777"), 10);
+    assert_eq!(live.deliver(org_b, &b_event).await.status, 202);
+    let a_call = Call::new("+16465550601");
+    let a_event = live.event(org_a, &a_call, "IncomingCallRinging", Some("101"), 10);
+    assert_eq!(live.deliver(org_a, &a_event).await.status, 202);
+    (live, c)
+}
+
 #[tokio::test]
 async fn members_of_org_a_read_nothing_of_org_b() {
-    let live = Live::new().await;
+    let (live, c) = both_orgs_heard().await;
     let t = &live.w.t;
-    let c = Call::new("+16465550999");
-    let b_event = live.event(t.org_b, &c, "IncomingCallConnected", Some("777"), 10);
-    assert_eq!(live.deliver(t.org_b, &b_event).await.status, 202);
-    live.post(
-        &Call::new("+16465550601"),
-        "IncomingCallRinging",
-        Some("101"),
-        10,
-    )
-    .await;
 
     for user in [t.admin_a, t.manager_a, t.agent_a, t.outsider] {
         let reply = live.get(&format!("?orgId={}", t.org_b), user).await;
@@ -497,18 +500,8 @@ async fn members_of_org_a_read_nothing_of_org_b() {
 async fn rls_alone_shows_no_member_of_org_a_anything_of_org_b() {
     // If the code's membership check were skipped, A's admin would read B's roster under their
     // own claims: nothing comes back.
-    let live = Live::new().await;
+    let (live, c) = both_orgs_heard().await;
     let t = &live.w.t;
-    let c = Call::new("+16465550998");
-    let b_event = live.event(t.org_b, &c, "IncomingCallConnected", Some("777"), 10);
-    assert_eq!(live.deliver(t.org_b, &b_event).await.status, 202);
-    live.post(
-        &Call::new("+16465550602"),
-        "IncomingCallRinging",
-        Some("101"),
-        10,
-    )
-    .await;
     let tx = live
         .w
         .db
