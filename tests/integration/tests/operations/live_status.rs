@@ -500,7 +500,7 @@ async fn members_of_org_a_read_nothing_of_org_b() {
 async fn rls_alone_shows_no_member_of_org_a_anything_of_org_b() {
     // If the code's membership check were skipped, A's admin would read B's roster under their
     // own claims: nothing comes back.
-    let (live, c) = both_orgs_heard().await;
+    let (live, _) = both_orgs_heard().await;
     let t = &live.w.t;
     let tx = live
         .w
