@@ -41,7 +41,7 @@ async fn migrates_an_empty_database_then_applies_nothing() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(tables, 25);
+    assert_eq!(tables, 28);
 
     let second = run_migrate(&db.admin_url());
     assert_eq!(second["applied"], serde_json::json!([]));

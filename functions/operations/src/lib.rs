@@ -3,6 +3,7 @@
 //! MightyCall with the org's own account.
 
 mod audio;
+mod live_status;
 mod missed_calls;
 mod range;
 pub mod routes;

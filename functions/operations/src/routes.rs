@@ -3,7 +3,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{OperationsState, audio, missed_calls, sms};
+use crate::{OperationsState, audio, live_status, missed_calls, sms};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("operations", env!("CARGO_PKG_VERSION"))
@@ -16,6 +16,7 @@ fn routes() -> OpenApiRouter<OperationsState> {
         .routes(routes!(missed_calls::list))
         .routes(routes!(missed_calls::resolve))
         .routes(routes!(sms::send))
+        .routes(routes!(live_status::live_status))
 }
 
 pub fn router(state: OperationsState) -> Router {

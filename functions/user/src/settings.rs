@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use domain::{
     BusinessHours, OrgId, OrgName, ShortAbandonSeconds, SlaPercent, SlaSeconds, TimeZone,
+    UnknownAfterMinutes,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -51,6 +52,9 @@ pub struct SettingsPatch {
     #[serde(default, deserialize_with = "web::present")]
     #[schema(nullable = false)]
     agents_see_own_calls_only: Option<bool>,
+    #[serde(default, deserialize_with = "web::present")]
+    #[schema(nullable = false)]
+    live_status_unknown_after_minutes: Option<UnknownAfterMinutes>,
 }
 
 impl SettingsPatch {
@@ -71,6 +75,7 @@ impl SettingsPatch {
             short_abandon_seconds: self.short_abandon_seconds,
             business_hours: self.business_hours,
             agents_see_own_calls_only: self.agents_see_own_calls_only,
+            live_status_unknown_after_minutes: self.live_status_unknown_after_minutes,
         })
     }
 }

@@ -4,6 +4,7 @@
 mod calls;
 mod email;
 mod ids;
+mod live;
 mod names;
 mod org_settings;
 mod query;
@@ -17,10 +18,11 @@ mod zone;
 pub use calls::{CallDirection, CallStatus};
 pub use email::Email;
 pub use ids::{OrgId, UserId};
+pub use live::{AgentState, LegDirection};
 pub use names::{IntegrationHost, Label, OrgName};
 pub use org_settings::{
     BusinessHours, ClockTime, DayHours, Extension, HourRange, ShortAbandonSeconds, SlaPercent,
-    SlaSeconds,
+    SlaSeconds, UnknownAfterMinutes,
 };
 pub use query::{DateRange, PageLimit, api_date};
 pub use resync::{ResyncWindow, SyncKind, WindowError, resync_window};

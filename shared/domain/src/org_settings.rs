@@ -69,6 +69,10 @@ bounded!(
     /// Calls abandoned within this many seconds are not counted as missed.
     ShortAbandonSeconds(i32), "short_abandon_seconds", 0..=600
 );
+bounded!(
+    /// After this long without a webhook for an extension, its live status is `unknown`.
+    UnknownAfterMinutes(i32), "live_status_unknown_after_minutes", 1..=1440
+);
 
 /// A time of day, `HH:MM` (00:00 to 23:59), as minutes after midnight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -293,6 +297,8 @@ mod tests {
         assert!(SlaSeconds::new(0).is_err() && SlaSeconds::new(3601).is_err());
         assert_eq!(ShortAbandonSeconds::new(0).unwrap().get(), 0);
         assert!(ShortAbandonSeconds::new(601).is_err());
+        assert_eq!(UnknownAfterMinutes::new(1440).unwrap().get(), 1440);
+        assert!(UnknownAfterMinutes::new(0).is_err() && UnknownAfterMinutes::new(1441).is_err());
         assert!(serde_json::from_value::<SlaSeconds>(json!("20")).is_err());
     }
 

@@ -8,6 +8,7 @@ mod config;
 mod error;
 pub mod integrations;
 pub mod invites;
+pub mod live_status;
 pub mod members;
 mod migrate;
 pub mod missed_calls;

@@ -1,8 +1,9 @@
 //! An org's settings: the time zone its days are counted in, its service-level target and
-//! abandonment threshold, business hours and agent scoping.
+//! abandonment threshold, business hours, agent scoping and when live status stops trusting silence.
 
 use domain::{
     BusinessHours, OrgId, OrgName, ShortAbandonSeconds, SlaPercent, SlaSeconds, TimeZone,
+    UnknownAfterMinutes,
 };
 use serde::Serialize;
 use tokio_postgres::Row;
@@ -21,6 +22,7 @@ pub struct OrgSettings {
     /// `null` when the org has not set any.
     pub business_hours: Option<BusinessHours>,
     pub agents_see_own_calls_only: bool,
+    pub live_status_unknown_after_minutes: UnknownAfterMinutes,
 }
 
 /// A value the database holds outside the API's bounds (written past the API, or by a later
@@ -60,13 +62,18 @@ impl FromRow for OrgSettings {
             )?,
             business_hours,
             agents_see_own_calls_only: get(row, "agents_see_own_calls_only")?,
+            live_status_unknown_after_minutes: bounded(
+                get::<i32>(row, "live_status_unknown_after_minutes")?.into(),
+                "live_status_unknown_after_minutes",
+                UnknownAfterMinutes::new,
+            )?,
         })
     }
 }
 
 const COLUMNS: &str =
     "id, name, time_zone, sla_target_percent, sla_target_seconds, short_abandon_seconds,
-    business_hours, agents_see_own_calls_only";
+    business_hours, agents_see_own_calls_only, live_status_unknown_after_minutes";
 
 /// The settings of an org the transaction's user can see (`None` otherwise).
 pub async fn get_settings(tx: &Tx, org: OrgId) -> Result<Option<OrgSettings>, StoreError> {
@@ -98,6 +105,8 @@ pub struct SettingsChange {
     pub business_hours: Option<Option<BusinessHours>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agents_see_own_calls_only: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live_status_unknown_after_minutes: Option<UnknownAfterMinutes>,
 }
 
 /// Applies `change` to an org the transaction's user may update (RLS: its org admins and platform
@@ -124,7 +133,8 @@ pub async fn update_settings(
                    sla_target_seconds = coalesce($5, sla_target_seconds),
                    short_abandon_seconds = coalesce($6, short_abandon_seconds),
                    business_hours = case when $7 then $8 else business_hours end,
-                   agents_see_own_calls_only = coalesce($9, agents_see_own_calls_only)
+                   agents_see_own_calls_only = coalesce($9, agents_see_own_calls_only),
+                   live_status_unknown_after_minutes = coalesce($10, live_status_unknown_after_minutes)
                  where id = $1
                  returning {COLUMNS}"
             ),
@@ -138,6 +148,9 @@ pub async fn update_settings(
                 &change.business_hours.is_some(),
                 &business_hours,
                 &change.agents_see_own_calls_only,
+                &change
+                    .live_status_unknown_after_minutes
+                    .map(UnknownAfterMinutes::get),
             ],
         )
         .await?;

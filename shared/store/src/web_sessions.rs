@@ -1,4 +1,4 @@
-//! The dashboard's sign-ins (V19): started at sign-in, ended at sign-out, checked on every page.
+//! The dashboard's sign-ins (V18): started at sign-in, ended at sign-out, checked on every page.
 
 use domain::UserId;
 use uuid::Uuid;

@@ -11,7 +11,6 @@ use axum::http::{Method, Request};
 use chrono::{Timelike, Utc};
 use domain::{E164Number, OrgId, Resource};
 use integration_tests::World;
-use integration_tests::events::{SAMPLE_ORG, invoke};
 use integration_tests::world::succeeded;
 use mightycall_fake::{FakeConfig, Fault, FaultRule};
 use serde_json::{Value, json};
@@ -26,7 +25,7 @@ const TO: &str = "+442071234567";
 const TEXT: &str = "Your order 1042 is ready for pickup";
 
 /// Orgs A and B connected to fake accounts 0 and 1, their numbers synced, and the function.
-async fn world() -> (World, Router) {
+pub(crate) async fn world() -> (World, Router) {
     world_with(World::builder()).await
 }
 
@@ -44,7 +43,7 @@ async fn world_with(builder: integration_tests::world::Builder<'_>) -> (World, R
 }
 
 /// A current number of `org` with `sms_mode`, as synced.
-async fn number(w: &World, org: Uuid, sms_mode: &str) -> String {
+pub(crate) async fn number(w: &World, org: Uuid, sms_mode: &str) -> String {
     w.db.admin()
         .await
         .query_one(
@@ -66,7 +65,7 @@ async fn post(w: &World, router: &Router, user: Uuid, body: Value) -> Reply {
 }
 
 /// Sends that reached the fake for account `account`.
-fn sends(w: &World, account: usize) -> usize {
+pub(crate) fn sends(w: &World, account: usize) -> usize {
     w.fake
         .request_log(&w.api_key(account))
         .iter()
@@ -645,23 +644,4 @@ async fn the_text_and_secrets_stay_out_of_logs_and_errors() {
     }
     let first = replies[0].body.to_string();
     assert!(!first.contains(&keys.api_key) && !first.contains(&keys.user_key));
-}
-
-#[tokio::test]
-async fn the_sample_event_sends_through_the_lambda_request_path() {
-    let (w, ops) = world().await;
-    let from = number(&w, w.t.org_a, "enabled").await;
-    let token = w.token(w.t.manager_a);
-    let event = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../events/operations/sms-send.json"
-    ))
-    .unwrap()
-    .replace("DEMO_TOKEN", &token)
-    .replace(SAMPLE_ORG, &w.t.org_a.to_string())
-    .replace("DEMO_SMS_FROM", &from);
-    let reply = invoke(&ops, &event).await;
-    assert_eq!(reply.status, 201, "{}", reply.text());
-    assert_eq!(reply.json()["message"]["business_number"], from.as_str());
-    assert_eq!(sends(&w, 0), 1);
 }

@@ -31,7 +31,7 @@ async fn migrations_apply_to_an_empty_database_and_rerun_as_a_no_op() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(tables, 25);
+    assert_eq!(tables, 28);
 }
 
 #[tokio::test]

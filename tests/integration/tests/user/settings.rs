@@ -55,6 +55,7 @@ async fn every_member_and_platform_admins_read_the_defaults() {
                 "short_abandon_seconds": 5,
                 "business_hours": null,
                 "agents_see_own_calls_only": false,
+                "live_status_unknown_after_minutes": 120,
             })
         );
     }
@@ -80,6 +81,7 @@ async fn an_org_admin_changes_some_settings_and_the_change_is_audited() {
             "sla_target_seconds": 30,
             "business_hours": hours,
             "agents_see_own_calls_only": true,
+            "live_status_unknown_after_minutes": 45,
         }),
     )
     .await;
@@ -99,6 +101,7 @@ async fn an_org_admin_changes_some_settings_and_the_change_is_audited() {
         "short_abandon_seconds": 5,
         "business_hours": stored_hours,
         "agents_see_own_calls_only": true,
+        "live_status_unknown_after_minutes": 45,
     });
     assert_eq!(reply.body, expected);
     assert_eq!(get(&w, t.org_a, t.agent_a).await.body, expected);
@@ -111,6 +114,7 @@ async fn an_org_admin_changes_some_settings_and_the_change_is_audited() {
             "sla_target_seconds": 30,
             "business_hours": stored_hours,
             "agents_see_own_calls_only": true,
+            "live_status_unknown_after_minutes": 45,
         }})]
     );
 
@@ -165,6 +169,9 @@ async fn every_bad_value_is_a_json_4xx_and_changes_nothing() {
         json!({ "business_hours": { "holidays": [] } }),
         json!({ "business_hours": [] }),
         json!({ "agents_see_own_calls_only": "yes" }),
+        json!({ "live_status_unknown_after_minutes": 0 }),
+        json!({ "live_status_unknown_after_minutes": 1441 }),
+        json!({ "live_status_unknown_after_minutes": null }),
         json!({ "name": "" }),
         json!({ "name": "x".repeat(121) }),
         json!({ "org_id": t.org_b }),
@@ -272,6 +279,7 @@ async fn a_direct_write_cannot_store_what_the_api_refuses() {
         ("sla_target_percent", "0"),
         ("sla_target_seconds", "3601"),
         ("short_abandon_seconds", "-1"),
+        ("live_status_unknown_after_minutes", "0"),
         (
             "business_hours",
             r#"'{"monday":[{"start":"10:00","end":"09:00"}]}'"#,
