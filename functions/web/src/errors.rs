@@ -95,11 +95,7 @@ fn generic_message(status: StatusCode) -> &'static str {
 
 /// Every error response becomes an HTML page carrying the request id.
 pub async fn render_error_pages(request: Request, next: Next) -> Response {
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.as_str().to_owned())
-        .unwrap_or_default();
+    let request_id = RequestId::text_of(&request);
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {

@@ -193,11 +193,7 @@ fn error_chain(err: &(dyn Error + 'static)) -> String {
 /// axum and tower (unknown route, wrong method, body too large, timeout, bad JSON) so that a client
 /// never sees a non-JSON error.
 pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.as_str().to_owned())
-        .unwrap_or_default();
+    let request_id = RequestId::text_of(&request);
     let response = next.run(request).await;
     let status = response.status();
     let mark = response.extensions().get::<ErrorMark>().cloned();

@@ -15,6 +15,15 @@ impl RequestId {
         &self.0
     }
 
+    /// The id [`assign_request_id`] gave `request`, as text (empty outside that middleware).
+    pub fn text_of(request: &Request) -> String {
+        request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.as_str().to_owned())
+            .unwrap_or_default()
+    }
+
     fn of(request: &Request) -> Self {
         let from_gateway = match request.request_context_ref() {
             Some(RequestContext::ApiGatewayV2(ctx)) => ctx.request_id.clone(),

@@ -138,29 +138,34 @@ pub async fn password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     check_form(&state, &headers, &form.csrf).await?;
-    match state
+    let signed = state
         .supabase
         .password(form.email.trim(), &form.password)
-        .await
-    {
-        Ok(tokens) => start_session(&state, tokens).await,
-        Err(SignInError::Refused) => {
-            sign_in_page(
-                &state,
-                StatusCode::UNAUTHORIZED,
-                Some("That email and password do not match an account."),
-            )
-            .await
-        }
-        Err(SignInError::Unavailable) => {
-            sign_in_page(
-                &state,
-                StatusCode::SERVICE_UNAVAILABLE,
-                Some("Signing in is not possible right now. Try again in a moment."),
-            )
-            .await
-        }
-    }
+        .await;
+    signed_in(
+        &state,
+        signed,
+        "That email and password do not match an account.",
+    )
+    .await
+}
+
+/// The session Supabase's answer starts, or the sign-in page again saying why not (`refused`
+/// when Supabase said no).
+async fn signed_in(
+    state: &WebState,
+    signed: Result<Tokens, SignInError>,
+    refused: &str,
+) -> Result<Response, PageError> {
+    let (status, notice) = match signed {
+        Ok(tokens) => return start_session(state, tokens).await,
+        Err(SignInError::Refused) => (StatusCode::UNAUTHORIZED, refused),
+        Err(SignInError::Unavailable) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Signing in is not possible right now. Try again in a moment.",
+        ),
+    };
+    sign_in_page(state, status, Some(notice)).await
 }
 
 #[derive(Deserialize)]
@@ -214,25 +219,13 @@ pub async fn confirm(
             "This is not a sign-in link.",
         ));
     }
-    match state.supabase.verify_link(&query.token_hash).await {
-        Ok(tokens) => start_session(&state, tokens).await,
-        Err(SignInError::Refused) => {
-            sign_in_page(
-                &state,
-                StatusCode::UNAUTHORIZED,
-                Some("That link has expired or was used already. Ask for a new one."),
-            )
-            .await
-        }
-        Err(SignInError::Unavailable) => {
-            sign_in_page(
-                &state,
-                StatusCode::SERVICE_UNAVAILABLE,
-                Some("Signing in is not possible right now. Try again in a moment."),
-            )
-            .await
-        }
-    }
+    let signed = state.supabase.verify_link(&query.token_hash).await;
+    signed_in(
+        &state,
+        signed,
+        "That link has expired or was used already. Ask for a new one.",
+    )
+    .await
 }
 
 #[derive(Deserialize)]
