@@ -95,8 +95,12 @@ const MAX_NOTE_CHARS: usize = 500;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveRequest {
-    /// How the caller was handled, at most 500 characters.
-    #[schema(max_length = 500)]
+    /// How the caller was handled: at most 500 characters, no control characters but tabs and
+    /// line breaks.
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     note: Option<String>,
 }
 
@@ -107,7 +111,10 @@ impl ResolveRequest {
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty());
-        let printable = |n: &str| n.chars().all(|c| !c.is_control() || c == '\n' || c == '\t');
+        let printable = |n: &str| {
+            n.chars()
+                .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        };
         if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS || !printable(n)) {
             return Err(ApiError::BadRequest {
                 code: "invalid_note",
