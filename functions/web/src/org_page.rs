@@ -45,6 +45,14 @@ impl OrgPage {
         })
     }
 
+    /// The org's terms as the viewer reads them: its zone, its targets, whose calls they see.
+    pub async fn terms(&self) -> Result<store::reports::ReportTerms, PageError> {
+        store::reports::terms(self.scope.tx(), self.scope.org)
+            .await?
+            // The open scope has just found the org under the same RLS.
+            .ok_or_else(|| web::ApiError::NotFound("organization").into())
+    }
+
     /// The shell of `page` in this org.
     pub fn shell(&self, page: &'static str) -> Shell<'_> {
         Shell {

@@ -2,10 +2,8 @@
 //! the same store query as `GET /api/dashboard/metrics`.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
-use chrono::Days;
-use domain::DateRange;
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::reports::{self, CallFilter, CallStats, DailyRow};
@@ -15,13 +13,7 @@ use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
 use crate::pages::layout;
-
-/// The ranges the page offers, in local days ending today.
-const PRESETS: &[(&str, &str, u64)] = &[
-    ("today", "Today", 1),
-    ("7d", "7 days", 7),
-    ("30d", "30 days", 30),
-];
+use crate::pages::range::Preset;
 
 #[derive(Deserialize)]
 pub struct DashboardQuery {
@@ -116,38 +108,16 @@ pub async fn dashboard(
     Path(org): Path<String>,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, PageError> {
-    let preset = match query.range.as_deref() {
-        None => PRESETS[2],
-        Some(asked) => *PRESETS
-            .iter()
-            .find(|(key, _, _)| *key == asked)
-            .ok_or_else(|| {
-                PageError::shown(
-                    StatusCode::BAD_REQUEST,
-                    "Choose one of the ranges the page offers.",
-                )
-            })?,
-    };
+    let preset = Preset::chosen(query.range.as_deref())?;
     let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
     let (tx, org) = (page.scope.tx(), page.scope.org);
-    let terms = reports::terms(tx, org)
-        .await?
-        .ok_or_else(|| PageError::from(web::ApiError::NotFound("organization")))?;
-    let today = terms.zone.today();
-    let start = today
-        .checked_sub_days(Days::new(preset.2 - 1))
-        .unwrap_or(today);
-    let range =
-        DateRange::new(start, today).map_err(|e| PageError::shown(StatusCode::BAD_REQUEST, e.0))?;
+    let terms = page.terms().await?;
+    let range = preset.range(terms.zone)?;
     let (series, totals) = reports::dashboard(tx, org, &terms, &CallFilter::all(range)).await?;
     let content = html! {
         div.heading {
             h1 { "Dashboard" }
-            nav.presets aria-label="Range" {
-                @for (key, label, _) in PRESETS {
-                    a href={ "?range=" (key) } aria-current=[(*key == preset.0).then_some("page")] { (label) }
-                }
-            }
+            (preset.nav(|p| format!("?range={}", p.key)))
         }
         p.muted {
             (range.start()) " to " (range.end()) " · local days in " (terms.zone.name())

@@ -15,7 +15,7 @@ pub struct Shell<'a> {
 }
 
 /// The pages of an org in the navigation (only pages that exist).
-const ORG_PAGES: &[(&str, &str)] = &[("dashboard", "Dashboard")];
+const ORG_PAGES: &[(&str, &str)] = &[("dashboard", "Dashboard"), ("calls", "Calls")];
 
 fn head(title: &str) -> Markup {
     html! {

@@ -2,7 +2,9 @@
 //! and renders with [`layout`].
 
 pub mod assets;
+pub mod calls;
 pub mod dashboard;
 pub mod home;
 pub mod layout;
+pub mod range;
 pub mod sign_in;

@@ -115,6 +115,20 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     assert_eq!(tile(client, "Missed").await, totals["missed"].to_string());
     browser.screenshot("dashboard-desktop").await;
     assert!(fits(client).await);
+    client
+        .find(Locator::LinkText("Calls"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, &format!("/orgs/{}/calls", w.t.org_a)).await;
+    let rows = client
+        .find_all(Locator::Css("tr[data-call]"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 61, "the seeded call and the 60 above");
+    browser.screenshot("calls-desktop").await;
 
     client.set_window_size(375, 812).await.unwrap();
     client.refresh().await.unwrap();
@@ -123,6 +137,15 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
         "the dashboard is readable at 375 px without sideways scrolling"
     );
     browser.screenshot("dashboard-375").await;
+    client
+        .goto(&format!("{base}/orgs/{}/calls", w.t.org_a))
+        .await
+        .unwrap();
+    assert!(
+        fits(client).await,
+        "the call log scrolls inside its table at 375 px"
+    );
+    browser.screenshot("calls-375").await;
     client
         .goto(&format!("{base}/orgs/{}/dashboard", w.t.org_b))
         .await

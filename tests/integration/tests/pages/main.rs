@@ -5,4 +5,5 @@
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod calls;
 mod sign_in;
