@@ -9,3 +9,37 @@ document.addEventListener("submit", (event) => {
     button.setAttribute("aria-busy", "true");
   }
 });
+
+// Sortable report tables: a header's button sorts the rows by that column (numbers by their
+// data-sort value, a missing one first), again to reverse; aria-sort tells assistive technology.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button.sort");
+  if (!button) {
+    return;
+  }
+  const header = button.closest("th");
+  const table = button.closest("table");
+  const column = Number(button.dataset.col);
+  const ascending = header.getAttribute("aria-sort") !== "ascending";
+  for (const other of table.querySelectorAll("thead th")) {
+    other.removeAttribute("aria-sort");
+  }
+  header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  const value = (row) => {
+    const cell = row.children[column];
+    const raw = cell.dataset.sort;
+    if (raw === undefined || raw === "") {
+      return cell.classList.contains("num") ? -Infinity : cell.textContent;
+    }
+    const number = Number(raw);
+    return Number.isNaN(number) ? raw : number;
+  };
+  const body = table.tBodies[0];
+  const rows = Array.from(body.rows);
+  rows.sort((a, b) => {
+    const [x, y] = [value(a), value(b)];
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return ascending ? order : -order;
+  });
+  body.append(...rows);
+});

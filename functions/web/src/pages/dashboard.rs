@@ -12,32 +12,13 @@ use web::{Need, RequestId};
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
+use crate::pages::format::{duration, percent};
 use crate::pages::layout;
 use crate::pages::range::Preset;
 
 #[derive(Deserialize)]
 pub struct DashboardQuery {
     range: Option<String>,
-}
-
-fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".to_owned(), |v| format!("{:.1} %", v * 100.0))
-}
-
-fn duration(ms: Option<i64>) -> String {
-    match ms {
-        None => "–".to_owned(),
-        Some(ms) if ms < 60_000 => format!("{:.1} s", ms as f64 / 1000.0),
-        Some(ms) => {
-            let seconds = ms / 1000;
-            let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-            if h > 0 {
-                format!("{h} h {m:02} min")
-            } else {
-                format!("{m} min {s:02} s")
-            }
-        }
-    }
 }
 
 fn tile(label: &str, value: String, note: Option<String>) -> Markup {

@@ -15,7 +15,11 @@ pub struct Shell<'a> {
 }
 
 /// The pages of an org in the navigation (only pages that exist).
-const ORG_PAGES: &[(&str, &str)] = &[("dashboard", "Dashboard"), ("calls", "Calls")];
+const ORG_PAGES: &[(&str, &str)] = &[
+    ("dashboard", "Dashboard"),
+    ("calls", "Calls"),
+    ("reports", "Reports"),
+];
 
 fn head(title: &str) -> Markup {
     html! {

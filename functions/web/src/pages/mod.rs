@@ -4,7 +4,9 @@
 pub mod assets;
 pub mod calls;
 pub mod dashboard;
+pub mod format;
 pub mod home;
 pub mod layout;
 pub mod range;
+pub mod reports;
 pub mod sign_in;

@@ -79,9 +79,10 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     w.db.admin()
         .await
         .execute(
-            "insert into calls (org_id, external_id, started_at, direction, status, duration_ms)
+            "insert into calls (org_id, external_id, started_at, direction, status, duration_ms,
+                                agent_extension)
              select $1, 'b' || i, now() - i * interval '5 hours', (array['incoming','outgoing'])[1 + i % 2],
-                    (array['connected','missed','connected'])[1 + i % 3], 90000
+                    (array['connected','missed','connected'])[1 + i % 3], 90000, (array['101','102','103','104'])[1 + i % 4]
              from generate_series(1, 60) i",
             &[&w.t.org_a],
         )
@@ -130,6 +131,41 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     assert_eq!(rows.len(), 61, "the seeded call and the 60 above");
     browser.screenshot("calls-desktop").await;
 
+    // The agents report sorts by a column in the browser, both ways.
+    client
+        .goto(&format!("{base}/orgs/{}/reports?type=agents", w.t.org_a))
+        .await
+        .unwrap();
+    let calls_column = |client: &Client| {
+        let client = client.clone();
+        async move {
+            let mut values = Vec::new();
+            for cell in client
+                .find_all(Locator::Css("table.report tbody tr td:nth-child(2)"))
+                .await
+                .unwrap()
+            {
+                values.push(
+                    cell.attr("data-sort")
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .parse::<f64>()
+                        .unwrap(),
+                );
+            }
+            values
+        }
+    };
+    let sort = Locator::Css("button.sort[data-col='1']");
+    client.find(sort).await.unwrap().click().await.unwrap();
+    let up = calls_column(client).await;
+    assert!(up.windows(2).all(|p| p[0] <= p[1]), "{up:?}");
+    client.find(sort).await.unwrap().click().await.unwrap();
+    let down = calls_column(client).await;
+    assert!(down.windows(2).all(|p| p[0] >= p[1]), "{down:?}");
+    browser.screenshot("reports-desktop").await;
+
     client.set_window_size(375, 812).await.unwrap();
     client.refresh().await.unwrap();
     assert!(
@@ -146,6 +182,15 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
         "the call log scrolls inside its table at 375 px"
     );
     browser.screenshot("calls-375").await;
+    client
+        .goto(&format!("{base}/orgs/{}/reports", w.t.org_a))
+        .await
+        .unwrap();
+    assert!(
+        fits(client).await,
+        "the reports scroll inside their table at 375 px"
+    );
+    browser.screenshot("reports-375").await;
     client
         .goto(&format!("{base}/orgs/{}/dashboard", w.t.org_b))
         .await
