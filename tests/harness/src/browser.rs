@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
@@ -27,7 +28,10 @@ fn free_port() -> u16 {
 
 #[allow(clippy::panic)]
 fn need(what: &str, e: impl std::fmt::Display) -> ! {
-    panic!("{what}: {e}. Install Debian's chromium and chromium-driver packages (.ci/run does).")
+    panic!(
+        "{what}: {e}. The browser tests need Debian's chromium and chromium-driver packages and \
+         Node.js with npm (.ci/run installs what is missing)."
+    )
 }
 
 impl Browser {
@@ -98,6 +102,38 @@ impl Browser {
         path
     }
 
+    /// The accessibility violations axe-core finds in the current page with impact `serious` or
+    /// `critical`, one line each (rule, impact, what it checks, how many elements).
+    pub async fn serious_accessibility_violations(&self) -> Vec<String> {
+        let script = axe_source();
+        // WebDriver's scripts run outside the page's Content-Security-Policy.
+        self.client
+            .execute(&format!("{script}\n;return null;"), vec![])
+            .await
+            .unwrap_or_else(|e| need("cannot load axe-core into the page", e));
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then((r) => done(r.violations
+                     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                     .map((v) => `${v.id} (${v.impact}): ${v.help}, ${v.nodes.length} element(s): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)))
+                   .catch((e) => done([`axe failed: ${e}`]));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| need("axe-core did not run", e));
+        found
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![format!("unexpected axe answer: {found}")])
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -110,4 +146,46 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
+}
+
+/// axe-core's browser bundle, installed once per test process from `tests/harness/axe` (its
+/// lockfile) with `npm ci` into `<target>/axe`, never into the repository.
+fn axe_source() -> &'static str {
+    static SOURCE: OnceLock<String> = OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let dir = layout::target_dir()
+            .unwrap_or_else(|e| need("no target directory", e))
+            .join("axe");
+        let bundle = dir.join("node_modules/axe-core/axe.min.js");
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("axe");
+        let lock = std::fs::read(manifest.join("package-lock.json"))
+            .unwrap_or_else(|e| need("tests/harness/axe/package-lock.json", e));
+        // Installed again when the lockfile changed.
+        let installed = std::fs::read(dir.join("package-lock.json")).ok();
+        if !bundle.is_file() || installed.as_deref() != Some(lock.as_slice()) {
+            let copied = std::fs::create_dir_all(&dir)
+                .and_then(|()| {
+                    std::fs::copy(manifest.join("package.json"), dir.join("package.json"))
+                })
+                .and_then(|_| std::fs::write(dir.join("package-lock.json"), &lock));
+            if let Err(e) = copied {
+                need("cannot prepare the axe-core install", e);
+            }
+            let status = Command::new("npm")
+                .args([
+                    "ci",
+                    "--ignore-scripts",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                ])
+                .current_dir(&dir)
+                .status()
+                .unwrap_or_else(|e| need("cannot run npm (Node.js) to install axe-core", e));
+            if !status.success() {
+                need("npm ci for axe-core failed", status);
+            }
+        }
+        std::fs::read_to_string(&bundle).unwrap_or_else(|e| need("cannot read axe.min.js", e))
+    })
 }

@@ -47,6 +47,12 @@ async fn sign_in(client: &Client, base: &str, user: Uuid) {
         .unwrap();
 }
 
+/// axe-core finds nothing serious or critical on the page the browser shows.
+async fn assert_accessible(browser: &Browser, page: &str) {
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(violations.is_empty(), "{page}: {violations:#?}");
+}
+
 /// The value shown on the tile labelled `label`.
 async fn tile(client: &Client, label: &str) -> String {
     let xpath =
@@ -93,6 +99,7 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     let client = &browser.client;
     client.goto(&format!("{base}/login")).await.unwrap();
     browser.screenshot("sign-in-desktop").await;
+    assert_accessible(&browser, "sign-in").await;
     sign_in(client, &base, w.t.admin_a).await;
     let dashboard = format!("/orgs/{}/dashboard", w.t.org_a);
     wait_for_path(client, &dashboard).await;
@@ -115,6 +122,7 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     );
     assert_eq!(tile(client, "Missed").await, totals["missed"].to_string());
     browser.screenshot("dashboard-desktop").await;
+    assert_accessible(&browser, "dashboard").await;
     assert!(fits(client).await);
     client
         .find(Locator::LinkText("Calls"))
@@ -130,6 +138,7 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
         .unwrap();
     assert_eq!(rows.len(), 61, "the seeded call and the 60 above");
     browser.screenshot("calls-desktop").await;
+    assert_accessible(&browser, "calls").await;
 
     // The agents report sorts by a column in the browser, both ways.
     client
@@ -165,6 +174,7 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     let down = calls_column(client).await;
     assert!(down.windows(2).all(|p| p[0] >= p[1]), "{down:?}");
     browser.screenshot("reports-desktop").await;
+    assert_accessible(&browser, "reports").await;
 
     client.set_window_size(375, 812).await.unwrap();
     client.refresh().await.unwrap();
@@ -198,6 +208,7 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     browser.screenshot("not-found-375").await;
     client.set_window_size(1280, 900).await.unwrap();
     browser.screenshot("not-found-desktop").await;
+    assert_accessible(&browser, "not found").await;
     let source = client.source().await.unwrap();
     assert!(
         source.contains("Not found") && !source.contains("Org B"),
@@ -263,3 +274,4 @@ async fn after_sign_out_going_back_shows_no_data_and_a_tampered_cookie_is_refuse
     wait_for_path(client, "/login").await;
     browser.close().await;
 }
+
