@@ -4,7 +4,7 @@ use axum::{Router, middleware};
 use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
-use crate::pages::{assets, calls, dashboard, home, reports, sign_in};
+use crate::pages::{assets, calls, dashboard, directory, home, reports, sign_in};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("web", env!("CARGO_PKG_VERSION"))
@@ -24,6 +24,8 @@ pub fn router(state: WebState) -> Router {
         .route("/orgs/{org_id}/dashboard", get(dashboard::dashboard))
         .route("/orgs/{org_id}/calls", get(calls::calls))
         .route("/orgs/{org_id}/reports", get(reports::reports))
+        .route("/orgs/{org_id}/contacts", get(directory::contacts))
+        .route("/orgs/{org_id}/numbers", get(directory::numbers))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::js))
         .fallback(not_found)

@@ -19,6 +19,8 @@ const ORG_PAGES: &[(&str, &str)] = &[
     ("dashboard", "Dashboard"),
     ("calls", "Calls"),
     ("reports", "Reports"),
+    ("contacts", "Contacts"),
+    ("numbers", "Phone numbers"),
 ];
 
 fn head(title: &str) -> Markup {

@@ -175,6 +175,18 @@ async fn an_admin_signs_in_and_the_dashboard_shows_the_apis_figures() {
     assert!(down.windows(2).all(|p| p[0] >= p[1]), "{down:?}");
     browser.screenshot("reports-desktop").await;
     assert_accessible(&browser, "reports").await;
+    for page in ["contacts", "numbers"] {
+        client
+            .find(Locator::Css(&format!("nav a[href$='/{page}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_path(client, &format!("/orgs/{}/{page}", w.t.org_a)).await;
+        browser.screenshot(&format!("{page}-desktop")).await;
+        assert_accessible(&browser, page).await;
+    }
 
     client.set_window_size(375, 812).await.unwrap();
     client.refresh().await.unwrap();
@@ -274,4 +286,3 @@ async fn after_sign_out_going_back_shows_no_data_and_a_tampered_cookie_is_refuse
     wait_for_path(client, "/login").await;
     browser.close().await;
 }
-
