@@ -43,3 +43,23 @@ document.addEventListener("click", (event) => {
   });
   body.append(...rows);
 });
+
+// Self-refreshing pages (the dashboard): reload every data-refresh seconds while the tab is shown,
+// and at once when it is shown again after that long.
+const refresh = document.querySelector("[data-refresh]");
+if (refresh) {
+  const every = Number(refresh.dataset.refresh) * 1000;
+  let loaded = Date.now();
+  const due = () => Date.now() - loaded >= every;
+  setInterval(() => {
+    if (document.visibilityState === "visible" && due()) {
+      loaded = Date.now();
+      window.location.reload();
+    }
+  }, 5000);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && due()) {
+      window.location.reload();
+    }
+  });
+}

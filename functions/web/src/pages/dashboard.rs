@@ -12,6 +12,7 @@ use web::{Need, RequestId};
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
+use crate::pages::dashboard_parts::Panels;
 use crate::pages::format::{duration, percent};
 use crate::pages::layout;
 use crate::pages::range::Preset;
@@ -31,7 +32,7 @@ fn tile(label: &str, value: String, note: Option<String>) -> Markup {
     }
 }
 
-fn tiles(t: &CallStats, target_percent: i16) -> Markup {
+fn tiles(t: &CallStats, target_percent: i16, (messages, voicemails): (i64, i64)) -> Markup {
     let sla_note = format!("target {target_percent} % · {} measured", t.measured_calls);
     html! {
         section.tiles aria-label="Totals" {
@@ -43,6 +44,8 @@ fn tiles(t: &CallStats, target_percent: i16) -> Markup {
             (tile("Service level", percent(t.service_level), Some(sla_note)))
             (tile("Speed of answer", duration(t.avg_speed_of_answer_ms), Some("average".to_owned())))
             (tile("Talk time", duration(Some(t.talk_time_ms)), None))
+            (tile("SMS", messages.to_string(), Some("sent and received".to_owned())))
+            (tile("Voicemails", voicemails.to_string(), None))
         }
     }
 }
@@ -94,7 +97,9 @@ pub async fn dashboard(
     let (tx, org) = (page.scope.tx(), page.scope.org);
     let terms = page.terms().await?;
     let range = preset.range(terms.zone)?;
-    let (series, totals) = reports::dashboard(tx, org, &terms, &CallFilter::all(range)).await?;
+    let filter = CallFilter::all(range);
+    let (series, totals) = reports::dashboard(tx, org, &terms, &filter).await?;
+    let panels = Panels::read(tx, org, &terms, &filter).await?;
     let content = html! {
         div.heading {
             h1 { "Dashboard" }
@@ -103,8 +108,13 @@ pub async fn dashboard(
         p.muted {
             (range.start()) " to " (range.end()) " · local days in " (terms.zone.name())
         }
-        (tiles(&totals, terms.sla_target_percent))
+        // The page reloads itself every minute while it is shown (assets/app.js).
+        div hidden data-refresh="60" {}
+        (panels.live())
+        (tiles(&totals, terms.sla_target_percent, panels.messages_and_voicemails()))
         (chart(&series))
+        (panels.heatmap())
+        (panels.busiest_tables())
     };
     let body = layout::page("Dashboard", &page.shell("dashboard"), content);
     Ok(page.respond(body))

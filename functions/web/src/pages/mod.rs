@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod calls;
 pub mod dashboard;
+mod dashboard_parts;
 pub mod directory;
 pub mod format;
 pub mod home;

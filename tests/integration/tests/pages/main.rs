@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod calls;
+mod dashboard;
 mod directory;
 mod reports;
 mod sign_in;
