@@ -341,21 +341,7 @@ async fn agents_cannot_resolve_and_org_b_reaches_nothing_of_org_a() {
 
 /// Scopes org A's agents to their own calls, agent A on extension 101.
 async fn scope_agents(w: &World) {
-    let admin = w.db.admin().await;
-    admin
-        .execute(
-            "update organizations set agents_see_own_calls_only = true where id = $1",
-            &[&w.t.org_a],
-        )
-        .await
-        .unwrap();
-    admin
-        .execute(
-            "update org_users set mightycall_extension = '101' where org_id = $1 and user_id = $2",
-            &[&w.t.org_a, &w.t.agent_a],
-        )
-        .await
-        .unwrap();
+    w.scope_agents(w.t.org_a, w.t.agent_a, Some("101")).await;
 }
 
 #[tokio::test]

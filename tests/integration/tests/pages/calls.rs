@@ -108,21 +108,7 @@ async fn the_call_log_pages_through_what_the_api_lists() {
 async fn a_scoped_agent_sees_only_their_own_calls() {
     let site = site().await;
     let w = &site.w;
-    let admin = w.db.admin().await;
-    admin
-        .execute(
-            "update organizations set agents_see_own_calls_only = true where id = $1",
-            &[&w.t.org_a],
-        )
-        .await
-        .unwrap();
-    admin
-        .execute(
-            "update org_users set mightycall_extension = '101' where org_id = $1 and user_id = $2",
-            &[&w.t.org_a, &w.t.agent_a],
-        )
-        .await
-        .unwrap();
+    w.scope_agents(w.t.org_a, w.t.agent_a, Some("101")).await;
     let jar = site.sign_in(w.t.agent_a).await;
     let own = every_page(&site, &jar, &format!("/orgs/{}/calls", w.t.org_a)).await;
     assert!(!own.is_empty());
