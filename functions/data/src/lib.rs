@@ -1,14 +1,12 @@
 //! The `data` function: synced MightyCall data, reports and dashboard metrics for members of an
 //! organisation (any role) and for platform admins.
 
-mod csv;
 mod dashboard;
-mod export;
 mod lists;
 mod params;
 mod reply;
 mod reports;
 pub mod routes;
 
-pub use export::MAX_ROWS as MAX_EXPORT_ROWS;
 pub use routes::openapi;
+pub use web::export::MAX_ROWS as MAX_EXPORT_ROWS;

@@ -10,9 +10,9 @@ use web::openapi::ErrorReply;
 use web::paging::{decode_cursor, next_cursor};
 use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::export::{self, EXPORT_TOO_LARGE, ListPages};
 use crate::params::{Format, ListQuery, OrgQuery, org_terms};
 use crate::reply::Paged;
+use web::export::{self, EXPORT_TOO_LARGE, ListPages};
 
 #[derive(Serialize, ToSchema)]
 pub struct PhoneNumbersReply {

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use web::ApiError;
 use web::paging::page_limit;
 use web::params::org;
-pub use web::params::{Dates, org_terms};
+pub use web::params::{Dates, ReportType, org_terms};
 
 /// `GET /api/mightycall/phone-numbers`.
 #[derive(Deserialize, IntoParams)]
@@ -209,30 +209,6 @@ pub enum Format {
 pub enum FormatParam {
     Json,
     Csv,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportType {
-    #[default]
-    Calls,
-    Daily,
-    Agents,
-    Numbers,
-    Hourly,
-}
-
-impl ReportType {
-    /// Also the scope of the report's cursors.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Calls => "calls",
-            Self::Daily => "daily",
-            Self::Agents => "agents",
-            Self::Numbers => "numbers",
-            Self::Hourly => "hourly",
-        }
-    }
 }
 
 /// Longest accepted search text.

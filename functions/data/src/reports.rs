@@ -1,16 +1,17 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::response::Response;
 use serde::Serialize;
 use store::page::Page;
 use store::reports::{self, AgentRow, CallFilter, CallRow, DailyRow, HourRow, NumberRow};
 use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
+use web::export::{self, EXPORT_TOO_LARGE, ReportFilter};
 use web::openapi::ErrorReply;
 use web::paging::{CursorKey, decode_cursor, next_cursor};
 use web::{ApiError, ApiQuery, Caller, Core, Need, OrgScope, ReadErrors};
 
-use crate::export::{self, EXPORT_TOO_LARGE};
 use crate::params::{Format, ReportQuery, ReportType, org_terms};
 use crate::reply::Paged;
 
@@ -96,7 +97,7 @@ pub async fn reports(
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<Paged<ReportsReply>, ApiError> {
     if let Format::Csv { bom } = query.format(&headers)? {
-        return export::report(&core, caller, &query, &headers, bom)
+        return export(&core, caller, &query, &headers, bom)
             .await
             .map(Paged::Csv);
     }
@@ -156,4 +157,29 @@ fn paged<T, K: CursorKey>(
         reports: wrap(page.rows),
         next_cursor,
     }))
+}
+
+/// `format=csv`: every row of the report in the filtered range.
+async fn export(
+    core: &Core,
+    caller: Caller,
+    query: &ReportQuery,
+    headers: &HeaderMap,
+    bom: bool,
+) -> Result<Response, ApiError> {
+    export::refuse_cursor(query.cursor())?;
+    // Checked like any report's, but unused: the file is the whole range.
+    query.limit()?;
+    let dates = query.dates()?;
+    let search = query.search()?.map(str::to_owned);
+    let scope = OrgScope::open(core, caller, query.org()?, Need::Member).await?;
+    let terms = org_terms(&scope).await?;
+    let filter = ReportFilter {
+        range: dates.in_zone(terms.zone)?,
+        terms,
+        direction: query.direction(),
+        status: query.status(),
+        search,
+    };
+    export::report(scope, query.kind(), filter, bom, headers).await
 }

@@ -5,11 +5,11 @@
 mod audio;
 mod live_status;
 mod missed_calls;
-mod range;
 pub mod routes;
 mod sms;
 mod state;
 
-pub use audio::{AudioReplies, CHUNK, MAX_SIZE};
+pub use actions::audio::{CHUNK, MAX_SIZE};
+pub use audio::AudioReplies;
 pub use routes::openapi;
 pub use state::{OperationsConfig, OperationsState};

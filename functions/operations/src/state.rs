@@ -1,3 +1,4 @@
+use actions::Actions;
 use axum::extract::FromRef;
 use startup::{Deps, StartupError};
 use sync_engine::{Engine, SyncSettings};
@@ -23,8 +24,8 @@ impl OperationsConfig {
 #[derive(Clone)]
 pub struct OperationsState {
     pub(crate) core: Core,
-    /// Makes requests with an org's MightyCall account (`Engine::for_org`).
-    pub(crate) engine: Engine,
+    /// Playback and sending, with the org's MightyCall account.
+    pub(crate) actions: Actions,
 }
 
 impl OperationsState {
@@ -34,7 +35,11 @@ impl OperationsState {
         let engine = Engine::new(deps.db.clone(), deps.secrets.clone(), config.settings);
         let core = Core::build(config.core, deps).await?;
         core.auth.secrets.current().await?.keyring()?;
-        Ok(Self { core, engine })
+        let actions = Actions {
+            core: core.clone(),
+            engine,
+        };
+        Ok(Self { core, actions })
     }
 }
 

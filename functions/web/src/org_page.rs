@@ -5,6 +5,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use domain::OrgId;
+use store::access::Access;
 use store::orgs::OrgWithRole;
 use web::{Need, OrgScope, RequestId, UserScope};
 
@@ -17,8 +18,25 @@ use crate::viewer::viewer;
 pub struct OrgPage {
     pub scope: OrgScope,
     pub orgs: Vec<OrgWithRole>,
+    /// What the viewer may do here, for the buttons a page shows (the routes check again).
+    pub access: Access,
     csrf: String,
-    renewed: Option<String>,
+    renewed: Reseal,
+}
+
+/// The session cookie sealed again, for a response, when its tokens were refreshed.
+pub struct Reseal(pub Option<String>);
+
+impl Reseal {
+    pub fn apply(self, body: impl IntoResponse) -> Response {
+        let mut response = body.into_response();
+        if let Some(sealed) = self.0
+            && let Ok(value) = HeaderValue::from_str(&set_cookie(SESSION, Some(&sealed)))
+        {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+        response
+    }
 }
 
 impl OrgPage {
@@ -37,11 +55,13 @@ impl OrgPage {
         let admin = store::profiles::is_platform_admin(user.tx(), user.user_id()).await?;
         let orgs = store::orgs::orgs_for_user(user.tx(), user.user_id(), admin).await?;
         let scope = user.into_org(Some(org), need).await?;
+        let access = store::access::access(scope.tx(), scope.user_id(), scope.org).await?;
         Ok(Self {
             scope,
             orgs,
+            access,
             csrf: viewer.session.csrf,
-            renewed: viewer.renewed,
+            renewed: Reseal(viewer.renewed),
         })
     }
 
@@ -63,15 +83,20 @@ impl OrgPage {
         }
     }
 
+    /// The form token the page's forms carry.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
     /// The page, with the session cookie sealed again when its tokens were refreshed. Reading
     /// pages commit nothing: the transaction just ends.
     pub fn respond(self, body: impl IntoResponse) -> Response {
-        let mut response = body.into_response();
-        if let Some(sealed) = self.renewed
-            && let Ok(value) = HeaderValue::from_str(&set_cookie(SESSION, Some(&sealed)))
-        {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
-        response
+        self.renewed.apply(body)
+    }
+
+    /// The scope, for an answer that owns the transaction (a CSV download), and the cookie to
+    /// send with it.
+    pub fn into_scope(self) -> (OrgScope, Reseal) {
+        (self.scope, self.renewed)
     }
 }

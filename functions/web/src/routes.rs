@@ -4,7 +4,9 @@ use axum::{Router, middleware};
 use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
-use crate::pages::{assets, calls, dashboard, directory, home, reports, sign_in};
+use crate::pages::{
+    assets, call, calls, dashboard, directory, home, media, playback, reports, sign_in, sms,
+};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("web", env!("CARGO_PKG_VERSION"))
@@ -23,7 +25,21 @@ pub fn router(state: WebState) -> Router {
         .route("/logout", post(sign_in::sign_out))
         .route("/orgs/{org_id}/dashboard", get(dashboard::dashboard))
         .route("/orgs/{org_id}/calls", get(calls::calls))
+        .route("/orgs/{org_id}/calls.csv", get(calls::export))
+        .route("/orgs/{org_id}/calls/{id}", get(call::call))
         .route("/orgs/{org_id}/reports", get(reports::reports))
+        .route("/orgs/{org_id}/reports.csv", get(reports::export))
+        .route("/orgs/{org_id}/recordings", get(media::recordings))
+        .route(
+            "/orgs/{org_id}/recordings/{id}/audio",
+            get(playback::recording),
+        )
+        .route("/orgs/{org_id}/voicemails", get(media::voicemails))
+        .route(
+            "/orgs/{org_id}/voicemails/{id}/audio",
+            get(playback::voicemail),
+        )
+        .route("/orgs/{org_id}/sms", get(sms::sms).post(sms::send))
         .route("/orgs/{org_id}/contacts", get(directory::contacts))
         .route("/orgs/{org_id}/numbers", get(directory::numbers))
         .route("/assets/app.css", get(assets::css))

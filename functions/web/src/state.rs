@@ -1,4 +1,6 @@
+use actions::Actions;
 use startup::{Deps, StartupError};
+use sync_engine::{Engine, SyncSettings};
 use url::Url;
 use web::{Core, CoreConfig};
 
@@ -9,10 +11,14 @@ use crate::supabase::{Supabase, SupabaseConfig};
 pub struct WebConfig {
     pub core: CoreConfig,
     pub supabase: SupabaseConfig,
+    /// The MightyCall client's settings (playback and SMS use the org's account), as the sync
+    /// engine's (`SyncSettings::from_env`).
+    pub settings: SyncSettings,
 }
 
 impl WebConfig {
-    /// [`CoreConfig::from_env`], `SUPABASE_URL` and `SUPABASE_ANON_KEY`.
+    /// [`CoreConfig::from_env`], `SUPABASE_URL`, `SUPABASE_ANON_KEY` and
+    /// [`SyncSettings::from_env`].
     pub fn from_env() -> Result<Self, StartupError> {
         let required = |name: &'static str| {
             settings::env_optional(name)
@@ -26,6 +32,7 @@ impl WebConfig {
                 url,
                 anon_key: required("SUPABASE_ANON_KEY")?,
             },
+            settings: SyncSettings::from_env()?,
         })
     }
 }
@@ -34,16 +41,29 @@ impl WebConfig {
 pub struct WebState {
     pub(crate) core: Core,
     pub(crate) supabase: Supabase,
+    /// Playback and sending, with the org's MightyCall account.
+    pub(crate) actions: Actions,
 }
 
 impl WebState {
-    /// Used by `main` and the tests alike. Sessions are sealed with `WEB_SESSION_KEYS`: no keys,
-    /// no start.
+    /// Used by `main` and the tests alike. Sessions are sealed with `WEB_SESSION_KEYS` and
+    /// requests to MightyCall open the org's credentials: no keys or keyring, no start.
     pub async fn build(config: WebConfig, deps: Deps) -> Result<Self, StartupError> {
+        let engine = Engine::new(deps.db.clone(), deps.secrets.clone(), config.settings);
         let core = Core::build(config.core, deps).await?;
-        core.auth.secrets.current().await?.session_keyring()?;
+        let secrets = core.auth.secrets.current().await?;
+        secrets.session_keyring()?;
+        secrets.keyring()?;
         let supabase = Supabase::new(config.supabase)
             .map_err(|e| StartupError::Config(format!("HTTP client: {e}")))?;
-        Ok(Self { core, supabase })
+        let actions = Actions {
+            core: core.clone(),
+            engine,
+        };
+        Ok(Self {
+            core,
+            supabase,
+            actions,
+        })
     }
 }

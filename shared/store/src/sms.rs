@@ -95,3 +95,71 @@ pub async fn record_sent(
         .await?;
     MessageRow::from_row(&row)
 }
+
+/// The messages with one counterpart, summed up.
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    /// The customer's number (`None`: messages without one).
+    pub client_number: Option<String>,
+    pub messages: i64,
+    pub last_at: DateTime<Utc>,
+    pub last_direction: String,
+    pub last_body: Option<String>,
+}
+
+impl FromRow for Conversation {
+    fn from_row(row: &tokio_postgres::Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            client_number: get(row, "client_number")?,
+            messages: get(row, "messages")?,
+            last_at: get(row, "last_at")?,
+            last_direction: get(row, "last_direction")?,
+            last_body: get(row, "last_body")?,
+        })
+    }
+}
+
+/// The org's counterparts, the latest conversation first, at most `limit`.
+pub async fn conversations(
+    tx: &Tx,
+    org: OrgId,
+    limit: i64,
+) -> Result<Vec<Conversation>, StoreError> {
+    let rows = tx
+        .client()
+        .query(
+            "select client_number, count(*) as messages,
+                    (array_agg(sent_at order by sent_at desc, id desc))[1] as last_at,
+                    (array_agg(direction order by sent_at desc, id desc))[1] as last_direction,
+                    (array_agg(body order by sent_at desc, id desc))[1] as last_body
+             from mightycall_sms_messages where org_id = $1
+             group by client_number
+             order by last_at desc, client_number
+             limit $2",
+            &[&org.as_uuid(), &limit],
+        )
+        .await?;
+    crate::row::all(&rows)
+}
+
+/// The latest `limit` messages with `client_number`, newest first.
+pub async fn thread(
+    tx: &Tx,
+    org: OrgId,
+    client_number: &str,
+    limit: i64,
+) -> Result<Vec<MessageRow>, StoreError> {
+    let rows = tx
+        .client()
+        .query(
+            &format!(
+                "select id as sort_id, {columns} from mightycall_sms_messages
+                 where org_id = $1 and client_number = $2
+                 order by sent_at desc, id desc limit $3",
+                columns = MessageRow::COLUMNS
+            ),
+            &[&org.as_uuid(), &client_number, &limit],
+        )
+        .await?;
+    crate::row::all(&rows)
+}

@@ -3,7 +3,9 @@
 //! tracing set-up.
 
 mod app;
+mod csv;
 mod error;
+pub mod export;
 mod extract;
 mod identity;
 pub mod openapi;

@@ -7,7 +7,9 @@
 
 use chrono::NaiveDate;
 use domain::{DateRange, OrgId, ParseError, TimeZone, api_date};
+use serde::Deserialize;
 use store::reports::ReportTerms;
+use utoipa::ToSchema;
 
 use crate::{ApiError, OrgScope};
 
@@ -42,6 +44,32 @@ impl<'a> Dates<'a> {
     /// The local days asked for; a missing end is the org's today in `zone`.
     pub fn in_zone(self, zone: TimeZone) -> Result<DateRange, ApiError> {
         DateRange::parse(self.start, self.end, zone.today()).map_err(bad("invalid_date_range"))
+    }
+}
+
+/// A report of calls: the calls themselves, or figures per local day, agent, business number or
+/// local hour of the week.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportType {
+    #[default]
+    Calls,
+    Daily,
+    Agents,
+    Numbers,
+    Hourly,
+}
+
+impl ReportType {
+    /// Also the scope of the report's cursors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Calls => "calls",
+            Self::Daily => "daily",
+            Self::Agents => "agents",
+            Self::Numbers => "numbers",
+            Self::Hourly => "hourly",
+        }
     }
 }
 

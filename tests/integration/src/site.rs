@@ -26,6 +26,8 @@ pub struct Page {
     pub status: u16,
     pub headers: HeaderMap,
     pub html: String,
+    /// The body as sent (audio, a CSV file).
+    pub bytes: axum::body::Bytes,
 }
 
 impl Page {
@@ -85,7 +87,11 @@ pub fn email(user: Uuid) -> String {
 impl Site {
     /// The seeded world, each seeded user able to sign in with [`PASSWORD`].
     pub async fn new() -> Self {
-        let w = World::new().await;
+        Self::on(World::new().await).await
+    }
+
+    /// The site over `w` (e.g. a world connected to the fake MightyCall).
+    pub async fn on(w: World) -> Self {
         let mut config = FakeAuthConfig::new(JWT_SECRET);
         config.issuer = Some(ISSUER.to_owned());
         let auth = FakeSupabaseAuth::start(config).await.unwrap();
@@ -109,6 +115,7 @@ impl Site {
                     url: auth.base_url().parse().unwrap(),
                     anon_key: auth.anon_key(),
                 },
+                settings: w.settings.clone(),
             },
             w.deps.clone(),
         )
@@ -134,7 +141,22 @@ impl Site {
         jar: &Jar,
         form: Option<&[(&str, &str)]>,
     ) -> Page {
+        self.request_with(method, path, jar, &[], form).await
+    }
+
+    /// [`Site::request`] with more request headers.
+    pub async fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        jar: &Jar,
+        headers: &[(&str, &str)],
+        form: Option<&[(&str, &str)]>,
+    ) -> Page {
         let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if !jar.0.is_empty() {
             request = request.header("cookie", jar.header());
         }
@@ -164,6 +186,7 @@ impl Site {
             status,
             headers,
             html: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 

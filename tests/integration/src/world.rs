@@ -132,7 +132,7 @@ pub struct World {
     /// The `user` and `data` functions' whole state.
     core: web::Core,
     pub engine: Engine,
-    settings: SyncSettings,
+    pub(crate) settings: SyncSettings,
     config: web::CoreConfig,
     clock: fn() -> DateTime<Utc>,
     sync: OnceCell<Router>,
@@ -273,6 +273,33 @@ impl World {
             body.as_ref(),
         )
         .await
+    }
+
+    /// `GET path` of `router` as `as_user` with more request `headers`: the status, headers and
+    /// the body as sent (a file, audio).
+    pub async fn get_bytes(
+        &self,
+        router: &Router,
+        path: &str,
+        as_user: Uuid,
+        headers: &[(&str, &str)],
+    ) -> (u16, axum::http::HeaderMap, axum::body::Bytes) {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let mut request = axum::http::Request::get(path)
+            .header("authorization", format!("Bearer {}", self.token(as_user)));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = router
+            .clone()
+            .oneshot(request.body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, bytes)
     }
 
     pub async fn admin_call(

@@ -20,7 +20,7 @@ use crate::pages::layout;
 const CURSOR_SCOPE: &str = "page-contacts";
 
 /// What an empty list tells the reader: the data comes from the org's MightyCall account.
-fn nothing_synced(what: &str) -> Markup {
+pub fn nothing_synced(what: &str) -> Markup {
     html! {
         p.empty {
             "No " (what) " yet. They come from the organisation's MightyCall account once an org admin "

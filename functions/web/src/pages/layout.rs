@@ -19,6 +19,9 @@ const ORG_PAGES: &[(&str, &str)] = &[
     ("dashboard", "Dashboard"),
     ("calls", "Calls"),
     ("reports", "Reports"),
+    ("recordings", "Recordings"),
+    ("voicemails", "Voicemails"),
+    ("sms", "SMS"),
     ("contacts", "Contacts"),
     ("numbers", "Phone numbers"),
 ];

@@ -2,6 +2,7 @@
 //! and renders with [`layout`].
 
 pub mod assets;
+pub mod call;
 pub mod calls;
 pub mod dashboard;
 mod dashboard_parts;
@@ -9,6 +10,9 @@ pub mod directory;
 pub mod format;
 pub mod home;
 pub mod layout;
+pub mod media;
+pub mod playback;
 pub mod range;
 pub mod reports;
 pub mod sign_in;
+pub mod sms;

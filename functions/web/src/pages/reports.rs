@@ -8,6 +8,8 @@ use domain::PageLimit;
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::reports::{self, CallFilter, CallStats};
+use web::export::ReportFilter;
+use web::params::ReportType;
 use web::{Need, RequestId};
 
 use crate::WebState;
@@ -17,11 +19,12 @@ use crate::pages::format::{duration, percent};
 use crate::pages::layout;
 use crate::pages::range::Preset;
 
-const KINDS: &[(&str, &str, &str)] = &[
-    ("daily", "Daily", "Day"),
-    ("agents", "Agents", "Agent"),
-    ("numbers", "Numbers", "Business number"),
-    ("hourly", "Hour of the week", "Hour"),
+/// The reports offered: the kind, its tab's label, its first column's heading.
+const KINDS: &[(ReportType, &str, &str)] = &[
+    (ReportType::Daily, "Daily", "Day"),
+    (ReportType::Agents, "Agents", "Agent"),
+    (ReportType::Numbers, "Numbers", "Business number"),
+    (ReportType::Hourly, "Hour of the week", "Hour"),
 ];
 
 #[derive(Deserialize)]
@@ -29,6 +32,36 @@ pub struct ReportsQuery {
     #[serde(rename = "type")]
     kind: Option<String>,
     range: Option<String>,
+}
+
+impl ReportsQuery {
+    /// The range and the report asked for (daily by default); another value is a 400 page.
+    fn chosen(
+        &self,
+    ) -> Result<
+        (
+            &'static Preset,
+            &'static (ReportType, &'static str, &'static str),
+        ),
+        PageError,
+    > {
+        let preset = Preset::chosen(self.range.as_deref())?;
+        let asked = self
+            .kind
+            .as_deref()
+            .filter(|k| !k.is_empty())
+            .unwrap_or("daily");
+        let kind = KINDS
+            .iter()
+            .find(|(kind, _, _)| kind.as_str() == asked)
+            .ok_or_else(|| {
+                PageError::shown(
+                    StatusCode::BAD_REQUEST,
+                    "Choose one of the reports the page offers.",
+                )
+            })?;
+        Ok((preset, kind))
+    }
 }
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -108,27 +141,13 @@ pub async fn reports(
     Path(org): Path<String>,
     Query(query): Query<ReportsQuery>,
 ) -> Result<Response, PageError> {
-    let preset = Preset::chosen(query.range.as_deref())?;
-    let asked = query
-        .kind
-        .as_deref()
-        .filter(|k| !k.is_empty())
-        .unwrap_or("daily");
-    let &(kind, _, first) = KINDS
-        .iter()
-        .find(|(key, _, _)| *key == asked)
-        .ok_or_else(|| {
-            PageError::shown(
-                StatusCode::BAD_REQUEST,
-                "Choose one of the reports the page offers.",
-            )
-        })?;
+    let (preset, &(kind, _, first)) = query.chosen()?;
     let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
     let terms = page.terms().await?;
     let filter = CallFilter::all(preset.range(terms.zone)?);
     let (tx, org_id, limit) = (page.scope.tx(), page.scope.org, PageLimit::LARGEST);
     let (lines, more): (Vec<Line>, bool) = match kind {
-        "agents" => {
+        ReportType::Agents => {
             let p = reports::agents(tx, org_id, &terms, &filter, None, limit).await?;
             let more = p.next.is_some();
             let lines = p.rows.into_iter().map(|r| {
@@ -145,7 +164,7 @@ pub async fn reports(
             });
             (lines.collect(), more)
         }
-        "numbers" => {
+        ReportType::Numbers => {
             let p = reports::numbers(tx, org_id, &terms, &filter, None, limit).await?;
             let more = p.next.is_some();
             let lines = p.rows.into_iter().map(|r| {
@@ -158,7 +177,7 @@ pub async fn reports(
             });
             (lines.collect(), more)
         }
-        "hourly" => {
+        ReportType::Hourly => {
             let p = reports::hourly(tx, org_id, &terms, &filter, None, limit).await?;
             let more = p.next.is_some();
             let lines = p.rows.into_iter().map(|r| {
@@ -188,16 +207,21 @@ pub async fn reports(
     let content = html! {
         div.heading {
             h1 { "Reports" }
-            (preset.nav(|p| format!("?type={kind}&range={}", p.key)))
+            (preset.nav(|p| format!("?type={}&range={}", kind.as_str(), p.key)))
         }
         nav.tabs aria-label="Report" {
             @for (key, label, _) in KINDS {
-                a href={ "?type=" (key) "&range=" (preset.key) } aria-current=[(*key == kind).then_some("page")] { (label) }
+                a href={ "?type=" (key.as_str()) "&range=" (preset.key) } aria-current=[(*key == kind).then_some("page")] { (label) }
             }
         }
         p.muted {
             (filter.range.start()) " to " (filter.range.end()) " · local days in " (terms.zone.name())
             " · service level target " (terms.sla_target_percent) " %"
+        }
+        p {
+            a.download href={ "/orgs/" (org_id) "/reports.csv?type=" (kind.as_str()) "&range=" (preset.key) } download {
+                "Download this report (CSV)"
+            }
         }
         @if lines.is_empty() {
             p.empty { "No calls in this range." }
@@ -210,4 +234,27 @@ pub async fn reports(
     };
     let body = layout::page("Reports", &page.shell("reports"), content);
     Ok(page.respond(body))
+}
+
+/// `/orgs/{orgId}/reports.csv?type&range`: the whole report as a CSV file (the API's export).
+pub async fn export(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    request_id: RequestId,
+    Path(org): Path<String>,
+    Query(query): Query<ReportsQuery>,
+) -> Result<Response, PageError> {
+    let (preset, &(kind, _, _)) = query.chosen()?;
+    let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
+    let terms = page.terms().await?;
+    let filter = ReportFilter {
+        range: preset.range(terms.zone)?,
+        terms,
+        direction: None,
+        status: None,
+        search: None,
+    };
+    let (scope, reseal) = page.into_scope();
+    let file = web::export::report(scope, kind, filter, true, &headers).await?;
+    Ok(reseal.apply(file))
 }

@@ -53,6 +53,50 @@ impl FromRow for CallRow {
     }
 }
 
+/// A call with the recordings list's row that plays it, if one was synced.
+#[derive(Clone, Debug)]
+pub struct CallDetail {
+    pub call: CallRow,
+    pub recording: Option<Uuid>,
+}
+
+/// Call `id` if the reader sees it (the view, and RLS), its time in the org's zone.
+pub async fn find_call(
+    tx: &Tx,
+    org: OrgId,
+    terms: &ReportTerms,
+    id: Uuid,
+) -> Result<Option<CallDetail>, StoreError> {
+    let (scoped, extension) = terms.scope_params();
+    let row = tx
+        .client()
+        .query_opt(
+            "select c.id, c.external_id, c.started_at, c.direction, c.status, c.duration_ms,
+                    c.business_number, c.caller_number, c.caller_name, c.caller_extension,
+                    c.called_number, c.called_name, c.agent_extension,
+                    c.recording_url is not null as has_recording,
+                    (select r.id from mightycall_recordings r
+                     where r.org_id = c.org_id and r.call_external_id = c.external_id
+                       and (not $3 or r.agent_extension = $4)
+                     order by r.recorded_at desc, r.id limit 1) as recording
+             from calls c
+             where c.org_id = $1 and c.id = $2 and (not $3 or c.agent_extension = $4)",
+            &[&org.as_uuid(), &id, &scoped, &extension],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let call = CallRow::from_row(&row)?;
+    Ok(Some(CallDetail {
+        call: CallRow {
+            started_at: terms.zone.local(call.started_at.to_utc()),
+            ..call
+        },
+        recording: get(&row, "recording")?,
+    }))
+}
+
 /// One page of calls, newest first, inside the caller's transaction.
 pub async fn list_calls(
     tx: &Tx,

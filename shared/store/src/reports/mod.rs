@@ -16,7 +16,7 @@ use crate::{StoreError, Tx};
 pub use aggregate::{
     AgentRow, DailyRow, HourRow, NumberRow, agents, call_count, daily, dashboard, hourly, numbers,
 };
-pub use calls::{CallRow, list_calls};
+pub use calls::{CallDetail, CallRow, find_call, list_calls};
 pub use stats::CallStats;
 
 /// Which calls a report covers.

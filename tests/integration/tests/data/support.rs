@@ -1,10 +1,7 @@
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request};
-use http_body_util::BodyExt;
+use axum::http::{HeaderMap, Method};
 use integration_tests::World;
 use serde_json::Value;
 use test_harness::http::Reply;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 /// The seeded calls cover January 2026 (UTC); org B's rows carry this marker so leaks show.
@@ -46,19 +43,8 @@ impl DataCalls for World {
         as_user: Uuid,
         accept: Option<&str>,
     ) -> (u16, HeaderMap, String) {
-        let mut request =
-            Request::get(path).header("authorization", format!("Bearer {}", self.token(as_user)));
-        if let Some(accept) = accept {
-            request = request.header("accept", accept);
-        }
-        let response = self
-            .data()
-            .oneshot(request.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let headers: Vec<(&str, &str)> = accept.map(|a| ("accept", a)).into_iter().collect();
+        let (status, headers, bytes) = self.get_bytes(&self.data(), path, as_user, &headers).await;
         (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
     }
 

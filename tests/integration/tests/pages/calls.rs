@@ -139,3 +139,168 @@ async fn bad_filters_and_forged_page_links_are_a_400_page() {
     assert_eq!(other.status, 404);
     assert!(!other.html.contains("data-call"));
 }
+
+/// The page's CSV link, as a path.
+fn download(page: &Page) -> String {
+    let marker = "class=\"download\" href=\"";
+    let at = page.html.find(marker).expect("a download link");
+    let rest = &page.html[at + marker.len()..];
+    rest[..rest.find('"').unwrap()].replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn the_csv_download_is_the_apis_export_of_the_same_filters() {
+    let site = site().await;
+    let w = &site.w;
+    let org = w.t.org_a;
+    let jar = site.sign_in(w.t.manager_a).await;
+    let page = site
+        .get(
+            &format!("/orgs/{org}/calls?range=30d&direction=incoming&status=missed&q=5550"),
+            &jar,
+        )
+        .await;
+    let link = download(&page);
+    assert!(
+        link.starts_with(&format!("/orgs/{org}/calls.csv?")),
+        "{link}"
+    );
+
+    let file = site.get(&link, &jar).await;
+    assert_eq!(file.status, 200, "{}", file.html);
+    assert_eq!(file.headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        file.headers["content-disposition"],
+        "attachment; filename=\"calls.csv\""
+    );
+    let (status, _, api) = w
+        .get_bytes(
+            &w.data(),
+            &format!(
+                "/api/mightycall/reports?orgId={org}&type=calls&format=csv&bom=true\
+                 &direction=incoming&status=missed&q=5550"
+            ),
+            w.t.manager_a,
+            &[],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(file.bytes, api, "the same file as the API's");
+    let rows = file.html.lines().count() - 1;
+    assert!(rows > 0);
+    assert_eq!(
+        rows,
+        api_ids(
+            &site,
+            w.t.manager_a,
+            "direction=incoming&status=missed&q=5550"
+        )
+        .await
+        .len()
+    );
+
+    // A scoped agent's file holds their own calls only; another org's file is the 404 page.
+    w.scope_agents(org, w.t.agent_a, Some("101")).await;
+    let agent = site.sign_in(w.t.agent_a).await;
+    let own = site
+        .get(&format!("/orgs/{org}/calls.csv?range=30d"), &agent)
+        .await;
+    assert_eq!(own.status, 200);
+    let lines: Vec<&str> = own.html.lines().skip(1).collect();
+    assert_eq!(lines.len(), api_ids(&site, w.t.agent_a, "").await.len());
+    assert!(
+        lines.iter().all(|l| l.contains(",101,")),
+        "only extension 101"
+    );
+    let elsewhere = site
+        .get(&format!("/orgs/{}/calls.csv?range=30d", w.t.org_b), &jar)
+        .await;
+    assert_eq!(elsewhere.status, 404);
+    assert!(
+        elsewhere.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+}
+
+#[tokio::test]
+async fn a_calls_detail_shows_it_with_its_recordings_player_to_those_who_see_it() {
+    let site = site().await;
+    let w = &site.w;
+    let org = w.t.org_a;
+    let admin = w.db.admin().await;
+    // Call c1 (agent 102) was recorded and its recording synced; c2 (agent 101) only recorded.
+    admin
+        .execute(
+            "update calls set recording_url = 'https://files.example/secret-link'
+             where org_id = $1 and external_id in ('c1', 'c2')",
+            &[&org],
+        )
+        .await
+        .unwrap();
+    let recording: Uuid = admin
+        .query_one(
+            "insert into mightycall_recordings (org_id, external_id, call_external_id, recorded_at,
+                                                direction, agent_extension, url)
+             values ($1, 'r1', 'c1', now(), 'incoming', '102', 'https://files.example/secret-link')
+             returning id",
+            &[&org],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let id = |external: &'static str| {
+        let admin = &admin;
+        async move {
+            let id: Uuid = admin
+                .query_one(
+                    "select id from calls where org_id = $1 and external_id = $2",
+                    &[&org, &external],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            id
+        }
+    };
+    let (c1, c2) = (id("c1").await, id("c2").await);
+    let jar = site.sign_in(w.t.agent_a).await;
+
+    let list = site.get(&format!("/orgs/{org}/calls"), &jar).await;
+    assert!(
+        list.html
+            .contains(&format!("href=\"/orgs/{org}/calls/{c1}\""))
+    );
+    let detail = site.get(&format!("/orgs/{org}/calls/{c1}"), &jar).await;
+    assert_eq!(detail.status, 200, "{}", detail.html);
+    assert!(detail.html.contains("+12125550100"));
+    assert!(
+        detail
+            .html
+            .contains(&format!("src=\"/orgs/{org}/recordings/{recording}/audio\""))
+    );
+    assert!(!detail.html.contains("secret-link"));
+    let pending = site.get(&format!("/orgs/{org}/calls/{c2}"), &jar).await;
+    assert!(pending.html.contains("after the next sync"));
+    assert!(!pending.html.contains("<audio"));
+
+    // Org B's member, a malformed id, and (with scoping) another agent's call: the 404 page.
+    let outsider = site.sign_in(w.t.admin_b).await;
+    let theirs = site
+        .get(&format!("/orgs/{org}/calls/{c1}"), &outsider)
+        .await;
+    assert_eq!(theirs.status, 404);
+    assert!(!theirs.html.contains("+12125550100"));
+    let bad = site.get(&format!("/orgs/{org}/calls/nope"), &jar).await;
+    assert_eq!(bad.status, 404);
+    w.scope_agents(org, w.t.agent_a, Some("101")).await;
+    let scoped = site.get(&format!("/orgs/{org}/calls/{c1}"), &jar).await;
+    assert_eq!(scoped.status, 404, "c1 is agent 102's");
+    assert_eq!(
+        site.get(&format!("/orgs/{org}/calls/{c2}"), &jar)
+            .await
+            .status,
+        200
+    );
+}

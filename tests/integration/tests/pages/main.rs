@@ -8,5 +8,7 @@
 mod calls;
 mod dashboard;
 mod directory;
+mod media;
 mod reports;
 mod sign_in;
+mod sms;

@@ -1,5 +1,6 @@
-//! `format=csv`: the whole filtered range of a list or report as one CSV file, streamed page by
-//! page from the caller's RLS transaction, which the stream owns and commits after the last page.
+//! CSV exports: the whole filtered range of a list or report as one CSV file, streamed page by page
+//! from the caller's RLS transaction, which the stream owns and commits after the last page. The
+//! API's `format=csv` and the dashboard's download links both answer with it.
 //!
 //! Before anything is streamed the rows are counted: past [`MAX_ROWS`] the answer is a 422 JSON
 //! error, so a client never gets half a file because it was too large. The file is gzipped when
@@ -26,10 +27,10 @@ use store::synced::{self, Listed, Window};
 use store::{StoreError, Tx};
 use tower::{Layer, ServiceExt, service_fn};
 use tower_http::compression::CompressionLayer;
-use web::{ApiError, Caller, Core, Need, OrgScope};
 
 use crate::csv::Sheet;
-use crate::params::{ReportQuery, ReportType, org_terms};
+use crate::params::ReportType;
+use crate::{ApiError, OrgScope};
 
 /// The 422 answer, in the routes' documentation.
 pub const EXPORT_TOO_LARGE: &str =
@@ -122,15 +123,15 @@ impl<T: Listed + Serialize + Clone + Send + Sync + 'static> Pages for ListPages<
 }
 
 /// A report's terms and filter, owned by the stream.
-struct Filter {
-    terms: ReportTerms,
-    range: DateRange,
-    direction: Option<CallDirection>,
-    status: Option<CallStatus>,
-    search: Option<String>,
+pub struct ReportFilter {
+    pub terms: ReportTerms,
+    pub range: DateRange,
+    pub direction: Option<CallDirection>,
+    pub status: Option<CallStatus>,
+    pub search: Option<String>,
 }
 
-impl Filter {
+impl ReportFilter {
     fn get(&self) -> CallFilter<'_> {
         CallFilter {
             range: self.range,
@@ -141,7 +142,7 @@ impl Filter {
     }
 }
 
-struct CallPages(Filter);
+struct CallPages(ReportFilter);
 
 impl Pages for CallPages {
     type Row = CallRow;
@@ -167,7 +168,7 @@ impl Pages for CallPages {
     }
 }
 
-struct DailyPages(Filter);
+struct DailyPages(ReportFilter);
 
 impl Pages for DailyPages {
     type Row = DailyRow;
@@ -191,7 +192,7 @@ impl Pages for DailyPages {
 /// The pages of a report grouped by a text key (agents, numbers, hours of the week).
 macro_rules! group_pages {
     ($name:ident, $row:ty, $report:path) => {
-        struct $name(Filter);
+        struct $name(ReportFilter);
 
         impl Pages for $name {
             type Row = $row;
@@ -226,30 +227,14 @@ group_pages!(AgentPages, AgentRow, reports::agents);
 group_pages!(NumberPages, NumberRow, reports::numbers);
 group_pages!(HourPages, HourRow, reports::hourly);
 
-/// `GET /api/mightycall/reports?format=csv`: every row of the report `type` in the filtered range,
-/// in a file named after the type.
+/// Every row of the report `kind` under `filter`, in a file named after the type.
 pub async fn report(
-    core: &Core,
-    caller: Caller,
-    query: &ReportQuery,
-    headers: &HeaderMap,
+    scope: OrgScope,
+    kind: ReportType,
+    filter: ReportFilter,
     bom: bool,
+    headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    refuse_cursor(query.cursor())?;
-    // Checked like any report's, but unused: the file is the whole range.
-    query.limit()?;
-    let dates = query.dates()?;
-    let search = query.search()?.map(str::to_owned);
-    let scope = OrgScope::open(core, caller, query.org()?, Need::Member).await?;
-    let terms = org_terms(&scope).await?;
-    let filter = Filter {
-        range: dates.in_zone(terms.zone)?,
-        terms,
-        direction: query.direction(),
-        status: query.status(),
-        search,
-    };
-    let kind = query.kind();
     let file = kind.as_str();
     match kind {
         ReportType::Calls => csv(scope, CallPages(filter), file, bom, headers).await,

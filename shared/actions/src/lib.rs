@@ -1,0 +1,17 @@
+//! What a member does through the org's MightyCall account — play a recording or voicemail, send
+//! an SMS — authorised and audited here once, for the API's routes and the dashboard's pages alike.
+
+pub mod audio;
+mod range;
+pub mod sms;
+
+use sync_engine::Engine;
+use web::Core;
+
+/// The database and authorisation, and the engine that makes requests with an org's account
+/// (`Engine::for_org`).
+#[derive(Clone)]
+pub struct Actions {
+    pub core: Core,
+    pub engine: Engine,
+}
