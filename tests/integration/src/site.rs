@@ -90,6 +90,17 @@ impl Site {
         Self::on(World::new().await).await
     }
 
+    /// Orgs A and B connected to fake MightyCall accounts 0 and 1, with `resources` synced.
+    pub async fn synced(resources: &[domain::Resource]) -> Self {
+        let w = World::connected(mightycall_fake::FakeConfig::default()).await;
+        for org in [w.t.org_a, w.t.org_b] {
+            for resource in resources {
+                crate::world::succeeded(&w.sync_job(org, *resource).await);
+            }
+        }
+        Self::on(w).await
+    }
+
     /// The site over `w` (e.g. a world connected to the fake MightyCall).
     pub async fn on(w: World) -> Self {
         let mut config = FakeAuthConfig::new(JWT_SECRET);

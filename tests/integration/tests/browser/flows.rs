@@ -1,57 +1,11 @@
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::Method;
 use fantoccini::{Client, Locator};
-use integration_tests::site::{PASSWORD, Site, email};
+use integration_tests::site::Site;
 use test_harness::browser::Browser;
-use uuid::Uuid;
 
-/// Waits until the browser's path is `path` (pages redirect after a form).
-async fn wait_for_path(client: &Client, path: &str) {
-    let started = Instant::now();
-    loop {
-        let url = client.current_url().await.unwrap();
-        if url.path() == path {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "still at {url}, waiting for {path}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn sign_in(client: &Client, base: &str, user: Uuid) {
-    client.goto(&format!("{base}/login")).await.unwrap();
-    client
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&email(user))
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// axe-core finds nothing serious or critical on the page the browser shows.
-async fn assert_accessible(browser: &Browser, page: &str) {
-    let violations = browser.serious_accessibility_violations().await;
-    assert!(violations.is_empty(), "{page}: {violations:#?}");
-}
+use crate::support::{assert_accessible, fits, sign_in, wait_for_path};
 
 /// The value shown on the tile labelled `label`.
 async fn tile(client: &Client, label: &str) -> String {
@@ -64,18 +18,6 @@ async fn tile(client: &Client, label: &str) -> String {
         .text()
         .await
         .unwrap()
-}
-
-/// Whether the page fits the window's width (no sideways scrolling).
-async fn fits(client: &Client) -> bool {
-    let fits = client
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    fits.as_bool().unwrap()
 }
 
 #[tokio::test]

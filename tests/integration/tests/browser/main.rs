@@ -6,3 +6,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod flows;
+mod media_and_sms;
+mod support;

@@ -6,19 +6,7 @@ use axum::http::Method;
 use domain::Resource;
 use integration_tests::World;
 use integration_tests::site::{Jar, Page, Site};
-use mightycall_fake::FakeConfig;
 use uuid::Uuid;
-
-/// Org A on fake account 0 and org B on account 1, calls, recordings and voicemails synced.
-pub async fn synced_site() -> Site {
-    let w = World::connected(FakeConfig::default()).await;
-    for org in [w.t.org_a, w.t.org_b] {
-        for resource in [Resource::Calls, Resource::Recordings, Resource::Voicemails] {
-            integration_tests::world::succeeded(&w.sync_job(org, resource).await);
-        }
-    }
-    Site::on(w).await
-}
 
 pub fn marked(page: &Page, attribute: &str) -> Vec<String> {
     let marker = format!("<tr {attribute}=\"");
@@ -72,7 +60,7 @@ async fn audio(site: &Site, path: &str, jar: &Jar, range: Option<&str>) -> Page 
 
 #[tokio::test]
 async fn the_lists_are_the_apis_and_a_player_fetches_ranges_through_the_session() {
-    let site = synced_site().await;
+    let site = Site::synced(&[Resource::Calls, Resource::Recordings, Resource::Voicemails]).await;
     let w = &site.w;
     let (org, other) = (w.t.org_a, w.t.org_b);
     let jar = site.sign_in(w.t.agent_a).await;
@@ -158,7 +146,7 @@ async fn the_lists_are_the_apis_and_a_player_fetches_ranges_through_the_session(
 
 #[tokio::test]
 async fn a_scoped_agent_lists_and_plays_their_own_calls_audio_only() {
-    let site = synced_site().await;
+    let site = Site::synced(&[Resource::Calls, Resource::Recordings, Resource::Voicemails]).await;
     let w = &site.w;
     let org = w.t.org_a;
     let admin = w.db.admin().await;

@@ -6,17 +6,14 @@
 use domain::Resource;
 use integration_tests::World;
 use integration_tests::site::{Jar, Page, Site};
-use mightycall_fake::FakeConfig;
 use uuid::Uuid;
 
 const TO: &str = "+442071234567";
 const TEXT: &str = "Your order 1042 is ready for pickup";
 
 async fn site() -> Site {
-    let w = World::connected(FakeConfig::default()).await;
-    for org in [w.t.org_a, w.t.org_b] {
-        integration_tests::world::succeeded(&w.sync_job(org, Resource::PhoneNumbers).await);
-    }
+    let site = Site::synced(&[Resource::PhoneNumbers]).await;
+    let w = &site.w;
     let admin = w.db.admin().await;
     for (org, client, body) in [
         (w.t.org_a, "+15550000001", "Is the store open on Sunday?"),
@@ -31,7 +28,7 @@ async fn site() -> Site {
             .await
             .unwrap();
     }
-    Site::on(w).await
+    site
 }
 
 async fn sms_number(w: &World, org: Uuid) -> String {

@@ -1,0 +1,68 @@
+//! What the flows share: signing in through the form, waiting for a page, the accessibility check
+//! and the width check.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use integration_tests::site::{PASSWORD, email};
+use test_harness::browser::Browser;
+use uuid::Uuid;
+
+/// Waits until the browser's path is `path` (pages redirect after a form).
+pub async fn wait_for_path(client: &Client, path: &str) {
+    let started = Instant::now();
+    loop {
+        let url = client.current_url().await.unwrap();
+        if url.path() == path {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still at {url}, waiting for {path}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub async fn sign_in(client: &Client, base: &str, user: Uuid) {
+    client.goto(&format!("{base}/login")).await.unwrap();
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&email(user))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// axe-core finds nothing serious or critical on the page the browser shows.
+pub async fn assert_accessible(browser: &Browser, page: &str) {
+    let violations = browser.serious_accessibility_violations().await;
+    assert!(violations.is_empty(), "{page}: {violations:#?}");
+}
+
+/// Whether the page fits the window's width (no sideways scrolling).
+pub async fn fits(client: &Client) -> bool {
+    let fits = client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fits.as_bool().unwrap()
+}
