@@ -46,6 +46,8 @@ async fn a_manager_plays_and_seeks_a_recording_downloads_calls_and_sends_an_sms(
     let client = &browser.client;
     sign_in(client, &base, w.t.manager_a).await;
     wait_for_path(client, &format!("/orgs/{org}/dashboard")).await;
+    // The dashboard over an account's synced month (the README's picture).
+    browser.screenshot("dashboard-synced-desktop").await;
 
     // The first recording, made 8 MiB long: a seek to its middle needs a range past the first
     // answer's 4 MiB.
