@@ -5,7 +5,7 @@
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT;
-use domain::{CallDirection, CallStatus, OrgId, PageLimit};
+use domain::{CallDirection, CallStatus, E164Number, Extension, OrgId, PageLimit};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use web::ApiError;
@@ -142,6 +142,12 @@ pub struct ReportQuery {
     /// Text searched (case-insensitively) in numbers, names and extensions; at most 100 characters.
     #[param(max_length = 100)]
     q: Option<String>,
+    /// Only the calls of this agent extension (1 to 10 digits).
+    #[param(pattern = "^[0-9]{1,10}$")]
+    agent: Option<String>,
+    /// Only the calls of this business number (E.164).
+    #[param(pattern = "^\\+[1-9][0-9]{1,14}$")]
+    number: Option<String>,
     /// Rows per page, 1 to 500 (default 100).
     #[param(value_type = Option<u16>, minimum = 1, maximum = 500)]
     limit: Option<String>,
@@ -181,6 +187,14 @@ impl ReportQuery {
 
     pub fn search(&self) -> Result<Option<&str>, ApiError> {
         search(self.q.as_deref())
+    }
+
+    pub fn agent(&self) -> Result<Option<Extension>, ApiError> {
+        web::params::agent(self.agent.as_deref())
+    }
+
+    pub fn number(&self) -> Result<Option<E164Number>, ApiError> {
+        web::params::business_number(self.number.as_deref())
     }
 
     pub fn limit(&self) -> Result<PageLimit, ApiError> {

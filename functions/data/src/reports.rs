@@ -105,6 +105,7 @@ pub async fn reports(
     // Bad dates are refused before the org is looked at; its zone resolves them.
     let dates = query.dates()?;
     let search = query.search()?;
+    let (agent, number) = (query.agent()?, query.number()?);
     let limit = query.limit()?;
     // The cursor's key type depends on the report: each arm decodes it.
     let (name, cursor) = (kind.as_str(), query.cursor());
@@ -115,6 +116,8 @@ pub async fn reports(
         direction: query.direction(),
         status: query.status(),
         search,
+        agent: agent.as_ref(),
+        number: number.as_ref(),
     };
     let (tx, org) = (scope.tx(), scope.org);
     match kind {
@@ -172,6 +175,7 @@ async fn export(
     query.limit()?;
     let dates = query.dates()?;
     let search = query.search()?.map(str::to_owned);
+    let (agent, number) = (query.agent()?, query.number()?);
     let scope = OrgScope::open(core, caller, query.org()?, Need::Member).await?;
     let terms = org_terms(&scope).await?;
     let filter = ReportFilter {
@@ -180,6 +184,8 @@ async fn export(
         direction: query.direction(),
         status: query.status(),
         search,
+        agent,
+        number,
     };
     export::report(scope, query.kind(), filter, bom, headers).await
 }

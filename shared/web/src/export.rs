@@ -17,7 +17,9 @@ use axum::http::header::{ACCEPT_ENCODING, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, Request};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use domain::{CallDirection, CallStatus, DateRange, OrgId, PageLimit, TimeZone};
+use domain::{
+    CallDirection, CallStatus, DateRange, E164Number, Extension, OrgId, PageLimit, TimeZone,
+};
 use serde::Serialize;
 use store::page::{Page, TimeKey};
 use store::reports::{
@@ -129,6 +131,8 @@ pub struct ReportFilter {
     pub direction: Option<CallDirection>,
     pub status: Option<CallStatus>,
     pub search: Option<String>,
+    pub agent: Option<Extension>,
+    pub number: Option<E164Number>,
 }
 
 impl ReportFilter {
@@ -138,6 +142,8 @@ impl ReportFilter {
             direction: self.direction,
             status: self.status,
             search: self.search.as_deref(),
+            agent: self.agent.as_ref(),
+            number: self.number.as_ref(),
         }
     }
 }

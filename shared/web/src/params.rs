@@ -6,7 +6,7 @@
 //! ([`Dates::in_zone`], [`org_terms`]).
 
 use chrono::NaiveDate;
-use domain::{DateRange, OrgId, ParseError, TimeZone, api_date};
+use domain::{DateRange, E164Number, Extension, OrgId, ParseError, TimeZone, api_date};
 use serde::Deserialize;
 use store::reports::ReportTerms;
 use utoipa::ToSchema;
@@ -23,6 +23,23 @@ pub fn org(raw: Option<&str>) -> Result<Option<OrgId>, ApiError> {
     raw.map(str::parse)
         .transpose()
         .map_err(bad("invalid_org_id"))
+}
+
+/// `agent` as sent: absent (every agent), or an extension of 1 to 10 digits.
+pub fn agent(raw: Option<&str>) -> Result<Option<Extension>, ApiError> {
+    raw.map(|a| {
+        Extension::parse(a).map_err(|_| ApiError::BadRequest {
+            code: "invalid_agent",
+            message: "agent must be an extension of 1 to 10 digits".into(),
+        })
+    })
+    .transpose()
+}
+
+/// `number` as sent: absent (every number), or a business number in E.164 form.
+pub fn business_number(raw: Option<&str>) -> Result<Option<E164Number>, ApiError> {
+    raw.map(|n| E164Number::parse(n).map_err(bad("invalid_number")))
+        .transpose()
 }
 
 /// `startDate` / `endDate` as sent, with everything checked that does not depend on today.

@@ -5,11 +5,12 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use domain::{CallDirection, CallStatus, OrgId, PageLimit};
+use domain::{CallDirection, CallStatus, E164Number, Extension, OrgId, PageLimit};
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::page::TimeKey;
 use store::reports::{self, CallFilter, CallRow};
+use store::synced::{self, PhoneNumberRow};
 use web::export::ReportFilter;
 use web::paging::{decode_cursor, next_cursor};
 use web::params::ReportType;
@@ -34,7 +35,19 @@ pub struct CallsQuery {
     direction: Option<String>,
     status: Option<String>,
     q: Option<String>,
+    agent: Option<String>,
+    number: Option<String>,
     cursor: Option<String>,
+}
+
+/// The filters, each parsed.
+struct Filters<'q> {
+    preset: &'static Preset,
+    direction: Option<CallDirection>,
+    status: Option<CallStatus>,
+    search: Option<&'q str>,
+    agent: Option<Extension>,
+    number: Option<E164Number>,
 }
 
 fn bad(message: &str) -> PageError {
@@ -74,6 +87,20 @@ impl CallsQuery {
         Ok(q)
     }
 
+    /// Every filter checked; a bad one is a 400 page.
+    fn filters(&self) -> Result<Filters<'_>, PageError> {
+        Ok(Filters {
+            preset: Preset::chosen(self.range.as_deref())?,
+            direction: self.direction()?,
+            status: self.status()?,
+            search: self.search()?,
+            agent: web::params::agent(given(&self.agent))
+                .map_err(|_| bad("An agent is an extension of 1 to 10 digits."))?,
+            number: web::params::business_number(given(&self.number))
+                .map_err(|_| bad("Choose a business number from the list."))?,
+        })
+    }
+
     /// This page's query string with `range` and `cursor` replaced.
     fn link(&self, range: &str, cursor: Option<&str>) -> String {
         let mut pairs = vec![("range", range)];
@@ -81,6 +108,8 @@ impl CallsQuery {
             ("direction", &self.direction),
             ("status", &self.status),
             ("q", &self.q),
+            ("agent", &self.agent),
+            ("number", &self.number),
         ] {
             if let Some(value) = given(value) {
                 pairs.push((key, value));
@@ -116,7 +145,11 @@ fn select(name: &str, label: &str, chosen: Option<&str>, options: &[(&str, &str)
     }
 }
 
-fn filters(query: &CallsQuery, preset: &Preset) -> Markup {
+fn filters(query: &CallsQuery, preset: &Preset, numbers: &[PhoneNumberRow]) -> Markup {
+    let numbers: Vec<(&str, &str)> = numbers
+        .iter()
+        .map(|n| (n.number.as_str(), n.number.as_str()))
+        .collect();
     html! {
         form.filters method="get" role="search" aria-label="Filter calls" {
             input type="hidden" name="range" value=(preset.key);
@@ -124,8 +157,14 @@ fn filters(query: &CallsQuery, preset: &Preset) -> Markup {
             (select("status", "Outcome", given(&query.status), &[
                 ("connected", "Answered"), ("missed", "Missed"), ("voicemail", "Voicemail"), ("dropped", "Dropped"),
             ]))
+            (select("number", "Business number", given(&query.number), &numbers))
             div.field {
-                label for="q" { "Number, name or agent" }
+                label for="agent" { "Agent extension" }
+                input #agent type="text" name="agent" inputmode="numeric" pattern="[0-9]{1,10}" maxlength="10"
+                    value=[given(&query.agent)];
+            }
+            div.field {
+                label for="q" { "Number, name or extension contains" }
                 input #q type="search" name="q" maxlength="100" value=[given(&query.q)];
             }
             button type="submit" { "Filter" }
@@ -197,8 +236,7 @@ pub async fn calls(
     Path(org): Path<String>,
     Query(query): Query<CallsQuery>,
 ) -> Result<Response, PageError> {
-    let preset = Preset::chosen(query.range.as_deref())?;
-    let (direction, status, search) = (query.direction()?, query.status()?, query.search()?);
+    let f = query.filters()?;
     let after: Option<TimeKey> =
         decode_cursor(CURSOR_SCOPE, query.cursor.as_deref()).map_err(|_| {
             bad("That page link is not one this site made. Start again from the first page.")
@@ -206,11 +244,15 @@ pub async fn calls(
     let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
     let terms = page.terms().await?;
     let filter = CallFilter {
-        range: preset.range(terms.zone)?,
-        direction,
-        status,
-        search,
+        range: f.preset.range(terms.zone)?,
+        direction: f.direction,
+        status: f.status,
+        search: f.search,
+        agent: f.agent.as_ref(),
+        number: f.number.as_ref(),
     };
+    let preset = f.preset;
+    let numbers = synced::phone_numbers(page.scope.tx(), page.scope.org).await?;
     let calls = reports::list_calls(
         page.scope.tx(),
         page.scope.org,
@@ -229,7 +271,7 @@ pub async fn calls(
         p.muted {
             (filter.range.start()) " to " (filter.range.end()) " · local days and times in " (terms.zone.name())
         }
-        (filters(&query, preset))
+        (filters(&query, preset, &numbers))
         p {
             a.download href={ "/orgs/" (page.scope.org) "/calls.csv" (query.link(preset.key, None)) } download {
                 "Download these calls (CSV)"
@@ -257,17 +299,17 @@ pub async fn export(
     Path(org): Path<String>,
     Query(query): Query<CallsQuery>,
 ) -> Result<Response, PageError> {
-    let preset = Preset::chosen(query.range.as_deref())?;
-    let (direction, status) = (query.direction()?, query.status()?);
-    let search = query.search()?.map(str::to_owned);
+    let f = query.filters()?;
     let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
     let terms = page.terms().await?;
     let filter = ReportFilter {
-        range: preset.range(terms.zone)?,
+        range: f.preset.range(terms.zone)?,
         terms,
-        direction,
-        status,
-        search,
+        direction: f.direction,
+        status: f.status,
+        search: f.search.map(str::to_owned),
+        agent: f.agent,
+        number: f.number,
     };
     let (scope, reseal) = page.into_scope();
     let file = web::export::report(scope, ReportType::Calls, filter, true, &headers).await?;

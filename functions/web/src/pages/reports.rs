@@ -253,6 +253,8 @@ pub async fn export(
         direction: None,
         status: None,
         search: None,
+        agent: None,
+        number: None,
     };
     let (scope, reseal) = page.into_scope();
     let file = web::export::report(scope, kind, filter, true, &headers).await?;

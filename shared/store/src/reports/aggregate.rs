@@ -112,7 +112,8 @@ fn whole_months(first: NaiveDate, last: NaiveDate) -> Option<(NaiveDate, NaiveDa
 }
 
 /// The rows the rollups would hold, one per call the reader sees that matches the filters: adds
-/// $7/$8 (the instant window), $9/$10 (direction, outcome), $11 (search pattern), $12/$13 (scope).
+/// $7/$8 (the instant window), $9/$10 (direction, outcome), $11 (search pattern), $12/$13 (scope),
+/// $14/$15 (agent extension, business number).
 fn from_calls() -> String {
     format!(
         "select (c.started_at at time zone o.time_zone)::date as day,
@@ -133,7 +134,9 @@ fn from_calls() -> String {
            and (c.started_at at time zone o.time_zone)::date between $3 and $4
            and ($9::text is null or c.direction = $9) and ($10::text is null or c.status = $10)
            and ($11::text is null or {search})
-           and (not $12 or c.agent_extension = $13)",
+           and (not $12 or c.agent_extension = $13)
+           and ($14::text is null or c.agent_extension = $14)
+           and ($15::text is null or c.business_number = $15)",
         search = search_clause("$11")
     )
 }
@@ -142,6 +145,8 @@ fn from_calls() -> String {
 /// own share of a day, and count outcomes and directions side by side.
 fn from_calls_needed(terms: &ReportTerms, filter: &CallFilter<'_>) -> bool {
     filter.search.is_some()
+        || filter.agent.is_some()
+        || filter.number.is_some()
         || filter.direction.is_some()
         || filter.status.is_some()
         || terms.view != CallView::Org
@@ -181,10 +186,11 @@ async fn sums_query(
     let (direction, status) = (filter.direction(), filter.status());
     let pattern = filter.pattern();
     let (scoped, extension) = terms.scope_params();
+    let (agent, number) = (filter.agent(), filter.number());
     let spans = Spans::of(group, start, end);
     if calls {
         params.extend_from_slice(&[
-            &from, &to, &direction, &status, &pattern, &scoped, &extension,
+            &from, &to, &direction, &status, &pattern, &scoped, &extension, &agent, &number,
         ]);
     } else {
         params.extend_from_slice(&[
@@ -265,7 +271,9 @@ async fn inbound_facts(
         filters = format!(
             "and ($4::text is null or c.direction = $4) and ($5::text is null or c.status = $5)
              and ($6::text is null or {search}) and (not $7 or c.agent_extension = $8)
-             and $9::text is not null",
+             and $9::text is not null
+             and ($10::text is null or c.agent_extension = $10)
+             and ($11::text is null or c.business_number = $11)",
             search = search_clause("$6")
         ),
     );
@@ -285,6 +293,8 @@ async fn inbound_facts(
                 &scoped,
                 &extension,
                 &terms.zone.name(),
+                &filter.agent(),
+                &filter.number(),
             ],
         )
         .await?;

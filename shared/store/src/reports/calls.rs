@@ -118,6 +118,8 @@ pub async fn list_calls(
            and ($6::text is null or {search})
            and ($7::timestamptz is null or (started_at, id) < ($7, $8))
            and (not $10 or agent_extension = $11)
+           and ($12::text is null or agent_extension = $12)
+           and ($13::text is null or business_number = $13)
          order by started_at desc, id desc
          limit $9",
         search = search_clause("$6")
@@ -138,6 +140,8 @@ pub async fn list_calls(
                 &(limit.get() + 1),
                 &scoped,
                 &extension,
+                &filter.agent(),
+                &filter.number(),
             ],
         )
         .await?;

@@ -7,7 +7,7 @@ mod calls;
 mod stats;
 
 use chrono::{DateTime, Utc};
-use domain::{CallDirection, CallStatus, DateRange, OrgId, TimeZone};
+use domain::{CallDirection, CallStatus, DateRange, E164Number, Extension, OrgId, TimeZone};
 use tokio_postgres::Row;
 
 use crate::row::{FromRow, get, optional, parse};
@@ -28,6 +28,10 @@ pub struct CallFilter<'a> {
     pub status: Option<CallStatus>,
     /// Free text matched (case-insensitively, anywhere) against numbers, names and extensions.
     pub search: Option<&'a str>,
+    /// Only the calls of this agent extension.
+    pub agent: Option<&'a Extension>,
+    /// Only the calls of this business number.
+    pub number: Option<&'a E164Number>,
 }
 
 impl CallFilter<'_> {
@@ -38,7 +42,17 @@ impl CallFilter<'_> {
             direction: None,
             status: None,
             search: None,
+            agent: None,
+            number: None,
         }
+    }
+
+    fn agent(&self) -> Option<&str> {
+        self.agent.map(Extension::as_str)
+    }
+
+    fn number(&self) -> Option<&str> {
+        self.number.map(E164Number::as_str)
     }
 
     fn direction(&self) -> Option<&'static str> {

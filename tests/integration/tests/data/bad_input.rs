@@ -28,6 +28,13 @@ async fn malformed_queries_are_400_json() {
         (format!("{reports}&direction=sideways"), "invalid_query"),
         (format!("{reports}&status=answered"), "invalid_query"),
         (format!("{reports}&format=xml"), "invalid_query"),
+        (format!("{reports}&agent=12a"), "invalid_agent"),
+        (format!("{reports}&agent="), "invalid_agent"),
+        (format!("{reports}&number=555"), "invalid_number"),
+        (
+            format!("{reports}&type=daily&number=%2B1%20212"),
+            "invalid_number",
+        ),
         (format!("{reports}&unknown=1"), "invalid_query"),
         (format!("{reports}&orgId={org}"), "invalid_query"),
         (format!("{reports}&limit=0"), "invalid_limit"),

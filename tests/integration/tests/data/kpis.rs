@@ -237,6 +237,32 @@ async fn filters_and_search_give_the_naive_kpis_of_their_subset() {
         let n = naive(&g.calls, &events, s, keep);
         diffs.extend(compare(&w, w.t.org_a, w.t.manager_a, query, &n, s).await);
     }
+    // One agent's calls, one business number's calls (exact, unlike the search).
+    let agent = g
+        .calls
+        .iter()
+        .find_map(|c| c.agent_extension.clone())
+        .unwrap();
+    let n = naive(&g.calls, &events, s, |c| {
+        c.agent_extension.as_deref() == Some(agent.as_str())
+    });
+    let own = g
+        .calls
+        .iter()
+        .filter(|c| c.agent_extension.as_deref() == Some(agent.as_str()));
+    assert!((1..g.calls.len()).contains(&own.count()), "a proper subset");
+    let query = format!("&agent={agent}");
+    diffs.extend(compare(&w, w.t.org_a, w.t.manager_a, &query, &n, s).await);
+    let number = g
+        .calls
+        .iter()
+        .find_map(|c| c.business_number.clone())
+        .unwrap();
+    let n = naive(&g.calls, &events, s, |c| {
+        c.business_number.as_deref() == Some(number.as_str())
+    });
+    let query = format!("&number={}", number.replace('+', "%2B"));
+    diffs.extend(compare(&w, w.t.org_a, w.t.manager_a, &query, &n, s).await);
     assert_none(&diffs);
 }
 

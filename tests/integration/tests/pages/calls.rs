@@ -15,10 +15,11 @@ async fn site() -> Site {
         .await
         .execute(
             "insert into calls (org_id, external_id, started_at, direction, status, duration_ms,
-                                caller_number, called_number, agent_extension)
+                                caller_number, called_number, business_number, agent_extension)
              select $1, 'c' || i, now() - i * interval '3 hours', (array['incoming','outgoing'])[1 + i % 2],
                     (array['connected','missed','voicemail','dropped','connected'])[1 + i % 5], 61000,
-                    '+155500000' || (i % 10), '+12125550100', (array['101','102'])[1 + i % 2]
+                    '+155500000' || (i % 10), '+12125550100',
+                    (array['+12125550100','+12125550199'])[1 + i % 3 / 2], (array['101','102'])[1 + i % 2]
              from generate_series(1, 130) i",
             &[&site.w.t.org_a],
         )
@@ -94,11 +95,22 @@ async fn the_call_log_pages_through_what_the_api_lists() {
         )
         .await
     );
+    // An agent and a business number, exactly.
+    let agent = every_page(&site, &jar, &format!("{base}?range=30d&agent=102")).await;
+    assert_eq!(agent, api_ids(&site, w.t.manager_a, "agent=102").await);
+    assert!(!agent.is_empty() && agent.len() < all.len());
+    let number = format!("{base}?range=30d&number=%2B12125550100&agent=101");
+    let number = every_page(&site, &jar, &number).await;
+    assert_eq!(
+        number,
+        api_ids(&site, w.t.manager_a, "number=%2B12125550100&agent=101").await
+    );
+    assert!(!number.is_empty());
     // Empty fields are no filter, as a form sends them.
     let blank = every_page(
         &site,
         &jar,
-        &format!("{base}?range=30d&direction=&status=&q="),
+        &format!("{base}?range=30d&direction=&status=&q=&agent=&number="),
     )
     .await;
     assert_eq!(blank, all);
@@ -127,6 +139,8 @@ async fn bad_filters_and_forged_page_links_are_a_400_page() {
         "status=lost",
         "range=forever",
         "cursor=not-ours",
+        "agent=12a",
+        "number=555",
         &format!("q={}", "x".repeat(101)),
     ] {
         let page = site.get(&format!("{base}?{query}"), &jar).await;
