@@ -4,7 +4,7 @@ use axum::{Router, middleware};
 use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
-use crate::pages::{assets, calls, dashboard, directory, home, reports, sign_in};
+use crate::pages::{assets, calls, dashboard, directory, home, reports, second_factor, sign_in};
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("web", env!("CARGO_PKG_VERSION"))
@@ -19,6 +19,10 @@ pub fn router(state: WebState) -> Router {
         .route("/", get(home::home))
         .route("/login", get(sign_in::show).post(sign_in::password))
         .route("/login/link", post(sign_in::link))
+        .route(
+            "/login/code",
+            get(second_factor::show).post(second_factor::verify),
+        )
         .route("/auth/confirm", get(sign_in::confirm))
         .route("/logout", post(sign_in::sign_out))
         .route("/orgs/{org_id}/dashboard", get(dashboard::dashboard))

@@ -85,7 +85,11 @@ pub fn email(user: Uuid) -> String {
 impl Site {
     /// The seeded world, each seeded user able to sign in with [`PASSWORD`].
     pub async fn new() -> Self {
-        let w = World::new().await;
+        Self::on(World::new().await).await
+    }
+
+    /// The site over world `w`, each seeded user able to sign in with [`PASSWORD`].
+    pub async fn on(w: World) -> Self {
         let mut config = FakeAuthConfig::new(JWT_SECRET);
         config.issuer = Some(ISSUER.to_owned());
         let auth = FakeSupabaseAuth::start(config).await.unwrap();
@@ -173,6 +177,15 @@ impl Site {
 
     /// Signs `user` in with a password through the sign-in page; the jar then holds the session.
     pub async fn sign_in(&self, user: Uuid) -> Jar {
+        let (jar, signed) = self.password_step(user).await;
+        assert_eq!(signed.location(), Some("/"), "{}", signed.html);
+        assert!(jar.0.contains_key("vs_session"));
+        jar
+    }
+
+    /// Gives `user`'s password on the sign-in page: the jar, and the answer (a redirect to the
+    /// start page, or to the code step for a user with a factor).
+    pub async fn password_step(&self, user: Uuid) -> (Jar, Page) {
         let mut jar = Jar::default();
         let form = self.get("/login", &jar).await;
         assert_eq!(form.status, 200, "{}", form.html);
@@ -192,8 +205,7 @@ impl Site {
             .await;
         assert_eq!(signed.status, 303, "{}", signed.html);
         jar.take(&signed);
-        assert!(jar.0.contains_key("vs_session"));
-        jar
+        (jar, signed)
     }
 }
 

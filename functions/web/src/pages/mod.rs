@@ -11,4 +11,5 @@ pub mod home;
 pub mod layout;
 pub mod range;
 pub mod reports;
+pub mod second_factor;
 pub mod sign_in;

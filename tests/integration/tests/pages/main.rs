@@ -9,4 +9,5 @@ mod calls;
 mod dashboard;
 mod directory;
 mod reports;
+mod second_factor;
 mod sign_in;
