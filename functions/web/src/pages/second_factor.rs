@@ -20,13 +20,10 @@ use crate::supabase::{SignInError, Tokens};
 use crate::viewer::{secrets, unavailable};
 
 fn form(csrf: &str, notice: Option<&str>) -> Markup {
-    layout::bare(
+    layout::form_page(
         "Enter your code",
+        notice,
         html! {
-            h1 { "Enter your code" }
-            @if let Some(notice) = notice {
-                p.notice role="alert" { (notice) }
-            }
             form.stack method="post" action="/login/code" {
                 input type="hidden" name="csrf" value=(csrf);
                 label for="code" { "Enter the 6-digit code from your authenticator app" }

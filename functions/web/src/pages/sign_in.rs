@@ -19,13 +19,10 @@ use crate::supabase::{SignInError, Tokens};
 use crate::viewer::{secrets, unavailable, viewer};
 
 fn form(csrf: &str, notice: Option<&str>) -> Markup {
-    layout::bare(
+    layout::form_page(
         "Sign in",
+        notice,
         html! {
-            h1 { "Sign in" }
-            @if let Some(notice) = notice {
-                p.notice role="alert" { (notice) }
-            }
             form.stack method="post" action="/login" {
                 input type="hidden" name="csrf" value=(csrf);
                 label for="email" { "Email" }
