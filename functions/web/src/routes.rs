@@ -5,7 +5,8 @@ use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
 use crate::pages::{
-    assets, call, calls, dashboard, directory, home, media, playback, reports, sign_in, sms,
+    assets, call, calls, dashboard, directory, home, media, playback, reports, second_factor,
+    sign_in, sms,
 };
 
 fn config() -> web::AppConfig {
@@ -21,6 +22,10 @@ pub fn router(state: WebState) -> Router {
         .route("/", get(home::home))
         .route("/login", get(sign_in::show).post(sign_in::password))
         .route("/login/link", post(sign_in::link))
+        .route(
+            "/login/code",
+            get(second_factor::show).post(second_factor::verify),
+        )
         .route("/auth/confirm", get(sign_in::confirm))
         .route("/logout", post(sign_in::sign_out))
         .route("/orgs/{org_id}/dashboard", get(dashboard::dashboard))

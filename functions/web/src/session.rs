@@ -1,6 +1,7 @@
 //! The session cookie: the user's Supabase tokens, the server-side session's id and the CSRF token,
 //! sealed (AES-256-GCM, `WEB_SESSION_KEYS`) so it can be neither read nor forged. HttpOnly, Secure,
-//! SameSite=Lax, host-only, path `/`.
+//! SameSite=Lax, host-only, path `/`. Each cookie's value is sealed to its name, so the value of one
+//! (the pending second sign-in step, say) never opens as another (the session).
 
 use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
@@ -16,8 +17,10 @@ use zeroize::Zeroizing;
 pub const SESSION: &str = "vs_session";
 /// Before sign-in: the CSRF token of the sign-in forms.
 pub const PRE_SESSION: &str = "vs_signin";
-/// What the sealed value is bound to (its associated data), so no other sealed value passes.
-const AAD: &[u8] = b"victorysync web session v1";
+/// Between the password (or link) and the authenticator code: a [`Pending`] step.
+pub const PENDING: &str = "vs_mfa";
+/// How long the code step waits, GoTrue's default for a factor challenge.
+pub const PENDING_SECONDS: i64 = 300;
 
 /// What the session cookie holds.
 #[derive(Clone, Serialize, Deserialize)]
@@ -28,6 +31,22 @@ pub struct Session {
     pub refresh_token: Zeroizing<String>,
     /// Every state-changing form carries it back.
     pub csrf: String,
+    /// Supabase listed a verified factor for the user with these tokens or earlier ones of the
+    /// session: from then on only an `aal2` access token is accepted.
+    pub second_factor: bool,
+}
+
+/// A sign-in waiting for the authenticator code: Supabase's `aal1` tokens, kept only here.
+#[derive(Serialize, Deserialize)]
+pub struct Pending {
+    pub access_token: Zeroizing<String>,
+    pub refresh_token: Zeroizing<String>,
+    /// The verified TOTP factor to challenge.
+    pub factor: Uuid,
+    /// The code form carries it back.
+    pub csrf: String,
+    /// Unix seconds after which the step is over.
+    pub expires_at: i64,
 }
 
 /// A fresh random token for a form.
@@ -54,19 +73,38 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, value)| value)
 }
 
-/// Seals `value` for a cookie.
-pub fn seal<T: Serialize>(keys: &crypto::Keyring, value: &T) -> Option<String> {
+/// What a cookie's sealed value is bound to (its associated data).
+fn aad(cookie: &str) -> Vec<u8> {
+    format!("victorysync web {cookie} v1").into_bytes()
+}
+
+/// Seals `value` for the cookie named `cookie`.
+pub fn seal<T: Serialize>(keys: &crypto::Keyring, cookie: &str, value: &T) -> Option<String> {
     let json = Zeroizing::new(serde_json::to_vec(value).ok()?);
-    let sealed = keys.seal(&json, AAD).ok()?;
+    let sealed = keys.seal(&json, &aad(cookie)).ok()?;
     Some(URL_SAFE_NO_PAD.encode(sealed))
 }
 
-/// Opens a sealed cookie value; anything tampered, foreign or malformed is `None`.
-pub fn open<T: for<'de> Deserialize<'de>>(keys: &crypto::Keyring, value: &str) -> Option<T> {
+/// Opens the value of the cookie named `cookie`; anything tampered, foreign (another cookie's
+/// value included) or malformed is `None`.
+pub fn open<T: for<'de> Deserialize<'de>>(
+    keys: &crypto::Keyring,
+    cookie: &str,
+    value: &str,
+) -> Option<T> {
     let sealed = URL_SAFE_NO_PAD.decode(value).ok()?;
     let sealed = String::from_utf8(sealed).ok()?;
-    let json = keys.open(&sealed, AAD).ok()?;
+    let json = keys.open(&sealed, &aad(cookie)).ok()?;
     serde_json::from_slice(&json).ok()
+}
+
+/// The sealed value of cookie `name` in the request, opened.
+pub fn opened<T: for<'de> Deserialize<'de>>(
+    keys: &crypto::Keyring,
+    headers: &HeaderMap,
+    name: &str,
+) -> Option<T> {
+    cookie(headers, name).and_then(|value| open(keys, name, value))
 }
 
 /// `Set-Cookie` for `value`, or one that deletes the cookie when `None`.
@@ -75,6 +113,11 @@ pub fn set_cookie(name: &str, value: Option<&str>) -> String {
         Some(value) => format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax"),
         None => format!("{name}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0"),
     }
+}
+
+/// `Set-Cookie` for a value the browser forgets after `seconds`.
+pub fn set_short_cookie(name: &str, value: &str, seconds: i64) -> String {
+    format!("{}; Max-Age={seconds}", set_cookie(name, Some(value)))
 }
 
 #[cfg(test)]
@@ -97,18 +140,22 @@ mod tests {
             access_token: Zeroizing::new("access".into()),
             refresh_token: Zeroizing::new("refresh".into()),
             csrf: new_csrf(),
+            second_factor: true,
         };
-        let sealed = seal(&keys(), &session).unwrap();
+        let sealed = seal(&keys(), SESSION, &session).unwrap();
         assert!(!sealed.contains("access") && !sealed.contains("refresh"));
-        let opened: Session = open(&keys(), &sealed).unwrap();
+        let opened: Session = open(&keys(), SESSION, &sealed).unwrap();
         assert_eq!(opened.id, session.id);
         assert_eq!(opened.csrf, session.csrf);
+        assert!(opened.second_factor);
+        // Sealed for the session cookie, it opens as no other cookie's value.
+        assert!(open::<Session>(&keys(), PENDING, &sealed).is_none());
         let mut bytes = sealed.into_bytes();
         let middle = bytes.len() / 2;
         bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
         let tampered = String::from_utf8(bytes).unwrap();
-        assert!(open::<Session>(&keys(), &tampered).is_none());
-        assert!(open::<Session>(&keys(), "not-sealed").is_none());
+        assert!(open::<Session>(&keys(), SESSION, &tampered).is_none());
+        assert!(open::<Session>(&keys(), SESSION, "not-sealed").is_none());
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Supabase Auth's REST API as the pages use it (`SUPABASE_URL`/auth/v1 with `SUPABASE_ANON_KEY`):
-//! the password grant, refresh, magic links by `token_hash`, and sign-out. Nothing from an answer
-//! but the tokens is kept, and no error carries a token or a password.
+//! the password grant, refresh, magic links by `token_hash`, the TOTP factor step to `aal2`, and
+//! sign-out. Nothing from an answer but the tokens and the user's verified factors is kept, and no
+//! error carries a token, a code or a password.
 
 use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 use url::Url;
+use uuid::Uuid;
 use zeroize::Zeroizing;
 
 /// Where Supabase Auth is and the key every request shows.
@@ -18,19 +20,61 @@ pub struct SupabaseConfig {
     pub anon_key: String,
 }
 
-/// The tokens of a signed-in session.
+/// The tokens of a signed-in session, and the user's factors as Supabase listed them with them.
 #[derive(Clone, Deserialize)]
 pub struct Tokens {
     pub access_token: Zeroizing<String>,
     pub refresh_token: Zeroizing<String>,
+    #[serde(default)]
+    user: TokenUser,
+}
+
+#[derive(Clone, Default, Deserialize)]
+struct TokenUser {
+    /// GoTrue leaves `factors` out when there are none.
+    #[serde(default)]
+    factors: Vec<Factor>,
+}
+
+#[derive(Clone, Deserialize)]
+struct Factor {
+    id: Uuid,
+    factor_type: String,
+    status: String,
+}
+
+impl Factor {
+    fn is_verified(&self) -> bool {
+        self.status == "verified"
+    }
+}
+
+impl Tokens {
+    /// Supabase's rule: a user with a verified factor (of any type) is to reach `aal2`.
+    pub fn needs_aal2(&self) -> bool {
+        self.user.factors.iter().any(Factor::is_verified)
+    }
+
+    /// The verified authenticator-app factor the code step challenges.
+    pub fn totp_factor(&self) -> Option<Uuid> {
+        self.user
+            .factors
+            .iter()
+            .find(|f| f.is_verified() && f.factor_type == "totp")
+            .map(|f| f.id)
+    }
 }
 
 /// Why Supabase did not sign someone in.
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
-    /// Wrong email or password, a spent link or refresh token: the user can do something.
+    /// Wrong email or password, a spent link or refresh token, a wrong code: the user can do
+    /// something.
     #[error("refused")]
     Refused,
+    /// The session a code step stands on is gone at Supabase (ended, or its factor removed).
+    #[error("the pending sign-in has ended")]
+    Ended,
     /// Supabase did not answer usefully.
     #[error("Supabase Auth is unavailable")]
     Unavailable,
@@ -77,21 +121,10 @@ impl Supabase {
         })
     }
 
-    /// A 2xx with tokens; a 4xx refused; anything else unavailable.
+    /// A 2xx with tokens; a 4xx refused (a 429 unavailable); anything else unavailable.
     async fn tokens(&self, path: &str, body: Value) -> Result<Tokens, SignInError> {
         let answer = self.post(path, None, body).await?;
-        let status = answer.status();
-        if status.is_client_error() {
-            return Err(SignInError::Refused);
-        }
-        if !status.is_success() {
-            tracing::warn!(%status, "Supabase Auth failed");
-            return Err(SignInError::Unavailable);
-        }
-        answer
-            .json::<Tokens>()
-            .await
-            .map_err(|_| SignInError::Unavailable)
+        read_tokens(answer).await
     }
 
     pub async fn password(&self, email: &str, password: &str) -> Result<Tokens, SignInError> {
@@ -131,6 +164,43 @@ impl Supabase {
         .await
     }
 
+    /// Passes the TOTP step of the session of `access_token` with `code`: a challenge of `factor`,
+    /// then its answer; the session's new `aal2` tokens.
+    pub async fn verify_totp(
+        &self,
+        access_token: &str,
+        factor: Uuid,
+        code: &str,
+    ) -> Result<Tokens, SignInError> {
+        let answer = self
+            .post(
+                &format!("factors/{factor}/challenge"),
+                Some(access_token),
+                json!({}),
+            )
+            .await?;
+        let challenge = match refusal(answer.status()) {
+            None => answer
+                .json::<Challenge>()
+                .await
+                .map_err(|_| SignInError::Unavailable)?,
+            Some(SignInError::Refused) => return Err(SignInError::Ended),
+            Some(other) => return Err(other),
+        };
+        let answer = self
+            .post(
+                &format!("factors/{factor}/verify"),
+                Some(access_token),
+                json!({ "challenge_id": challenge.id, "code": code }),
+            )
+            .await?;
+        // 422 is GoTrue's answer to a wrong code; 401/403/404 mean the session or factor is gone.
+        match answer.status().as_u16() {
+            401 | 403 | 404 => Err(SignInError::Ended),
+            _ => read_tokens(answer).await,
+        }
+    }
+
     /// Ends the Supabase session of `access_token` (its refresh tokens stop working).
     pub async fn sign_out(&self, access_token: &str) {
         if let Err(e) = self
@@ -140,4 +210,32 @@ impl Supabase {
             tracing::warn!(error = %e, "Supabase sign-out failed; the page session ends anyway");
         }
     }
+}
+
+#[derive(Deserialize)]
+struct Challenge {
+    id: Uuid,
+}
+
+/// Why a non-2xx answer failed: a 4xx is refused (but a 429, rate limiting, is unavailable like
+/// a 5xx); `None` for a success.
+fn refusal(status: reqwest::StatusCode) -> Option<SignInError> {
+    if status.is_success() {
+        None
+    } else if status.is_client_error() && status != reqwest::StatusCode::TOO_MANY_REQUESTS {
+        Some(SignInError::Refused)
+    } else {
+        tracing::warn!(%status, "Supabase Auth failed");
+        Some(SignInError::Unavailable)
+    }
+}
+
+async fn read_tokens(answer: reqwest::Response) -> Result<Tokens, SignInError> {
+    if let Some(error) = refusal(answer.status()) {
+        return Err(error);
+    }
+    answer
+        .json::<Tokens>()
+        .await
+        .map_err(|_| SignInError::Unavailable)
 }

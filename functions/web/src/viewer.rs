@@ -1,6 +1,7 @@
 //! Who is looking at a page: the session cookie opened, its server-side session still on, its
 //! access token verified by the same `auth` crate as the API — refreshed through Supabase when it
-//! has expired (the cookie is then sealed again with the rotated tokens).
+//! has expired (the cookie is then sealed again with the rotated tokens). A session whose user has
+//! a verified second factor is accepted only with an `aal2` token, however it came to be.
 
 use axum::http::HeaderMap;
 use web::{Caller, RequestId};
@@ -38,9 +39,7 @@ pub async fn viewer(
 ) -> Result<Viewer, PageError> {
     let secrets = secrets(state).await?;
     let keys = secrets.session_keyring().map_err(|_| unavailable())?;
-    let mut session: Session = session::cookie(headers, SESSION)
-        .and_then(|value| session::open(keys, value))
-        .ok_or(PageError::SignIn)?;
+    let mut session: Session = session::opened(keys, headers, SESSION).ok_or(PageError::SignIn)?;
     let secret = secrets.jwt_secret();
     let mut renewed = None;
     let user = match verify(state, secret, &session.access_token).await {
@@ -51,9 +50,11 @@ pub async fn viewer(
                 .refresh(&session.refresh_token)
                 .await
                 .map_err(|_| PageError::SignIn)?;
+            // Once Supabase listed a factor, a later answer without one does not lower the bar.
+            session.second_factor |= tokens.needs_aal2();
             session.access_token = tokens.access_token;
             session.refresh_token = tokens.refresh_token;
-            renewed = Some(session::seal(keys, &session).ok_or_else(unavailable)?);
+            renewed = Some(session::seal(keys, SESSION, &session).ok_or_else(unavailable)?);
             verify(state, secret, &session.access_token)
                 .await
                 .map_err(|_| PageError::SignIn)?
@@ -61,6 +62,9 @@ pub async fn viewer(
         Err(auth::AuthError::JwksUnavailable) => return Err(unavailable()),
         Err(_) => return Err(PageError::SignIn),
     };
+    if session.second_factor && !user.is_aal2() {
+        return Err(PageError::SignIn);
+    }
     let tx = state.core.db.as_service().await?;
     if !store::web_sessions::touch(&tx, session.id, user.user_id).await? {
         return Err(PageError::SignIn);

@@ -101,7 +101,7 @@ impl Site {
         Self::on(w).await
     }
 
-    /// The site over `w` (e.g. a world connected to the fake MightyCall).
+    /// The site over world `w`, each seeded user able to sign in with [`PASSWORD`].
     pub async fn on(w: World) -> Self {
         let mut config = FakeAuthConfig::new(JWT_SECRET);
         config.issuer = Some(ISSUER.to_owned());
@@ -207,6 +207,15 @@ impl Site {
 
     /// Signs `user` in with a password through the sign-in page; the jar then holds the session.
     pub async fn sign_in(&self, user: Uuid) -> Jar {
+        let (jar, signed) = self.password_step(user).await;
+        assert_eq!(signed.location(), Some("/"), "{}", signed.html);
+        assert!(jar.0.contains_key("vs_session"));
+        jar
+    }
+
+    /// Gives `user`'s password on the sign-in page: the jar, and the answer (a redirect to the
+    /// start page, or to the code step for a user with a factor).
+    pub async fn password_step(&self, user: Uuid) -> (Jar, Page) {
         let mut jar = Jar::default();
         let form = self.get("/login", &jar).await;
         assert_eq!(form.status, 200, "{}", form.html);
@@ -226,8 +235,7 @@ impl Site {
             .await;
         assert_eq!(signed.status, 303, "{}", signed.html);
         jar.take(&signed);
-        assert!(jar.0.contains_key("vs_session"));
-        jar
+        (jar, signed)
     }
 }
 

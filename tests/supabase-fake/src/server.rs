@@ -265,6 +265,13 @@ async fn verify_factor(
 ) -> Reply {
     require_apikey(&shared, &headers)?;
     let (user, session) = bearer(&shared, &headers)?;
+    if body.code.is_empty() {
+        return Err(AuthError::new(
+            400,
+            "validation_failed",
+            "Code needs to be non-empty",
+        ));
+    }
     let issued =
         shared
             .lock()

@@ -321,7 +321,9 @@ impl State {
         Ok((id, expires))
     }
 
-    /// A right code raises the session to `aal2` and issues new tokens for it.
+    /// A right code raises the session to `aal2`, issues new tokens for it and ends the user's
+    /// other `aal1` sessions, as GoTrue does. A wrong code leaves the challenge open for another
+    /// try until it expires; a verified one is spent.
     pub fn verify_factor(
         &mut self,
         session: Uuid,
@@ -333,27 +335,36 @@ impl State {
         self.session(session, user)?;
         let known = self
             .challenges
-            .remove(&challenge)
-            .filter(|c| c.factor == factor && c.session == session && c.expires > Utc::now())
+            .get(&challenge)
+            .filter(|c| c.factor == factor && c.session == session)
             .ok_or(AuthError::new(
                 422,
-                "mfa_challenge_expired",
-                "Challenge not found or expired",
+                "mfa_factor_not_found",
+                "MFA factor with the provided challenge ID not found",
             ))?;
+        if known.expires <= Utc::now() {
+            self.challenges.remove(&challenge);
+            return Err(AuthError::new(
+                422,
+                "mfa_challenge_expired",
+                "MFA challenge has expired, verify against another challenge or create a new challenge.",
+            ));
+        }
         let secret = self
             .user(user)
             .and_then(|u| u.factor)
-            .filter(|(id, _)| *id == known.factor)
+            .filter(|(id, _)| *id == factor)
             .map(|(_, secret)| secret)
             .ok_or(AuthError::new(
                 404,
                 "mfa_factor_not_found",
                 "Factor not found",
             ))?;
+        // GoTrue accepts the code of the step before and after too (skew 1).
         let now = step_now();
-        if ![now, now - 1]
+        if ![now - 1, now, now + 1]
             .iter()
-            .any(|step| totp(&secret, *step) == code)
+            .any(|step| bool::from(totp(&secret, *step).as_bytes().ct_eq(code.as_bytes())))
         {
             return Err(AuthError::new(
                 422,
@@ -361,7 +372,15 @@ impl State {
                 "Invalid TOTP code entered",
             ));
         }
+        self.challenges.remove(&challenge);
         let user = self.user(user).cloned().ok_or(NO_SESSION)?;
+        for other in self
+            .sessions
+            .values_mut()
+            .filter(|s| s.user_id == user.id && s.id != session && !s.aal2)
+        {
+            other.revoked = true;
+        }
         let s = self.sessions.get_mut(&session).ok_or(NO_SESSION)?;
         s.aal2 = true;
         s.amr.insert(0, ("totp", Utc::now().timestamp()));

@@ -218,14 +218,21 @@ async fn the_totp_step_raises_a_session_to_aal2() {
         )
         .await;
     assert_eq!(wrong.0, 422);
-    // A challenge is spent by any answer: a new one for the right code.
-    let (_, challenge) = fake
+    assert_eq!(wrong.1["error_code"], "mfa_verification_failed");
+    let (status, empty) = fake
         .post(
-            &format!("/factors/{factor}/challenge"),
+            &format!("/factors/{factor}/verify"),
             Some(&token),
-            json!({}),
+            json!({ "challenge_id": challenge["id"], "code": "" }),
         )
         .await;
+    assert_eq!(status, 400);
+    assert_eq!(empty["error_code"], "validation_failed");
+    // Another aal1 session of the same user, which the step ends.
+    let (_, other) = fake.sign_in("di@example.test", "pw-di-1234").await;
+    assert_eq!(fake.auth.live_sessions("di@example.test"), 2);
+
+    // A wrong code leaves the challenge open: the right one still passes it.
     let code = fake.auth.totp_code("di@example.test").unwrap();
     let (status, raised) = fake
         .post(
@@ -237,6 +244,27 @@ async fn the_totp_step_raises_a_session_to_aal2() {
     assert_eq!(status, 200, "{raised}");
     let user = fake.verify(access(&raised)).await.unwrap();
     assert!(user.is_aal2());
+    assert_ne!(raised["refresh_token"], session["refresh_token"]);
+    assert_eq!(fake.auth.live_sessions("di@example.test"), 1);
+    let (status, _) = fake
+        .post(
+            "/token?grant_type=refresh_token",
+            None,
+            json!({ "refresh_token": other["refresh_token"] }),
+        )
+        .await;
+    assert_eq!(status, 400, "the other aal1 session ended");
+
+    // A passed challenge is spent.
+    let (status, spent) = fake
+        .post(
+            &format!("/factors/{factor}/verify"),
+            Some(access(&raised)),
+            json!({ "challenge_id": challenge["id"], "code": code }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(spent["error_code"], "mfa_factor_not_found");
 }
 
 #[tokio::test]

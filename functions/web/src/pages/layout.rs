@@ -98,6 +98,20 @@ pub fn bare(title: &str, content: Markup) -> Markup {
     }
 }
 
+/// A signed-out page of forms (signing in): its heading, a notice of what just happened, the forms.
+pub fn form_page(title: &str, notice: Option<&str>, forms: Markup) -> Markup {
+    bare(
+        title,
+        html! {
+            h1 { (title) }
+            @if let Some(notice) = notice {
+                p.notice role="alert" { (notice) }
+            }
+            (forms)
+        },
+    )
+}
+
 pub fn error_page(status: StatusCode, message: &str, request_id: &str) -> Markup {
     let title = match status {
         StatusCode::NOT_FOUND => "Not found",

@@ -14,5 +14,6 @@ pub mod media;
 pub mod playback;
 pub mod range;
 pub mod reports;
+pub mod second_factor;
 pub mod sign_in;
 pub mod sms;

@@ -1,30 +1,28 @@
 //! Signing in (password or magic link, through Supabase Auth) and out. The sign-in forms carry a
-//! CSRF token sealed in a short cookie of their own; a new session gets a fresh one.
+//! CSRF token sealed in a short cookie of their own; a new session gets a fresh one. A user with a
+//! verified factor passes the code step ([`super::second_factor`]) before the session starts.
 
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use web::RequestId;
 
 use crate::WebState;
 use crate::errors::PageError;
-use crate::pages::layout;
-use crate::session::{self, PRE_SESSION, SESSION, Session};
+use crate::pages::{layout, second_factor};
+use crate::session::{self, PENDING, PRE_SESSION, SESSION, Session};
 use crate::supabase::{SignInError, Tokens};
 use crate::viewer::{secrets, unavailable, viewer};
 
 fn form(csrf: &str, notice: Option<&str>) -> Markup {
-    layout::bare(
+    layout::form_page(
         "Sign in",
+        notice,
         html! {
-            h1 { "Sign in" }
-            @if let Some(notice) = notice {
-                p.notice role="alert" { (notice) }
-            }
             form.stack method="post" action="/login" {
                 input type="hidden" name="csrf" value=(csrf);
                 label for="email" { "Email" }
@@ -44,8 +42,9 @@ fn form(csrf: &str, notice: Option<&str>) -> Markup {
     )
 }
 
-/// The sign-in page with a new form token (sealed in its cookie), `status` and a notice.
-async fn sign_in_page(
+/// The sign-in page with a new form token (sealed in its cookie), `status` and a notice. Any
+/// pending code step is dropped: signing in starts again.
+pub async fn sign_in_page(
     state: &WebState,
     status: StatusCode,
     notice: Option<&str>,
@@ -53,10 +52,13 @@ async fn sign_in_page(
     let secrets = secrets(state).await?;
     let keys = secrets.session_keyring().map_err(|_| unavailable())?;
     let csrf = session::new_csrf();
-    let sealed = session::seal(keys, &csrf).ok_or_else(unavailable)?;
+    let sealed = session::seal(keys, PRE_SESSION, &csrf).ok_or_else(unavailable)?;
     Ok((
         status,
-        [(SET_COOKIE, session::set_cookie(PRE_SESSION, Some(&sealed)))],
+        AppendHeaders([
+            (SET_COOKIE, session::set_cookie(PRE_SESSION, Some(&sealed))),
+            (SET_COOKIE, session::set_cookie(PENDING, None)),
+        ]),
         form(&csrf, notice),
     )
         .into_response())
@@ -69,9 +71,10 @@ pub async fn show(State(state): State<WebState>) -> Result<Response, PageError> 
 /// The form token `given` matches the one sealed in the sign-in cookie.
 async fn check_form(state: &WebState, headers: &HeaderMap, given: &str) -> Result<(), PageError> {
     let secrets = secrets(state).await?;
-    let expected: Option<String> = secrets.session_keyring().ok().and_then(|keys| {
-        session::cookie(headers, PRE_SESSION).and_then(|v| session::open(keys, v))
-    });
+    let expected: Option<String> = secrets
+        .session_keyring()
+        .ok()
+        .and_then(|keys| session::opened(keys, headers, PRE_SESSION));
     match expected {
         Some(expected) if session::csrf_matches(&expected, given) => Ok(()),
         _ => Err(PageError::shown(
@@ -88,8 +91,9 @@ pub struct PasswordForm {
     password: String,
 }
 
-/// Starts the page session for Supabase `tokens`: its row, its sealed cookie, then the start page.
-async fn start_session(state: &WebState, tokens: Tokens) -> Result<Response, PageError> {
+/// Where Supabase's `tokens` lead: the code step when the user has a verified factor and the token
+/// is not `aal2` yet; otherwise the page session — its row, its sealed cookie, then the start page.
+pub async fn enter(state: &WebState, tokens: Tokens) -> Result<Response, PageError> {
     let secrets = secrets(state).await?;
     let user = state
         .core
@@ -106,6 +110,11 @@ async fn start_session(state: &WebState, tokens: Tokens) -> Result<Response, Pag
                 "Supabase Auth answered with a token this deployment does not accept.",
             )
         })?;
+    let keys = secrets.session_keyring().map_err(|_| unavailable())?;
+    let second_factor = tokens.needs_aal2();
+    if second_factor && !user.is_aal2() {
+        return second_factor::begin(state, keys, tokens).await;
+    }
     let tx = state.core.db.as_service().await?;
     let id = store::web_sessions::start(&tx, user.user_id).await?;
     tx.commit().await?;
@@ -114,22 +123,19 @@ async fn start_session(state: &WebState, tokens: Tokens) -> Result<Response, Pag
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
         csrf: session::new_csrf(),
+        second_factor,
     };
-    let sealed = secrets
-        .session_keyring()
-        .ok()
-        .and_then(|keys| session::seal(keys, &session))
-        .ok_or_else(unavailable)?;
-    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, "/")]).into_response();
-    for cookie in [
-        session::set_cookie(SESSION, Some(&sealed)),
-        session::set_cookie(PRE_SESSION, None),
-    ] {
-        if let Ok(value) = cookie.parse() {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
-    }
-    Ok(response)
+    let sealed = session::seal(keys, SESSION, &session).ok_or_else(unavailable)?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        AppendHeaders([
+            (LOCATION, "/".to_owned()),
+            (SET_COOKIE, session::set_cookie(SESSION, Some(&sealed))),
+            (SET_COOKIE, session::set_cookie(PRE_SESSION, None)),
+            (SET_COOKIE, session::set_cookie(PENDING, None)),
+        ]),
+    )
+        .into_response())
 }
 
 pub async fn password(
@@ -158,8 +164,8 @@ async fn signed_in(
     refused: &str,
 ) -> Result<Response, PageError> {
     let (status, notice) = match signed {
-        Ok(tokens) => return start_session(state, tokens).await,
-        Err(SignInError::Refused) => (StatusCode::UNAUTHORIZED, refused),
+        Ok(tokens) => return enter(state, tokens).await,
+        Err(SignInError::Refused | SignInError::Ended) => (StatusCode::UNAUTHORIZED, refused),
         Err(SignInError::Unavailable) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "Signing in is not possible right now. Try again in a moment.",
@@ -182,7 +188,7 @@ pub async fn link(
     check_form(&state, &headers, &form.csrf).await?;
     match state.supabase.send_link(form.email.trim()).await {
         // Whether the address has an account is not told.
-        Ok(()) | Err(SignInError::Refused) => {
+        Ok(()) | Err(SignInError::Refused | SignInError::Ended) => {
             sign_in_page(
                 &state,
                 StatusCode::OK,

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use fantoccini::{Client, Locator};
-use integration_tests::site::Site;
+use integration_tests::site::{PASSWORD, Site, email};
 use test_harness::browser::Browser;
 
 use crate::support::{assert_accessible, fits, sign_in, wait_for_path};
@@ -226,5 +226,66 @@ async fn after_sign_out_going_back_shows_no_data_and_a_tampered_cookie_is_refuse
     client.add_cookie(cookie).await.unwrap();
     client.goto(&format!("{base}{dashboard}")).await.unwrap();
     wait_for_path(client, "/login").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_user_with_an_authenticator_app_signs_in_with_its_code() {
+    let site = Site::new().await;
+    let w = &site.w;
+    let admin = w.t.admin_a;
+    site.auth
+        .add_user_with_id(admin, &email(admin), PASSWORD, true);
+    let base = site.serve().await;
+    let browser = Browser::start(1280, 900).await;
+    let client = &browser.client;
+    sign_in(client, &base, admin).await;
+    wait_for_path(client, "/login/code").await;
+    assert!(
+        client.get_named_cookie("vs_session").await.is_err(),
+        "no session before the code"
+    );
+    browser.screenshot("sign-in-code-desktop").await;
+    assert_accessible(&browser, "sign-in code").await;
+
+    let code = Locator::Id("code");
+    let submit = Locator::Css("form[action='/login/code'] button");
+    client
+        .find(code)
+        .await
+        .unwrap()
+        .send_keys("000000")
+        .await
+        .unwrap();
+    // A wrong code (unless the app shows just that) is refused on the same form.
+    if site.auth.totp_code(&email(admin)).as_deref() != Some("000000") {
+        client.find(submit).await.unwrap().click().await.unwrap();
+        wait_for_path(client, "/login/code").await;
+        assert!(
+            client
+                .source()
+                .await
+                .unwrap()
+                .contains("That code is not right")
+        );
+        browser.screenshot("sign-in-code-wrong-desktop").await;
+        assert_accessible(&browser, "sign-in code, wrong").await;
+    }
+    let field = client.find(code).await.unwrap();
+    field.clear().await.unwrap();
+    field
+        .send_keys(&site.auth.totp_code(&email(admin)).unwrap())
+        .await
+        .unwrap();
+    client.find(submit).await.unwrap().click().await.unwrap();
+    wait_for_path(client, &format!("/orgs/{}/dashboard", w.t.org_a)).await;
+    assert!(client.source().await.unwrap().contains("Org A"));
+    assert!(
+        client.get_named_cookie("vs_mfa").await.is_err(),
+        "the step is over"
+    );
+    client.goto(&format!("{base}/login/code")).await.unwrap();
+    client.set_window_size(375, 812).await.unwrap();
+    browser.screenshot("sign-in-code-expired-375").await;
     browser.close().await;
 }

@@ -10,5 +10,6 @@ mod dashboard;
 mod directory;
 mod media;
 mod reports;
+mod second_factor;
 mod sign_in;
 mod sms;
