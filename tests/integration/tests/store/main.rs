@@ -8,3 +8,4 @@ mod catalog;
 mod errors;
 mod migrations;
 mod rls;
+mod web_sessions;
