@@ -33,6 +33,7 @@ async fn capture(browser: &Browser, base: &str, path: &str, name: &str) {
 #[tokio::test]
 async fn a_manager_plays_and_seeks_a_recording_downloads_calls_and_sends_an_sms() {
     let site = Site::synced(&[
+        Resource::Contacts,
         Resource::PhoneNumbers,
         Resource::Calls,
         Resource::Recordings,
