@@ -80,6 +80,7 @@ impl OrgPage {
             orgs: &self.orgs,
             page,
             csrf: &self.csrf,
+            access: Some(self.access),
         }
     }
 

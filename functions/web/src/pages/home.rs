@@ -29,6 +29,7 @@ pub async fn home(
         current: None,
         page: "",
         csrf: &csrf,
+        access: None,
     };
     let content = html! {
         h1 { "Your organisations" }

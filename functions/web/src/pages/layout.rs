@@ -2,6 +2,7 @@
 
 use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
+use store::access::Access;
 use store::orgs::OrgWithRole;
 
 /// The signed-in context of a page's shell.
@@ -12,18 +13,35 @@ pub struct Shell<'a> {
     /// The page of the current org being shown, for the navigation's `aria-current`.
     pub page: &'static str,
     pub csrf: &'a str,
+    /// What the viewer may do in the org shown: the navigation lists only the pages they may open.
+    pub access: Option<Access>,
 }
 
-/// The pages of an org in the navigation (only pages that exist).
-const ORG_PAGES: &[(&str, &str)] = &[
-    ("dashboard", "Dashboard"),
-    ("calls", "Calls"),
-    ("reports", "Reports"),
-    ("recordings", "Recordings"),
-    ("voicemails", "Voicemails"),
-    ("sms", "SMS"),
-    ("contacts", "Contacts"),
-    ("numbers", "Phone numbers"),
+/// Who a page of an org is for. The navigation shows a page only to them; its route checks again
+/// (its `Need`), so a typed URL gets the 403 page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Members,
+}
+
+impl Audience {
+    fn admits(self, access: &Access) -> bool {
+        match self {
+            Self::Members => access.is_member(),
+        }
+    }
+}
+
+/// The pages of an org in the navigation (only pages that exist), and whom each is for.
+const ORG_PAGES: &[(&str, &str, Audience)] = &[
+    ("dashboard", "Dashboard", Audience::Members),
+    ("calls", "Calls", Audience::Members),
+    ("reports", "Reports", Audience::Members),
+    ("recordings", "Recordings", Audience::Members),
+    ("voicemails", "Voicemails", Audience::Members),
+    ("sms", "SMS", Audience::Members),
+    ("contacts", "Contacts", Audience::Members),
+    ("numbers", "Phone numbers", Audience::Members),
 ];
 
 fn head(title: &str) -> Markup {
@@ -49,10 +67,10 @@ pub fn page(title: &str, shell: &Shell<'_>, content: Markup) -> Markup {
                 a.skip href="#main" { "Skip to content" }
                 header.top {
                     a.brand href="/" { "VictorySync" }
-                    @if let Some(org) = shell.current {
+                    @if let (Some(org), Some(access)) = (shell.current, &shell.access) {
                         nav aria-label="Pages" {
                             ul {
-                                @for (slug, label) in ORG_PAGES {
+                                @for (slug, label, _) in ORG_PAGES.iter().filter(|p| p.2.admits(access)) {
                                     li {
                                         a href={ "/orgs/" (org.id) "/" (slug) }
                                           aria-current=[(shell.page == *slug).then_some("page")] { (label) }
