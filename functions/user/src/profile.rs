@@ -2,29 +2,9 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use store::orgs::OrgWithRole;
-use store::profiles::{self, NewProfile, Profile};
+use store::profiles::{self, Profile};
 use utoipa::ToSchema;
 use web::{ApiError, Caller, Core, ReadErrors, UserScope};
-
-/// Creates the profile from the verified token on first sight, and keeps its email equal to the
-/// token's. `full_name` comes from the token's user metadata, which is display data only (rights
-/// come from the database, never from metadata); the store cleans it.
-pub(crate) async fn ensure(tx: &store::Tx, user: &auth::VerifiedUser) -> Result<Profile, ApiError> {
-    let metadata = &user.claims["user_metadata"];
-    let full_name = metadata["full_name"]
-        .as_str()
-        .or_else(|| metadata["name"].as_str());
-    let email = user.email.as_deref().filter(|e| e.len() <= 320);
-    Ok(profiles::ensure_profile(
-        tx,
-        &NewProfile {
-            id: user.user_id,
-            email,
-            full_name,
-        },
-    )
-    .await?)
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct ProfileReply {
@@ -39,7 +19,7 @@ pub async fn get_profile(
     caller: Caller,
 ) -> Result<Json<ProfileReply>, ApiError> {
     let scope = UserScope::open(&core, caller).await?;
-    let profile = ensure(scope.tx(), &scope.caller.user).await?;
+    let profile = onboarding::ensure_profile(scope.tx(), &scope.caller.user).await?;
     scope.commit().await?;
     Ok(Json(ProfileReply { profile }))
 }
