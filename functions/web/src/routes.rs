@@ -5,8 +5,8 @@ use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
 use crate::pages::{
-    assets, call, calls, dashboard, directory, home, media, playback, reports, second_factor,
-    sign_in, sms,
+    assets, call, calls, dashboard, directory, home, invite, media, playback, reports,
+    second_factor, sign_in, sms,
 };
 
 fn config() -> web::AppConfig {
@@ -28,6 +28,8 @@ pub fn router(state: WebState) -> Router {
         )
         .route("/auth/confirm", get(sign_in::confirm))
         .route("/logout", post(sign_in::sign_out))
+        .route("/invite/{token}", get(invite::show).post(invite::join))
+        .route("/invite/{token}/signup", post(invite::sign_up))
         .route("/orgs/{org_id}/dashboard", get(dashboard::dashboard))
         .route("/orgs/{org_id}/calls", get(calls::calls))
         .route("/orgs/{org_id}/calls.csv", get(calls::export))

@@ -135,6 +135,33 @@ impl Supabase {
         .await
     }
 
+    /// Registers `email`: its first session when the project confirms addresses without mail
+    /// ("Confirm email" off), `None` when Supabase mailed a confirmation link first. An address
+    /// already registered, or a password the project refuses, is refused.
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<Tokens>, SignInError> {
+        let answer = self
+            .post(
+                "signup",
+                None,
+                json!({ "email": email, "password": password }),
+            )
+            .await?;
+        if let Some(error) = refusal(answer.status()) {
+            return Err(error);
+        }
+        let body: Value = answer.json().await.map_err(|_| SignInError::Unavailable)?;
+        if body.get("access_token").is_none() {
+            return Ok(None);
+        }
+        serde_json::from_value(body)
+            .map(Some)
+            .map_err(|_| SignInError::Unavailable)
+    }
+
     /// A new pair for a refresh token (which Supabase then spends).
     pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, SignInError> {
         self.tokens(

@@ -1,5 +1,5 @@
 //! A fake of Supabase Auth (GoTrue) on loopback, with the REST paths, bodies and error shapes a
-//! server-side client uses: the password grant, refresh-token rotation (a reused refresh token
+//! server-side client uses: sign-up (with confirmation off), the password grant, refresh-token rotation (a reused refresh token
 //! revokes its session, as GoTrue's reuse detection does), magic links (captured here instead of
 //! mailed) verified by `token_hash`, sign-out, the signed-in user, and the TOTP factor step to
 //! `aal2`. Access tokens are HS256 with the project's JWT secret, so the `auth` crate verifies them

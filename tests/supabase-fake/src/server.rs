@@ -29,6 +29,7 @@ impl IntoResponse for AuthError {
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/auth/v1/token", post(token))
+        .route("/auth/v1/signup", post(sign_up))
         .route("/auth/v1/otp", post(otp))
         .route("/auth/v1/verify", post(verify))
         .route("/auth/v1/user", get(user))
@@ -106,6 +107,22 @@ struct TokenBody {
     email: Option<String>,
     password: Option<String>,
     refresh_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SignUpBody {
+    email: String,
+    password: String,
+}
+
+async fn sign_up(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Json(body): Json<SignUpBody>,
+) -> Reply {
+    require_apikey(&shared, &headers)?;
+    let issued = shared.lock().sign_up(&body.email, &body.password)?;
+    session_reply(&shared, &issued)
 }
 
 async fn token(

@@ -206,6 +206,29 @@ impl State {
         Ok(self.start_session(user, "password"))
     }
 
+    /// A new confirmed user (the project's "Confirm email" off) and their first session, as
+    /// GoTrue's `/signup` answers then; an address already registered, or a password under six
+    /// characters, is refused with GoTrue's codes.
+    pub fn sign_up(&mut self, email: &str, password: &str) -> Result<Issued, AuthError> {
+        if self.by_email(email).is_some() {
+            return Err(AuthError::new(
+                422,
+                "user_already_exists",
+                "User already registered",
+            ));
+        }
+        if password.chars().count() < 6 {
+            return Err(AuthError::new(
+                422,
+                "weak_password",
+                "Password should be at least 6 characters.",
+            ));
+        }
+        self.add_user(Uuid::new_v4(), email, password, false);
+        let user = self.by_email(email).cloned().ok_or(INVALID_LOGIN)?;
+        Ok(self.start_session(user, "password"))
+    }
+
     /// Rotates: the token given is spent and a new one issued. Presenting a spent token again
     /// revokes the whole session (someone else may hold it).
     pub fn refresh(&mut self, token: &str) -> Result<Issued, AuthError> {

@@ -101,6 +101,28 @@ async fn a_password_sign_in_issues_a_token_the_functions_accept() {
 }
 
 #[tokio::test]
+async fn a_sign_up_creates_the_user_and_their_first_session_once() {
+    let fake = Fake::start().await;
+    let body = json!({ "email": "Eve@example.test", "password": "pw-eve-1234" });
+    let (status, session) = fake.post("/signup", None, body.clone()).await;
+    assert_eq!(status, 200, "{session}");
+    let user = fake.verify(access(&session)).await.unwrap();
+    assert_eq!(user.email.as_deref(), Some("eve@example.test"));
+    assert_eq!(fake.sign_in("eve@example.test", "pw-eve-1234").await.0, 200);
+
+    let (status, again) = fake.post("/signup", None, body).await;
+    assert_eq!(status, 422);
+    assert_eq!(again["error_code"], "user_already_exists");
+    let weak = json!({ "email": "fay@example.test", "password": "12345" });
+    let (status, refused) = fake.post("/signup", None, weak).await;
+    assert_eq!(
+        (status.as_u16(), &refused["error_code"]),
+        (422, &json!("weak_password"))
+    );
+    assert_eq!(fake.sign_in("fay@example.test", "12345").await.0, 400);
+}
+
+#[tokio::test]
 async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     let fake = Fake::start().await;
     fake.auth.add_user("bo@example.test", "pw-bo-1234", false);

@@ -9,6 +9,7 @@ mod dashboard_parts;
 pub mod directory;
 pub mod format;
 pub mod home;
+pub mod invite;
 pub mod layout;
 pub mod media;
 pub mod playback;

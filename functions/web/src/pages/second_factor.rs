@@ -144,7 +144,7 @@ pub async fn verify(
         .verify_totp(&pending.access_token, pending.factor, &code)
         .await
     {
-        Ok(tokens) => enter(&state, tokens).await,
+        Ok(tokens) => enter(&state, tokens, None).await,
         Err(SignInError::Refused) => Ok(code_page(
             StatusCode::UNAUTHORIZED,
             &pending.csrf,

@@ -42,12 +42,12 @@ fn form(csrf: &str, notice: Option<&str>) -> Markup {
     )
 }
 
-/// The sign-in page with a new form token (sealed in its cookie), `status` and a notice. Any
-/// pending code step is dropped: signing in starts again.
-pub async fn sign_in_page(
+/// A page of sign-in forms (`forms` renders them with a new form token, sealed in its cookie),
+/// with `status`. Any pending code step is dropped: signing in starts again.
+pub async fn with_form_token(
     state: &WebState,
     status: StatusCode,
-    notice: Option<&str>,
+    forms: impl FnOnce(&str) -> Markup,
 ) -> Result<Response, PageError> {
     let secrets = secrets(state).await?;
     let keys = secrets.session_keyring().map_err(|_| unavailable())?;
@@ -59,9 +59,18 @@ pub async fn sign_in_page(
             (SET_COOKIE, session::set_cookie(PRE_SESSION, Some(&sealed))),
             (SET_COOKIE, session::set_cookie(PENDING, None)),
         ]),
-        form(&csrf, notice),
+        forms(&csrf),
     )
         .into_response())
+}
+
+/// The sign-in page with `status` and a notice.
+pub async fn sign_in_page(
+    state: &WebState,
+    status: StatusCode,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    with_form_token(state, status, |csrf| form(csrf, notice)).await
 }
 
 pub async fn show(State(state): State<WebState>) -> Result<Response, PageError> {
@@ -69,7 +78,11 @@ pub async fn show(State(state): State<WebState>) -> Result<Response, PageError> 
 }
 
 /// The form token `given` matches the one sealed in the sign-in cookie.
-async fn check_form(state: &WebState, headers: &HeaderMap, given: &str) -> Result<(), PageError> {
+pub async fn check_form(
+    state: &WebState,
+    headers: &HeaderMap,
+    given: &str,
+) -> Result<(), PageError> {
     let secrets = secrets(state).await?;
     let expected: Option<String> = secrets
         .session_keyring()
@@ -89,11 +102,30 @@ pub struct PasswordForm {
     csrf: String,
     email: String,
     password: String,
+    /// The page to go to once signed in (an invite's), instead of the start page.
+    next: Option<String>,
+}
+
+/// `next` when it is a path of this site, else the start page: a sign-in form must not send
+/// anyone elsewhere.
+fn landing(next: Option<&str>) -> &str {
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+    })
+    .unwrap_or("/")
 }
 
 /// Where Supabase's `tokens` lead: the code step when the user has a verified factor and the token
-/// is not `aal2` yet; otherwise the page session — its row, its sealed cookie, then the start page.
-pub async fn enter(state: &WebState, tokens: Tokens) -> Result<Response, PageError> {
+/// is not `aal2` yet (which then lands on the start page); otherwise the page session — its row,
+/// its sealed cookie, then `next` (a path of this site) or the start page.
+pub async fn enter(
+    state: &WebState,
+    tokens: Tokens,
+    next: Option<&str>,
+) -> Result<Response, PageError> {
     let secrets = secrets(state).await?;
     let user = state
         .core
@@ -129,7 +161,7 @@ pub async fn enter(state: &WebState, tokens: Tokens) -> Result<Response, PageErr
     Ok((
         StatusCode::SEE_OTHER,
         AppendHeaders([
-            (LOCATION, "/".to_owned()),
+            (LOCATION, landing(next).to_owned()),
             (SET_COOKIE, session::set_cookie(SESSION, Some(&sealed))),
             (SET_COOKIE, session::set_cookie(PRE_SESSION, None)),
             (SET_COOKIE, session::set_cookie(PENDING, None)),
@@ -152,6 +184,7 @@ pub async fn password(
         &state,
         signed,
         "That email and password do not match an account.",
+        form.next.as_deref(),
     )
     .await
 }
@@ -162,9 +195,10 @@ async fn signed_in(
     state: &WebState,
     signed: Result<Tokens, SignInError>,
     refused: &str,
+    next: Option<&str>,
 ) -> Result<Response, PageError> {
     let (status, notice) = match signed {
-        Ok(tokens) => return enter(state, tokens).await,
+        Ok(tokens) => return enter(state, tokens, next).await,
         Err(SignInError::Refused | SignInError::Ended) => (StatusCode::UNAUTHORIZED, refused),
         Err(SignInError::Unavailable) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -230,6 +264,7 @@ pub async fn confirm(
         &state,
         signed,
         "That link has expired or was used already. Ask for a new one.",
+        None,
     )
     .await
 }

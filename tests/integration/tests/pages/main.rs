@@ -8,6 +8,7 @@
 mod calls;
 mod dashboard;
 mod directory;
+mod invite;
 mod media;
 mod reports;
 mod second_factor;
