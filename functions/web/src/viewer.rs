@@ -32,6 +32,24 @@ pub async fn secrets(state: &WebState) -> Result<std::sync::Arc<settings::AppSec
     })
 }
 
+/// The viewer submitting a form of a signed-in page, which carried back the session's form token
+/// `csrf`; a missing or wrong one is the 403 page and nothing happens.
+pub async fn submitter(
+    state: &WebState,
+    headers: &HeaderMap,
+    request_id: RequestId,
+    csrf: &str,
+) -> Result<Viewer, PageError> {
+    let viewer = viewer(state, headers, request_id).await?;
+    if !session::csrf_matches(&viewer.session.csrf, csrf) {
+        return Err(PageError::shown(
+            axum::http::StatusCode::FORBIDDEN,
+            "This form has expired. Reload the page and try again.",
+        ));
+    }
+    Ok(viewer)
+}
+
 pub async fn viewer(
     state: &WebState,
     headers: &HeaderMap,

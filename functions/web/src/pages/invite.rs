@@ -18,9 +18,8 @@ use crate::WebState;
 use crate::errors::PageError;
 use crate::pages::layout;
 use crate::pages::sign_in::{check_form, enter, with_form_token};
-use crate::session;
 use crate::supabase::SignInError;
-use crate::viewer::viewer;
+use crate::viewer::{submitter, viewer};
 
 /// What the page says about an invite it found.
 struct Invited {
@@ -165,13 +164,7 @@ pub async fn join(
     Path(token): Path<String>,
     Form(form): Form<JoinForm>,
 ) -> Result<Response, PageError> {
-    let viewer = viewer(&state, &headers, request_id).await?;
-    if !session::csrf_matches(&viewer.session.csrf, &form.csrf) {
-        return Err(PageError::shown(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Reload the page and try again.",
-        ));
-    }
+    let viewer = submitter(&state, &headers, request_id, &form.csrf).await?;
     let joined = onboarding::accept_invite(&state.core, viewer.caller, &token)
         .await
         .map_err(|e| match e {

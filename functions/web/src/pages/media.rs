@@ -5,10 +5,12 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use chrono::{DateTime, FixedOffset};
+use domain::OrgId;
 use domain::PageLimit;
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::page::{Page, TimeKey};
+use store::page::TimeKey;
 use store::synced::{self, Listed, RecordingRow, VoicemailRow};
 use web::paging::{decode_cursor, next_cursor};
 use web::{Need, RequestId};
@@ -27,44 +29,32 @@ pub struct MediaQuery {
     cursor: Option<String>,
 }
 
-/// The page of `T` the query asks for, in the org's range and zone, with the viewer's page.
-async fn listed<T: Listed>(
-    state: &WebState,
-    headers: &HeaderMap,
-    request_id: RequestId,
-    org: &str,
-    query: &MediaQuery,
-    scope: &'static str,
-) -> Result<(OrgPage, &'static Preset, Page<T, TimeKey>, bool), PageError> {
-    let preset = Preset::chosen(query.range.as_deref())?;
-    let after: Option<TimeKey> = decode_cursor(scope, query.cursor.as_deref()).map_err(|_| {
-        PageError::shown(
-            StatusCode::BAD_REQUEST,
-            "That page link is not one this site made. Start again from the first page.",
-        )
-    })?;
-    let page = OrgPage::open(state, headers, request_id, org, Need::Member).await?;
-    let terms = page.terms().await?;
-    let (from, to) = terms.zone.window(preset.range(terms.zone)?);
-    let rows = synced::list::<T>(
-        page.scope.tx(),
-        page.scope.org,
-        (Some(from), Some(to)),
-        &terms.view,
-        after,
-        PageLimit::DEFAULT,
-    )
-    .await?;
-    let rows = Page {
-        rows: rows
-            .rows
-            .into_iter()
-            .map(|r| r.in_zone(terms.zone))
-            .collect(),
-        next: rows.next,
-    };
-    Ok((page, preset, rows, after.is_some()))
+/// What tells the two lists apart.
+struct List {
+    /// Also the page's path segment and the navigation's slug.
+    noun: &'static str,
+    title: &'static str,
+    caption: &'static str,
+    columns: [&'static str; 6],
+    /// The cursors of this list answer it alone.
+    cursor: &'static str,
 }
+
+const RECORDINGS: List = List {
+    noun: "recordings",
+    title: "Recordings",
+    caption: "Call recordings, newest first",
+    columns: ["Time", "From", "To", "Agent", "Length", "Play"],
+    cursor: "page-recordings",
+};
+
+const VOICEMAILS: List = List {
+    noun: "voicemails",
+    title: "Voicemails",
+    caption: "Voicemails, newest first",
+    columns: ["Time", "From", "For", "Length", "Transcript", "Play"],
+    cursor: "page-voicemails",
+};
 
 /// A player for `src` that loads nothing until played, named by `label`.
 pub fn player(src: &str, label: &str) -> Markup {
@@ -82,17 +72,68 @@ fn link(preset: &str, cursor: Option<&str>) -> String {
     }
 }
 
-fn heading(title: &str, preset: &Preset) -> Markup {
-    html! {
-        div.heading {
-            h1 { (title) }
-            (preset.nav(|p| link(p.key, None)))
-        }
-    }
+fn when(at: &DateTime<FixedOffset>) -> (String, Markup) {
+    let shown = at.format("%Y-%m-%d %H:%M").to_string();
+    let cell = html! { td { time datetime=(at.to_rfc3339()) { (shown) } } };
+    (shown, cell)
 }
 
-const RECORDINGS: &str = "page-recordings";
-const VOICEMAILS: &str = "page-voicemails";
+/// The page of `list` the query asks for, in the org's range and zone, newest first, each row
+/// drawn by `row` (given the org, to name the audio's path).
+async fn page<T: Listed>(
+    state: &WebState,
+    headers: &HeaderMap,
+    request_id: RequestId,
+    org: &str,
+    query: &MediaQuery,
+    list: &List,
+    row: impl Fn(OrgId, &T) -> Markup,
+) -> Result<Response, PageError> {
+    let preset = Preset::chosen(query.range.as_deref())?;
+    let after: Option<TimeKey> =
+        decode_cursor(list.cursor, query.cursor.as_deref()).map_err(|_| {
+            PageError::shown(
+                StatusCode::BAD_REQUEST,
+                "That page link is not one this site made. Start again from the first page.",
+            )
+        })?;
+    let page = OrgPage::open(state, headers, request_id, org, Need::Member).await?;
+    let terms = page.terms().await?;
+    let (from, to) = terms.zone.window(preset.range(terms.zone)?);
+    let rows = synced::list::<T>(
+        page.scope.tx(),
+        page.scope.org,
+        (Some(from), Some(to)),
+        &terms.view,
+        after,
+        PageLimit::DEFAULT,
+    )
+    .await?;
+    let more = next_cursor(list.cursor, &rows);
+    let org = page.scope.org;
+    let content = html! {
+        div.heading {
+            h1 { (list.title) }
+            (preset.nav(|p| link(p.key, None)))
+        }
+        @if rows.rows.is_empty() && after.is_none() {
+            (nothing_synced(&format!("{} in this range", list.noun)))
+        } @else {
+            div.table-wrap {
+                table.calls {
+                    caption.visually-hidden { (list.caption) }
+                    thead { tr { @for column in list.columns { th scope="col" { (column) } } } }
+                    tbody { @for r in rows.rows { (row(org, &r.in_zone(terms.zone))) } }
+                }
+            }
+        }
+        @if let Some(cursor) = more {
+            p { a.more href=(link(preset.key, Some(&cursor))) { "Load more " (list.noun) } }
+        }
+    };
+    let body = layout::page(list.title, &page.shell(list.noun), content);
+    Ok(page.respond(body))
+}
 
 pub async fn recordings(
     State(state): State<WebState>,
@@ -101,44 +142,20 @@ pub async fn recordings(
     Path(org): Path<String>,
     Query(query): Query<MediaQuery>,
 ) -> Result<Response, PageError> {
-    let (page, preset, rows, paged) =
-        listed::<RecordingRow>(&state, &headers, request_id, &org, &query, RECORDINGS).await?;
-    let org = page.scope.org;
-    let more = next_cursor(RECORDINGS, &rows);
-    let content = html! {
-        (heading("Recordings", preset))
-        @if rows.rows.is_empty() && !paged {
-            (nothing_synced("recordings in this range"))
-        } @else {
-            div.table-wrap {
-                table.calls {
-                    caption.visually-hidden { "Call recordings, newest first" }
-                    thead { tr {
-                        th scope="col" { "Time" } th scope="col" { "From" } th scope="col" { "To" }
-                        th scope="col" { "Agent" } th scope="col" { "Length" } th scope="col" { "Play" }
-                    } }
-                    tbody {
-                        @for r in &rows.rows {
-                            @let at = r.recorded_at.format("%Y-%m-%d %H:%M").to_string();
-                            tr data-recording=(r.id) {
-                                td { time datetime=(r.recorded_at.to_rfc3339()) { (at) } }
-                                td { (r.caller_number.as_deref().unwrap_or("—")) }
-                                td { (r.called_number.as_deref().unwrap_or("—")) }
-                                td { (r.agent_extension.as_deref().unwrap_or("—")) }
-                                td.num { (duration(r.duration_ms)) }
-                                td { (player(&format!("/orgs/{org}/recordings/{}/audio", r.id), &format!("Recording of {at}"))) }
-                            }
-                        }
-                    }
-                }
+    page(&state, &headers, request_id, &org, &query, &RECORDINGS, |org, r: &RecordingRow| {
+        let (at, time) = when(&r.recorded_at);
+        html! {
+            tr data-recording=(r.id) {
+                (time)
+                td { (r.caller_number.as_deref().unwrap_or("—")) }
+                td { (r.called_number.as_deref().unwrap_or("—")) }
+                td { (r.agent_extension.as_deref().unwrap_or("—")) }
+                td.num { (duration(r.duration_ms)) }
+                td { (player(&format!("/orgs/{org}/recordings/{}/audio", r.id), &format!("Recording of {at}"))) }
             }
         }
-        @if let Some(cursor) = more {
-            p { a.more href=(link(preset.key, Some(&cursor))) { "Load more recordings" } }
-        }
-    };
-    let body = layout::page("Recordings", &page.shell("recordings"), content);
-    Ok(page.respond(body))
+    })
+    .await
 }
 
 pub async fn voicemails(
@@ -148,42 +165,18 @@ pub async fn voicemails(
     Path(org): Path<String>,
     Query(query): Query<MediaQuery>,
 ) -> Result<Response, PageError> {
-    let (page, preset, rows, paged) =
-        listed::<VoicemailRow>(&state, &headers, request_id, &org, &query, VOICEMAILS).await?;
-    let org = page.scope.org;
-    let more = next_cursor(VOICEMAILS, &rows);
-    let content = html! {
-        (heading("Voicemails", preset))
-        @if rows.rows.is_empty() && !paged {
-            (nothing_synced("voicemails in this range"))
-        } @else {
-            div.table-wrap {
-                table.calls {
-                    caption.visually-hidden { "Voicemails, newest first" }
-                    thead { tr {
-                        th scope="col" { "Time" } th scope="col" { "From" } th scope="col" { "For" }
-                        th scope="col" { "Length" } th scope="col" { "Transcript" } th scope="col" { "Play" }
-                    } }
-                    tbody {
-                        @for v in &rows.rows {
-                            @let at = v.received_at.format("%Y-%m-%d %H:%M").to_string();
-                            tr data-voicemail=(v.id) {
-                                td { time datetime=(v.received_at.to_rfc3339()) { (at) } }
-                                td { (v.from_number.as_deref().unwrap_or("—")) }
-                                td { (v.assigned_to.as_deref().unwrap_or("—")) }
-                                td.num { (duration(v.duration_ms)) }
-                                td { (v.transcript.as_deref().unwrap_or("")) }
-                                td { (player(&format!("/orgs/{org}/voicemails/{}/audio", v.id), &format!("Voicemail of {at}"))) }
-                            }
-                        }
-                    }
-                }
+    page(&state, &headers, request_id, &org, &query, &VOICEMAILS, |org, v: &VoicemailRow| {
+        let (at, time) = when(&v.received_at);
+        html! {
+            tr data-voicemail=(v.id) {
+                (time)
+                td { (v.from_number.as_deref().unwrap_or("—")) }
+                td { (v.assigned_to.as_deref().unwrap_or("—")) }
+                td.num { (duration(v.duration_ms)) }
+                td { (v.transcript.as_deref().unwrap_or("")) }
+                td { (player(&format!("/orgs/{org}/voicemails/{}/audio", v.id), &format!("Voicemail of {at}"))) }
             }
         }
-        @if let Some(cursor) = more {
-            p { a.more href=(link(preset.key, Some(&cursor))) { "Load more voicemails" } }
-        }
-    };
-    let body = layout::page("Voicemails", &page.shell("voicemails"), content);
-    Ok(page.respond(body))
+    })
+    .await
 }

@@ -16,7 +16,7 @@ use crate::errors::PageError;
 use crate::pages::{layout, second_factor};
 use crate::session::{self, PENDING, PRE_SESSION, SESSION, Session};
 use crate::supabase::{SignInError, Tokens};
-use crate::viewer::{secrets, unavailable, viewer};
+use crate::viewer::{secrets, submitter, unavailable};
 
 fn form(csrf: &str, notice: Option<&str>) -> Markup {
     layout::form_page(
@@ -281,13 +281,7 @@ pub async fn sign_out(
     request_id: RequestId,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
-    let viewer = viewer(&state, &headers, request_id).await?;
-    if !session::csrf_matches(&viewer.session.csrf, &form.csrf) {
-        return Err(PageError::shown(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Reload the page and try again.",
-        ));
-    }
+    let viewer = submitter(&state, &headers, request_id, &form.csrf).await?;
     let tx = state.core.db.as_service().await?;
     store::web_sessions::end(&tx, viewer.session.id).await?;
     tx.commit().await?;

@@ -18,8 +18,7 @@ use crate::errors::PageError;
 use crate::org_page::OrgPage;
 use crate::pages::directory::nothing_synced;
 use crate::pages::layout;
-use crate::session;
-use crate::viewer::viewer;
+use crate::viewer::submitter;
 
 /// Counterparts listed, and messages of one conversation shown.
 const CONVERSATIONS: i64 = 100;
@@ -210,13 +209,7 @@ pub async fn send(
     Path(org): Path<String>,
     Form(form): Form<SendForm>,
 ) -> Result<Response, PageError> {
-    let viewer = viewer(&state, &headers, request_id.clone()).await?;
-    if !session::csrf_matches(&viewer.session.csrf, &form.csrf) {
-        return Err(PageError::shown(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Reload the page and try again.",
-        ));
-    }
+    let viewer = submitter(&state, &headers, request_id.clone(), &form.csrf).await?;
     let sent = match actions::sms::Sms::check(&org, &form.from, &form.to, &form.text) {
         Ok(sms) => actions::sms::send(&state.actions, viewer.caller, sms).await,
         Err(e) => Err(e),
