@@ -98,6 +98,8 @@ pub async fn update(
     ApiPath(path): ApiPath<OrgPath>,
     ApiJson(body): ApiJson<SettingsPatch>,
 ) -> Result<Json<OrgSettings>, ApiError> {
-    let settings = actions::settings::update(&core, caller, path.org_id, body.into_edit()).await?;
+    let need = Need::Admin { write: true };
+    let scope = OrgScope::open(&core, caller, Some(path.org_id), need).await?;
+    let settings = actions::settings::update(scope, body.into_edit()).await?;
     Ok(Json(settings))
 }

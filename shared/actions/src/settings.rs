@@ -4,12 +4,12 @@
 //! settings page alike.
 
 use domain::{
-    BusinessHours, OrgId, OrgName, ShortAbandonSeconds, SlaPercent, SlaSeconds, TimeZone,
+    BusinessHours, OrgName, ShortAbandonSeconds, SlaPercent, SlaSeconds, TimeZone,
     UnknownAfterMinutes,
 };
 use serde_json::json;
 use store::org_settings::{self, OrgSettings, SettingsChange};
-use web::{ApiError, Caller, Core, Need, OrgScope};
+use web::{ApiError, OrgScope};
 
 /// The settings to change; a field left `None` keeps its value. Every value but the name is
 /// parsed already; `business_hours: Some(None)` clears the hours.
@@ -49,15 +49,9 @@ impl SettingsEdit {
     }
 }
 
-/// Applies `edit` to `org` for `caller` (org admins; 400 `nothing_to_change` when it changes no
-/// field): all of the settings after the change.
-pub async fn update(
-    core: &Core,
-    caller: Caller,
-    org: OrgId,
-    edit: SettingsEdit,
-) -> Result<OrgSettings, ApiError> {
-    let scope = OrgScope::open(core, caller, Some(org), Need::Admin { write: true }).await?;
+/// Applies `edit` in `scope` (an org admin's, opened with `Need::Admin { write: true }`; 400
+/// `nothing_to_change` when it changes no field): all of the settings after the change.
+pub async fn update(scope: OrgScope, edit: SettingsEdit) -> Result<OrgSettings, ApiError> {
     let change = edit.into_change()?;
     let changes = serde_json::to_value(&change).map_err(ApiError::internal)?;
     if changes.as_object().is_none_or(|fields| fields.is_empty()) {
