@@ -77,7 +77,8 @@ fn filters(q: &AuditQuery, actions: &[String]) -> Markup {
 
 fn table(rows: &[AuditRow], zone: domain::TimeZone) -> Markup {
     html! {
-        div.table-wrap {
+        // Focusable, so the keyboard can scroll the wide details sideways.
+        div.table-wrap role="region" aria-label="Audit entries" tabindex="0" {
             table.calls {
                 thead { tr {
                     th scope="col" { "When" } th scope="col" { "Action" } th scope="col" { "By" }
