@@ -1,7 +1,6 @@
 //! An org's settings: every member reads them, org admins (and platform admins) change them, in
 //! their own RLS transaction (the `organizations_update` policy allows exactly them).
 
-use actions::settings::SettingsEdit;
 use axum::Json;
 use axum::extract::State;
 use domain::{
@@ -9,7 +8,7 @@ use domain::{
     UnknownAfterMinutes,
 };
 use serde::Deserialize;
-use store::org_settings::{self, OrgSettings};
+use store::org_settings::{self, OrgSettings, SettingsChange};
 use utoipa::{IntoParams, ToSchema};
 use web::{ApiError, ApiJson, ApiPath, Caller, Core, Need, OrgScope, ReadErrors, WriteErrors};
 
@@ -58,9 +57,10 @@ pub struct SettingsPatch {
 }
 
 impl SettingsPatch {
-    fn into_edit(self) -> SettingsEdit {
-        SettingsEdit {
-            name: self.name,
+    /// The change but the name, which the action parses.
+    fn into_change(self) -> (Option<String>, SettingsChange) {
+        let change = SettingsChange {
+            name: None,
             time_zone: self.time_zone,
             sla_target_percent: self.sla_target_percent,
             sla_target_seconds: self.sla_target_seconds,
@@ -68,7 +68,8 @@ impl SettingsPatch {
             business_hours: self.business_hours,
             agents_see_own_calls_only: self.agents_see_own_calls_only,
             live_status_unknown_after_minutes: self.live_status_unknown_after_minutes,
-        }
+        };
+        (self.name, change)
     }
 }
 
@@ -100,6 +101,7 @@ pub async fn update(
 ) -> Result<Json<OrgSettings>, ApiError> {
     let need = Need::Admin { write: true };
     let scope = OrgScope::open(&core, caller, Some(path.org_id), need).await?;
-    let settings = actions::settings::update(scope, body.into_edit()).await?;
+    let (name, change) = body.into_change();
+    let settings = actions::settings::update(scope, name.as_deref(), change).await?;
     Ok(Json(settings))
 }

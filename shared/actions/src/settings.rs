@@ -3,56 +3,26 @@
 //! audited as `org.settings_updated` with the new values — for the API's `PATCH` and the
 //! settings page alike.
 
-use domain::{
-    BusinessHours, OrgName, ShortAbandonSeconds, SlaPercent, SlaSeconds, TimeZone,
-    UnknownAfterMinutes,
-};
+use domain::OrgName;
 use serde_json::json;
 use store::org_settings::{self, OrgSettings, SettingsChange};
 use web::{ApiError, OrgScope};
 
-/// The settings to change; a field left `None` keeps its value. Every value but the name is
-/// parsed already; `business_hours: Some(None)` clears the hours.
-#[derive(Default)]
-pub struct SettingsEdit {
-    /// As sent: 1 to 120 printable characters once trimmed (422 `invalid_org_name`).
-    pub name: Option<String>,
-    pub time_zone: Option<TimeZone>,
-    pub sla_target_percent: Option<SlaPercent>,
-    pub sla_target_seconds: Option<SlaSeconds>,
-    pub short_abandon_seconds: Option<ShortAbandonSeconds>,
-    pub business_hours: Option<Option<BusinessHours>>,
-    pub agents_see_own_calls_only: Option<bool>,
-    pub live_status_unknown_after_minutes: Option<UnknownAfterMinutes>,
-}
-
-impl SettingsEdit {
-    fn into_change(self) -> Result<SettingsChange, ApiError> {
-        let name = self
-            .name
-            .map(|raw| OrgName::parse(&raw))
-            .transpose()
-            .map_err(|e| ApiError::Unprocessable {
-                code: "invalid_org_name",
-                message: e.0,
-            })?;
-        Ok(SettingsChange {
-            name,
-            time_zone: self.time_zone,
-            sla_target_percent: self.sla_target_percent,
-            sla_target_seconds: self.sla_target_seconds,
-            short_abandon_seconds: self.short_abandon_seconds,
-            business_hours: self.business_hours,
-            agents_see_own_calls_only: self.agents_see_own_calls_only,
-            live_status_unknown_after_minutes: self.live_status_unknown_after_minutes,
-        })
-    }
-}
-
-/// Applies `edit` in `scope` (an org admin's, opened with `Need::Admin { write: true }`; 400
-/// `nothing_to_change` when it changes no field): all of the settings after the change.
-pub async fn update(scope: OrgScope, edit: SettingsEdit) -> Result<OrgSettings, ApiError> {
-    let change = edit.into_change()?;
+/// Applies `change` in `scope` (an org admin's, opened with `Need::Admin { write: true }`), with
+/// `name` as sent (1 to 120 printable characters once trimmed, 422 `invalid_org_name`) in place of
+/// its name; 400 `nothing_to_change` when it changes no field. All of the settings after it.
+pub async fn update(
+    scope: OrgScope,
+    name: Option<&str>,
+    mut change: SettingsChange,
+) -> Result<OrgSettings, ApiError> {
+    change.name = name
+        .map(OrgName::parse)
+        .transpose()
+        .map_err(|e| ApiError::Unprocessable {
+            code: "invalid_org_name",
+            message: e.0,
+        })?;
     let changes = serde_json::to_value(&change).map_err(ApiError::internal)?;
     if changes.as_object().is_none_or(|fields| fields.is_empty()) {
         return Err(ApiError::BadRequest {

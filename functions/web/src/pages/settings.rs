@@ -3,7 +3,6 @@
 //! `actions::settings` as `PATCH /api/orgs/{orgId}/settings` does (same checks, same audit). Every
 //! day-based page follows the zone at once.
 
-use actions::settings::SettingsEdit;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,7 +13,7 @@ use domain::{
 };
 use maud::{Markup, html};
 use serde::Deserialize;
-use store::org_settings::OrgSettings;
+use store::org_settings::{OrgSettings, SettingsChange};
 use web::{Need, RequestId};
 
 use crate::WebState;
@@ -151,7 +150,7 @@ impl SettingsForm {
 
     /// Every value parsed as the API parses it (the name is checked by the action). No hours on
     /// any day clears the business hours.
-    fn edit(&self) -> Result<SettingsEdit, String> {
+    fn change(&self) -> Result<SettingsChange, String> {
         fn number<T>(
             raw: &str,
             new: fn(i64) -> Result<T, domain::ParseError>,
@@ -187,8 +186,8 @@ impl SettingsForm {
         ]
         .iter()
         .any(|d| !d.ranges().is_empty());
-        Ok(SettingsEdit {
-            name: Some(self.name.clone()),
+        Ok(SettingsChange {
+            name: None,
             time_zone: Some(time_zone),
             sla_target_percent: Some(number(&self.sla_target_percent, SlaPercent::new)?),
             sla_target_seconds: Some(number(&self.sla_target_seconds, SlaSeconds::new)?),
@@ -316,10 +315,10 @@ pub async fn save(
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, PageError> {
     let scope = admin_scope(&state, &headers, request_id.clone(), &org, &form.csrf).await?;
-    let refusal = match form.edit() {
-        Ok(edit) => {
+    let refusal = match form.change() {
+        Ok(change) => {
             let org_id = scope.org;
-            match actions::settings::update(scope, edit).await {
+            match actions::settings::update(scope, Some(&form.name), change).await {
                 Ok(_) => return Ok(see_other(format!("/orgs/{org_id}/settings?saved=1"))),
                 Err(e) => Refusal::of(e)?,
             }

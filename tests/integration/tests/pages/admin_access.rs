@@ -9,14 +9,11 @@ use uuid::Uuid;
 
 const ADMIN_PAGES: [&str; 4] = ["settings", "integration", "team", "audit"];
 
-/// Every admin GET of `org`, and every admin form with its fields (but the token).
-fn admin_urls(
-    org: Uuid,
-    member: Uuid,
-) -> (
-    Vec<String>,
-    Vec<(String, Vec<(&'static str, &'static str)>)>,
-) {
+/// An admin form's URL and its fields (but the token).
+type Form = (String, Vec<(&'static str, &'static str)>);
+
+/// Every admin GET of `org`, and every admin form.
+fn admin_urls(org: Uuid, member: Uuid) -> (Vec<String>, Vec<Form>) {
     let gets = ADMIN_PAGES
         .iter()
         .map(|p| format!("/orgs/{org}/{p}"))
