@@ -1,20 +1,15 @@
+use actions::members::{self, Invited};
 use axum::Json;
 use axum::http::StatusCode;
-use chrono::{Duration, Utc};
-use domain::{Email, Extension, InviteToken, OrgId, OrgRole};
+use domain::{Extension, OrgRole};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use store::Tx;
-use store::invites::{self, Invite, NewInvite};
-use store::members::{self, Member};
+use store::invites::Invite;
+use store::members::Member;
 use utoipa::ToSchema;
-use web::{ApiError, ApiJson, ApiPath, Caller, ReadErrors, WriteErrors};
+use web::{ApiError, ApiJson, ApiPath, ReadErrors, WriteErrors};
 
 use crate::admin_scope::OrgAdmin;
 use crate::paths::{MemberPath, OrgPath};
-
-/// How long an invite stays valid.
-const INVITE_TTL_DAYS: i64 = 7;
 
 #[derive(Serialize, ToSchema)]
 pub struct MembersReply {
@@ -25,7 +20,7 @@ pub struct MembersReply {
 #[utoipa::path(get, path = "/api/admin/orgs/{org_id}/members", operation_id = "list_members", tag = "admin", params(OrgPath),
     responses((status = 200, body = MembersReply), ReadErrors))]
 pub async fn list(OrgAdmin(scope): OrgAdmin) -> Result<Json<MembersReply>, ApiError> {
-    let members = members::list_members(scope.tx(), scope.org).await?;
+    let members = store::members::list_members(scope.tx(), scope.org).await?;
     Ok(Json(MembersReply { members }))
 }
 
@@ -44,47 +39,13 @@ pub struct InviteReply {
     invite_token: String,
 }
 
-pub(crate) fn parse_email(raw: &str) -> Result<Email, ApiError> {
-    Email::parse(raw).map_err(|e| ApiError::Unprocessable {
-        code: "invalid_email",
-        message: e.to_string(),
-    })
-}
-
-/// Creates an invite to `org` in `tx` and audits it as `invite.created` (never the token).
-pub(crate) async fn create_invite(
-    tx: &Tx,
-    caller: &Caller,
-    org: OrgId,
-    email: &Email,
-    role: OrgRole,
-) -> Result<InviteReply, ApiError> {
-    let token = InviteToken::generate();
-    let invite = invites::create_invite(
-        tx,
-        &NewInvite {
-            org,
-            email: email.as_str(),
-            role,
-            token_hash: &token.hash(),
-            invited_by: caller.user.user_id,
-            expires_at: Utc::now() + Duration::days(INVITE_TTL_DAYS),
-        },
-    )
-    .await?;
-    caller
-        .audit(
-            tx,
-            org,
-            "invite.created",
-            Some(&invite.id.to_string()),
-            json!({ "email": email, "role": role }),
-        )
-        .await?;
-    Ok(InviteReply {
-        invite,
-        invite_token: token.expose().to_owned(),
-    })
+impl From<Invited> for InviteReply {
+    fn from(invited: Invited) -> Self {
+        Self {
+            invite: invited.invite,
+            invite_token: invited.token,
+        }
+    }
 }
 
 /// Invites someone by email with a role; the token in the reply is shown this once.
@@ -95,10 +56,8 @@ pub async fn invite(
     OrgAdmin(scope): OrgAdmin,
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<InviteReply>), ApiError> {
-    let email = parse_email(&body.email)?;
-    let reply = create_invite(scope.tx(), scope.caller(), scope.org, &email, body.role).await?;
-    scope.commit().await?;
-    Ok((StatusCode::CREATED, Json(reply)))
+    let invited = members::invite(scope, &body.email, body.role).await?;
+    Ok((StatusCode::CREATED, Json(invited.into())))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -121,17 +80,7 @@ pub async fn change_role(
     ApiPath(path): ApiPath<MemberPath>,
     ApiJson(body): ApiJson<RoleChange>,
 ) -> Result<Json<MemberReply>, ApiError> {
-    let member = members::set_role(scope.tx(), scope.org, path.user_id, body.role)
-        .await?
-        .ok_or(ApiError::NotFound("member"))?;
-    scope
-        .audit(
-            "member.role_changed",
-            Some(&path.user_id.to_string()),
-            json!({ "role": body.role }),
-        )
-        .await?;
-    scope.commit().await?;
+    let member = members::change_role(scope, path.user_id, body.role).await?;
     Ok(Json(MemberReply { member }))
 }
 
@@ -142,13 +91,7 @@ pub async fn remove(
     OrgAdmin(scope): OrgAdmin,
     ApiPath(path): ApiPath<MemberPath>,
 ) -> Result<StatusCode, ApiError> {
-    if !members::remove_member(scope.tx(), scope.org, path.user_id).await? {
-        return Err(ApiError::NotFound("member"));
-    }
-    scope
-        .audit("member.removed", Some(&path.user_id.to_string()), json!({}))
-        .await?;
-    scope.commit().await?;
+    members::remove(scope, path.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -171,17 +114,6 @@ pub async fn set_extension(
     ApiPath(path): ApiPath<MemberPath>,
     ApiJson(body): ApiJson<ExtensionChange>,
 ) -> Result<Json<MemberReply>, ApiError> {
-    let extension = body.mightycall_extension;
-    let member = members::set_extension(scope.tx(), scope.org, path.user_id, extension.as_ref())
-        .await?
-        .ok_or(ApiError::NotFound("member"))?;
-    scope
-        .audit(
-            "member.extension_set",
-            Some(&path.user_id.to_string()),
-            json!({ "mightycall_extension": extension }),
-        )
-        .await?;
-    scope.commit().await?;
+    let member = members::set_extension(scope, path.user_id, body.mightycall_extension).await?;
     Ok(Json(MemberReply { member }))
 }

@@ -14,7 +14,8 @@ use web::paging::{decode_cursor, next_cursor, page_limit};
 use web::{ApiError, ApiJson, ApiQuery, Caller, Need, ReadErrors, UserScope, WriteErrors};
 
 use crate::AdminState;
-use crate::members::{self, InviteReply};
+use crate::members::InviteReply;
+use actions::members;
 
 /// The scope of platform org list cursors.
 const SCOPE: &str = "platform_orgs";
@@ -114,7 +115,9 @@ pub async fn create(
             json!({ "name": org.name, "admin_email": email }),
         )
         .await?;
-    let invite = members::create_invite(&tx, &caller, org.id, &email, OrgRole::OrgAdmin).await?;
+    let invite = members::create_invite(&tx, &caller, org.id, &email, OrgRole::OrgAdmin)
+        .await?
+        .into();
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(CreatedOrgReply { org, invite })))
 }

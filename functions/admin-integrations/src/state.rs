@@ -1,3 +1,4 @@
+use actions::integrations::CredentialCheck;
 use axum::extract::FromRef;
 use startup::{Deps, StartupError};
 use web::{AuthContext, Core, CoreConfig};
@@ -26,8 +27,7 @@ impl AdminConfig {
 #[derive(Clone)]
 pub struct AdminState {
     pub(crate) core: Core,
-    pub(crate) mightycall_base_override: Option<String>,
-    pub(crate) daily_request_budget: u32,
+    pub(crate) check: CredentialCheck,
 }
 
 impl AdminState {
@@ -38,8 +38,10 @@ impl AdminState {
         core.auth.secrets.current().await?.keyring()?;
         Ok(Self {
             core,
-            mightycall_base_override: config.mightycall_base_override,
-            daily_request_budget: config.daily_request_budget,
+            check: CredentialCheck {
+                base_override: config.mightycall_base_override,
+                daily_request_budget: config.daily_request_budget,
+            },
         })
     }
 }

@@ -1,9 +1,7 @@
+use actions::integrations;
 use axum::Json;
 use axum::http::StatusCode;
-use domain::{Provider, WebhookToken};
 use serde::Serialize;
-use serde_json::json;
-use store::webhooks;
 use utoipa::ToSchema;
 use web::{ApiError, WriteErrors};
 
@@ -26,24 +24,12 @@ pub struct WebhookTokenReply {
 pub async fn generate(
     OrgAdmin(scope): OrgAdmin,
 ) -> Result<(StatusCode, Json<WebhookTokenReply>), ApiError> {
-    let provider = Provider::MightyCall;
-    let token = WebhookToken::generate();
-    if !webhooks::set_token_hash(scope.tx(), scope.org, provider.as_str(), &token.hash()).await? {
-        return Err(ApiError::NotFound("integration"));
-    }
-    scope
-        .audit(
-            "integration.webhook_token_generated",
-            Some(provider.as_str()),
-            json!({ "provider": provider }),
-        )
-        .await?;
     let org = scope.org;
-    scope.commit().await?;
+    let token = integrations::generate_webhook_token(scope).await?;
     Ok((
         StatusCode::CREATED,
         Json(WebhookTokenReply {
-            webhook_path: format!("/api/webhooks/mightycall/{org}/{}", token.expose()),
+            webhook_path: integrations::webhook_path(org, &token),
             webhook_token: token.expose().to_owned(),
         }),
     ))

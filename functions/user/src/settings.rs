@@ -4,11 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use domain::{
-    BusinessHours, OrgId, OrgName, ShortAbandonSeconds, SlaPercent, SlaSeconds, TimeZone,
+    BusinessHours, OrgId, ShortAbandonSeconds, SlaPercent, SlaSeconds, TimeZone,
     UnknownAfterMinutes,
 };
 use serde::Deserialize;
-use serde_json::json;
 use store::org_settings::{self, OrgSettings, SettingsChange};
 use utoipa::{IntoParams, ToSchema};
 use web::{ApiError, ApiJson, ApiPath, Caller, Core, Need, OrgScope, ReadErrors, WriteErrors};
@@ -58,17 +57,10 @@ pub struct SettingsPatch {
 }
 
 impl SettingsPatch {
-    fn into_change(self) -> Result<SettingsChange, ApiError> {
-        let name = self
-            .name
-            .map(|raw| OrgName::parse(&raw))
-            .transpose()
-            .map_err(|e| ApiError::Unprocessable {
-                code: "invalid_org_name",
-                message: e.0,
-            })?;
-        Ok(SettingsChange {
-            name,
+    /// The change but the name, which the action parses.
+    fn into_change(self) -> (Option<String>, SettingsChange) {
+        let change = SettingsChange {
+            name: None,
             time_zone: self.time_zone,
             sla_target_percent: self.sla_target_percent,
             sla_target_seconds: self.sla_target_seconds,
@@ -76,7 +68,8 @@ impl SettingsPatch {
             business_hours: self.business_hours,
             agents_see_own_calls_only: self.agents_see_own_calls_only,
             live_status_unknown_after_minutes: self.live_status_unknown_after_minutes,
-        })
+        };
+        (self.name, change)
     }
 }
 
@@ -106,31 +99,9 @@ pub async fn update(
     ApiPath(path): ApiPath<OrgPath>,
     ApiJson(body): ApiJson<SettingsPatch>,
 ) -> Result<Json<OrgSettings>, ApiError> {
-    let scope = OrgScope::open(
-        &core,
-        caller,
-        Some(path.org_id),
-        Need::Admin { write: true },
-    )
-    .await?;
-    let change = body.into_change()?;
-    let changes = serde_json::to_value(&change).map_err(ApiError::internal)?;
-    if changes.as_object().is_none_or(|fields| fields.is_empty()) {
-        return Err(ApiError::BadRequest {
-            code: "nothing_to_change",
-            message: "send at least one setting to change".into(),
-        });
-    }
-    let settings = org_settings::update_settings(scope.tx(), scope.org, &change)
-        .await?
-        .ok_or(ApiError::NotFound("organization"))?;
-    scope
-        .audit(
-            "org.settings_updated",
-            Some(&scope.org.to_string()),
-            json!({ "changes": changes }),
-        )
-        .await?;
-    scope.commit().await?;
+    let need = Need::Admin { write: true };
+    let scope = OrgScope::open(&core, caller, Some(path.org_id), need).await?;
+    let (name, change) = body.into_change();
+    let settings = actions::settings::update(scope, name.as_deref(), change).await?;
     Ok(Json(settings))
 }

@@ -63,3 +63,23 @@ if (refresh) {
     }
   });
 }
+
+// Copy buttons beside a link shown once (a webhook URL, an invite link): shown only where this
+// script runs; without it, the read-only field is there to select and copy by hand.
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  button.hidden = false;
+}
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-copy]");
+  if (!button) {
+    return;
+  }
+  const field = document.getElementById(button.dataset.copy);
+  try {
+    await navigator.clipboard.writeText(field.value);
+    button.textContent = "Copied";
+  } catch {
+    field.select();
+    button.textContent = "Press Ctrl+C to copy";
+  }
+});

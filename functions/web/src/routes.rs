@@ -5,8 +5,8 @@ use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
 use crate::pages::{
-    assets, call, calls, dashboard, directory, home, invite, media, playback, reports,
-    second_factor, sign_in, sms,
+    assets, audit, call, calls, dashboard, directory, home, integration, invite, media, playback,
+    reports, second_factor, settings, sign_in, sms, team,
 };
 
 fn config() -> web::AppConfig {
@@ -49,6 +49,38 @@ pub fn router(state: WebState) -> Router {
         .route("/orgs/{org_id}/sms", get(sms::sms).post(sms::send))
         .route("/orgs/{org_id}/contacts", get(directory::contacts))
         .route("/orgs/{org_id}/numbers", get(directory::numbers))
+        .route(
+            "/orgs/{org_id}/settings",
+            get(settings::show).post(settings::save),
+        )
+        .route(
+            "/orgs/{org_id}/integration",
+            get(integration::show).post(integration::save),
+        )
+        .route(
+            "/orgs/{org_id}/integration/schedule",
+            post(integration::schedule),
+        )
+        .route(
+            "/orgs/{org_id}/integration/webhook",
+            post(integration::webhook),
+        )
+        .route(
+            "/orgs/{org_id}/integration/delete",
+            get(integration::confirm_remove).post(integration::remove),
+        )
+        .route("/orgs/{org_id}/team", get(team::show))
+        .route("/orgs/{org_id}/team/invite", post(team::invite))
+        .route("/orgs/{org_id}/team/{user_id}/role", post(team::role))
+        .route(
+            "/orgs/{org_id}/team/{user_id}/extension",
+            post(team::extension),
+        )
+        .route(
+            "/orgs/{org_id}/team/{user_id}/remove",
+            get(team::confirm_remove).post(team::remove),
+        )
+        .route("/orgs/{org_id}/audit", get(audit::audit))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::js))
         .fallback(not_found)

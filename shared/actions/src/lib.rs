@@ -1,8 +1,12 @@
 //! What a member does through the org's MightyCall account — play a recording or voicemail, send
-//! an SMS — authorised and audited here once, for the API's routes and the dashboard's pages alike.
+//! an SMS — and what an org admin changes — the org's settings, its MightyCall integration, its
+//! members — authorised and audited here once, for the API's routes and the dashboard's pages alike.
 
 pub mod audio;
+pub mod integrations;
+pub mod members;
 mod range;
+pub mod settings;
 pub mod sms;
 
 use sync_engine::Engine;

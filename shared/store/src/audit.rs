@@ -100,10 +100,19 @@ impl FromRow for AuditRow {
     }
 }
 
+/// Which entries of an org's log to list: of one action, and/or written within `[from, until)`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AuditFilter<'a> {
+    pub action: Option<&'a str>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
 /// Newest first; `before` is the id of the last row of the previous page (ids only grow).
 pub async fn list(
     tx: &Tx,
     org: OrgId,
+    filter: &AuditFilter<'_>,
     limit: PageLimit,
     before: Option<i64>,
 ) -> Result<Page<AuditRow, i64>, StoreError> {
@@ -112,8 +121,18 @@ pub async fn list(
         .query(
             "select id, actor_kind, actor_user_id, action, target, details, request_id, created_at
              from audit_log where org_id = $1 and ($2::bigint is null or id < $2)
+               and ($4::text is null or action = $4)
+               and ($5::timestamptz is null or created_at >= $5)
+               and ($6::timestamptz is null or created_at < $6)
              order by id desc limit $3",
-            &[&org.as_uuid(), &before, &(limit.get() + 1)],
+            &[
+                &org.as_uuid(),
+                &before,
+                &(limit.get() + 1),
+                &filter.action,
+                &filter.from,
+                &filter.until,
+            ],
         )
         .await?;
     Ok(Page::from_overfetch(
@@ -121,4 +140,16 @@ pub async fn list(
         limit.get(),
         |r: &AuditRow| r.id,
     ))
+}
+
+/// The actions the org's log holds, for a filter to choose from.
+pub async fn actions(tx: &Tx, org: OrgId) -> Result<Vec<String>, StoreError> {
+    let rows = tx
+        .client()
+        .query(
+            "select distinct action from audit_log where org_id = $1 order by action",
+            &[&org.as_uuid()],
+        )
+        .await?;
+    rows.iter().map(|r| get(r, "action")).collect()
 }

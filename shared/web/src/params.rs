@@ -64,6 +64,53 @@ impl<'a> Dates<'a> {
     }
 }
 
+/// The audit log's filters as sent: `action` (an action's name, e.g. `member.role_changed`) and
+/// `startDate` / `endDate` (local days of the org's zone; without either, every day).
+#[derive(Clone, Copy, Debug)]
+pub struct AuditFilters<'a> {
+    action: Option<&'a str>,
+    dates: Option<Dates<'a>>,
+}
+
+impl<'a> AuditFilters<'a> {
+    pub fn check(
+        action: Option<&'a str>,
+        start: Option<&'a str>,
+        end: Option<&'a str>,
+    ) -> Result<Self, ApiError> {
+        let named = |a: &&str| {
+            (1..=64).contains(&a.len())
+                && a.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.')
+        };
+        if let Some(a) = action
+            && !named(&a)
+        {
+            return Err(ApiError::BadRequest {
+                code: "invalid_action",
+                message: "action must be an action's name, e.g. member.role_changed".into(),
+            });
+        }
+        let dates = (start.is_some() || end.is_some())
+            .then(|| Dates::check(start, end))
+            .transpose()?;
+        Ok(Self { action, dates })
+    }
+
+    /// The filter in the org's `zone`.
+    pub fn in_zone(self, zone: TimeZone) -> Result<store::audit::AuditFilter<'a>, ApiError> {
+        let window = self
+            .dates
+            .map(|d| d.in_zone(zone).map(|range| zone.window(range)))
+            .transpose()?;
+        Ok(store::audit::AuditFilter {
+            action: self.action,
+            from: window.map(|w| w.0),
+            until: window.map(|w| w.1),
+        })
+    }
+}
+
 /// A report of calls: the calls themselves, or figures per local day, agent, business number or
 /// local hour of the week.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]

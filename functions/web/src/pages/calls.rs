@@ -50,11 +50,11 @@ struct Filters<'q> {
     number: Option<E164Number>,
 }
 
-fn bad(message: &str) -> PageError {
+pub(crate) fn bad(message: &str) -> PageError {
     PageError::shown(StatusCode::BAD_REQUEST, message)
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
+pub(crate) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 

@@ -22,12 +22,15 @@ pub struct Shell<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {
     Members,
+    /// Org admins (the settings, integration, team and audit pages).
+    Admins,
 }
 
 impl Audience {
     fn admits(self, access: &Access) -> bool {
         match self {
             Self::Members => access.is_member(),
+            Self::Admins => access.is_admin(),
         }
     }
 }
@@ -42,6 +45,10 @@ const ORG_PAGES: &[(&str, &str, Audience)] = &[
     ("sms", "SMS", Audience::Members),
     ("contacts", "Contacts", Audience::Members),
     ("numbers", "Phone numbers", Audience::Members),
+    ("settings", "Settings", Audience::Admins),
+    ("integration", "Integration", Audience::Admins),
+    ("team", "Team", Audience::Admins),
+    ("audit", "Audit log", Audience::Admins),
 ];
 
 fn head(title: &str) -> Markup {

@@ -1,7 +1,9 @@
 //! The pages, each a handler that opens the viewer's scope, reads through the store like the API,
 //! and renders with [`layout`].
 
+mod admin_forms;
 pub mod assets;
+pub mod audit;
 pub mod call;
 pub mod calls;
 pub mod dashboard;
@@ -9,6 +11,7 @@ mod dashboard_parts;
 pub mod directory;
 pub mod format;
 pub mod home;
+pub mod integration;
 pub mod invite;
 pub mod layout;
 pub mod media;
@@ -16,5 +19,7 @@ pub mod playback;
 pub mod range;
 pub mod reports;
 pub mod second_factor;
+pub mod settings;
 pub mod sign_in;
 pub mod sms;
+pub mod team;

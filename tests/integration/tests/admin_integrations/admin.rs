@@ -522,6 +522,116 @@ async fn the_audit_log_pages_newest_first() {
 }
 
 #[tokio::test]
+async fn the_audit_log_filters_by_action_and_by_local_days() {
+    let w = World::new().await;
+    let org = w.t.org_a;
+    let invites = format!("/api/admin/orgs/{org}/invites");
+    for email in ["f0@example.test", "f1@example.test"] {
+        let body = json!({ "email": email, "role": "agent" });
+        let reply = w
+            .admin_call(Method::POST, &invites, w.t.admin_a, Some(body))
+            .await;
+        assert_eq!(reply.status, 201);
+    }
+    // The org counts days in New York: 03:00 UTC on 10 January is still the 9th there.
+    let admin = w.db.admin().await;
+    admin
+        .execute(
+            "update organizations set time_zone = 'America/New_York' where id = $1",
+            &[&org],
+        )
+        .await
+        .unwrap();
+    admin
+        .execute(
+            "update audit_log set created_at = '2026-01-10 03:00:00+00'
+             where org_id = $1 and details->>'email' = 'f0@example.test'",
+            &[&org],
+        )
+        .await
+        .unwrap();
+    let audit = format!("/api/admin/orgs/{org}/audit");
+    let listed = |query: &'static str| {
+        let w = &w;
+        let audit = &audit;
+        async move {
+            let reply = w
+                .admin_call(Method::GET, &format!("{audit}?{query}"), w.t.admin_a, None)
+                .await;
+            assert_eq!(reply.status, 200, "{query}: {:?}", reply.body);
+            reply.body["audit"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let email = e["details"]["email"].as_str().unwrap_or("");
+                    format!("{} {email}", e["action"].as_str().unwrap())
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed("action=invite.created").await,
+        [
+            "invite.created f1@example.test",
+            "invite.created f0@example.test"
+        ]
+    );
+    assert_eq!(listed("action=seed.created").await, ["seed.created "]);
+    assert_eq!(
+        listed("startDate=2026-01-09&endDate=2026-01-09").await,
+        ["invite.created f0@example.test"]
+    );
+    assert!(
+        listed("startDate=2026-01-10&endDate=2026-01-10")
+            .await
+            .is_empty()
+    );
+    assert!(
+        listed("action=member.removed&startDate=2026-01-09&endDate=2026-01-09")
+            .await
+            .is_empty()
+    );
+    // Filters page like the whole log: the cursor of a filtered page continues it.
+    let first = w
+        .admin_call(
+            Method::GET,
+            &format!("{audit}?action=invite.created&limit=1"),
+            w.t.admin_a,
+            None,
+        )
+        .await;
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let second = w
+        .admin_call(
+            Method::GET,
+            &format!("{audit}?action=invite.created&limit=1&cursor={cursor}"),
+            w.t.admin_a,
+            None,
+        )
+        .await;
+    assert_eq!(
+        second.body["audit"][0]["details"]["email"],
+        "f0@example.test"
+    );
+    assert!(second.body["next_cursor"].is_null());
+    for query in [
+        "action=",
+        "action=Member.Removed",
+        "action=a%20b",
+        "startDate=2026-1-1",
+        "endDate=x",
+        "startDate=2026-02-01&endDate=2026-01-01",
+        "startDate=2024-01-01&endDate=2026-01-01",
+    ] {
+        let reply = w
+            .admin_call(Method::GET, &format!("{audit}?{query}"), w.t.admin_a, None)
+            .await;
+        assert_eq!(reply.status, 400, "{query}");
+    }
+}
+
+#[tokio::test]
 async fn with_mfa_required_admin_writes_need_aal2() {
     let w = World::builder().mfa_for_admin().build().await;
     let path = format!("{}/mightycall", integrations(&w));

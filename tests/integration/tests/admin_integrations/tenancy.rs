@@ -125,11 +125,17 @@ async fn rls_alone_stops_a_forged_membership_check() {
             .is_empty()
     );
     assert!(
-        store::audit::list(&tx, org_b, domain::PageLimit::DEFAULT, None)
-            .await
-            .unwrap()
-            .rows
-            .is_empty()
+        store::audit::list(
+            &tx,
+            org_b,
+            &store::audit::AuditFilter::default(),
+            domain::PageLimit::DEFAULT,
+            None
+        )
+        .await
+        .unwrap()
+        .rows
+        .is_empty()
     );
     assert!(
         !store::integrations::update_schedule(&tx, org_b, "mightycall", Some(false), None)

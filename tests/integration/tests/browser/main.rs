@@ -5,6 +5,7 @@
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin;
 mod flows;
 mod invite;
 mod media_and_sms;

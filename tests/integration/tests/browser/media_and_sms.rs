@@ -9,25 +9,12 @@ use serde_json::{Value, json};
 use test_harness::browser::Browser;
 use uuid::Uuid;
 
-use crate::support::{assert_accessible, fits, sign_in, wait_for_path};
+use crate::support::{assert_accessible, capture, sign_in, wait_for_path};
 
 /// Runs `script` (which calls `done` once) in the page; its answer.
 async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
     let script = format!("const done = arguments[arguments.length - 1];\n{script}");
     client.execute_async(&script, args).await.unwrap()
-}
-
-/// Screenshots of the page at `path` at 375 px and on the desktop, checked for width and access.
-async fn capture(browser: &Browser, base: &str, path: &str, name: &str) {
-    let client = &browser.client;
-    client.goto(&format!("{base}{path}")).await.unwrap();
-    browser.screenshot(&format!("{name}-desktop")).await;
-    assert_accessible(browser, name).await;
-    client.set_window_size(375, 812).await.unwrap();
-    client.refresh().await.unwrap();
-    assert!(fits(client).await, "{name} is readable at 375 px");
-    browser.screenshot(&format!("{name}-375")).await;
-    client.set_window_size(1280, 900).await.unwrap();
 }
 
 #[tokio::test]

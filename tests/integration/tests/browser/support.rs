@@ -66,3 +66,16 @@ pub async fn fits(client: &Client) -> bool {
         .unwrap();
     fits.as_bool().unwrap()
 }
+
+/// Screenshots of the page at `path` at 375 px and on the desktop, checked for width and access.
+pub async fn capture(browser: &Browser, base: &str, path: &str, name: &str) {
+    let client = &browser.client;
+    client.goto(&format!("{base}{path}")).await.unwrap();
+    browser.screenshot(&format!("{name}-desktop")).await;
+    assert_accessible(browser, name).await;
+    client.set_window_size(375, 812).await.unwrap();
+    client.refresh().await.unwrap();
+    assert!(fits(client).await, "{name} is readable at 375 px");
+    browser.screenshot(&format!("{name}-375")).await;
+    client.set_window_size(1280, 900).await.unwrap();
+}

@@ -5,6 +5,8 @@
 // Test helpers fail the test by panicking, like the assertions they serve.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod admin_access;
+mod admin_pages;
 mod calls;
 mod dashboard;
 mod directory;
