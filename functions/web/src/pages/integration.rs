@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
-use crate::pages::admin_forms::{Refusal, admin_scope, origin, see_other, shown_once};
+use crate::pages::forms::{Refusal, admin_scope, origin, see_other, shown_once};
 use crate::pages::layout;
 
 #[derive(Deserialize)]

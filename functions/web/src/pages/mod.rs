@@ -1,7 +1,6 @@
 //! The pages, each a handler that opens the viewer's scope, reads through the store like the API,
 //! and renders with [`layout`].
 
-mod admin_forms;
 pub mod assets;
 pub mod audit;
 pub mod call;
@@ -10,6 +9,7 @@ pub mod dashboard;
 mod dashboard_parts;
 pub mod directory;
 pub mod format;
+mod forms;
 pub mod home;
 pub mod integration;
 pub mod invite;

@@ -19,7 +19,7 @@ use web::{Need, RequestId};
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
-use crate::pages::admin_forms::{Refusal, admin_scope, see_other};
+use crate::pages::forms::{Refusal, admin_scope, see_other};
 use crate::pages::layout;
 
 /// Zones offered as suggestions; any IANA name is accepted.

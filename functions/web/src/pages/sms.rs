@@ -11,12 +11,13 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use store::synced::{MessageRow, PhoneNumberRow};
-use web::{ApiError, Need, RequestId};
+use web::{Need, RequestId};
 
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
 use crate::pages::directory::nothing_synced;
+use crate::pages::forms::Refusal;
 use crate::pages::layout;
 use crate::viewer::submitter;
 
@@ -224,23 +225,16 @@ pub async fn send(
             )
                 .into_response())
         }
-        // What the sender can act on (bad input, the limit, MightyCall refusing or not
-        // confirming): the form again, with the draft. Anything else is the error page.
-        Err(
-            e @ (ApiError::BadRequest { .. }
-            | ApiError::Conflict { .. }
-            | ApiError::Unprocessable { .. }
-            | ApiError::TooManyRequests { .. }
-            | ApiError::UpstreamFailed { .. }),
-        ) => {
+        Err(e) => {
+            // What the sender can act on shows on the form again, with the draft.
+            let refusal = Refusal::of(e)?;
             let refused = Refused {
-                status: e.status(),
-                message: e.to_string(),
+                status: refusal.status,
+                message: refusal.message,
                 form: &form,
             };
             let with = Some(form.to.trim()).filter(|t| !t.is_empty());
             render(&state, &headers, request_id, &org, with, Some(refused)).await
         }
-        Err(e) => Err(e.into()),
     }
 }

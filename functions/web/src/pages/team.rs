@@ -17,7 +17,7 @@ use web::{ApiError, Need, RequestId};
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
-use crate::pages::admin_forms::{Refusal, admin_scope, origin, see_other, shown_once};
+use crate::pages::forms::{Refusal, admin_scope, origin, see_other, shown_once};
 use crate::pages::layout;
 
 const ROLES: [(OrgRole, &str); 3] = [

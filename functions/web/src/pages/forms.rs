@@ -1,4 +1,4 @@
-//! What the admin pages' forms share: the POST's scope (the viewer, their form token, then an org
+//! What the signed-in pages' forms share: the POST's scope (the viewer, their form token, then an org
 //! admin's write scope in the path's org — another org is the 404 page, an agent or manager the
 //! 403 page), the refusals an admin can act on (shown on the page with the right status), the
 //! redirect after a change, and the site's origin for the links an admin passes on.
@@ -11,8 +11,7 @@ use web::{ApiError, Need, OrgScope, RequestId};
 
 use crate::WebState;
 use crate::errors::PageError;
-use crate::session;
-use crate::viewer::viewer;
+use crate::viewer::submitter;
 
 /// An admin action the page shows again, with why it was refused.
 pub struct Refusal {
@@ -52,13 +51,7 @@ pub async fn admin_scope(
     org: &str,
     csrf: &str,
 ) -> Result<OrgScope, PageError> {
-    let viewer = viewer(state, headers, request_id).await?;
-    if !session::csrf_matches(&viewer.session.csrf, csrf) {
-        return Err(PageError::shown(
-            StatusCode::FORBIDDEN,
-            "This form has expired. Reload the page and try again.",
-        ));
-    }
+    let viewer = submitter(state, headers, request_id, csrf).await?;
     let org: OrgId = org
         .parse()
         .map_err(|_| PageError::from(ApiError::NotFound("organization")))?;
