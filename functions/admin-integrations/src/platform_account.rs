@@ -1,13 +1,12 @@
 //! Binding an org to the platform's own MightyCall account: platform admins only, audited. Only a
 //! bound org syncs with the platform account (and only where the deployment allows it at all).
 
+use actions::platform;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::Provider;
 use serde::Serialize;
-use serde_json::json;
-use store::platform_account::{self, Binding};
+use store::platform_account::Binding;
 use utoipa::ToSchema;
 use web::{ApiError, ApiPath, Caller, Need, OrgScope, WriteErrors};
 
@@ -38,20 +37,7 @@ pub async fn bind(
     ApiPath(path): ApiPath<OrgPath>,
 ) -> Result<(StatusCode, Json<BindingReply>), ApiError> {
     let scope = platform_admin(&state, caller, &path).await?;
-    let created = platform_account::bind(scope.tx(), scope.org, scope.user_id()).await?;
-    if created {
-        scope
-            .audit(
-                "platform_account.bound",
-                Some(Provider::MightyCall.as_str()),
-                json!({}),
-            )
-            .await?;
-    }
-    let binding = platform_account::binding(scope.tx(), scope.org)
-        .await?
-        .ok_or_else(|| ApiError::internal("binding missing right after it was made"))?;
-    scope.commit().await?;
+    let (created, binding) = platform::bind(scope).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -74,16 +60,6 @@ pub async fn unbind(
     ApiPath(path): ApiPath<OrgPath>,
 ) -> Result<StatusCode, ApiError> {
     let scope = platform_admin(&state, caller, &path).await?;
-    if !platform_account::unbind(scope.tx(), scope.org).await? {
-        return Err(ApiError::NotFound("platform account binding"));
-    }
-    scope
-        .audit(
-            "platform_account.unbound",
-            Some(Provider::MightyCall.as_str()),
-            json!({}),
-        )
-        .await?;
-    scope.commit().await?;
+    platform::unbind(scope).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,10 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{OrgName, OrgRole, PageLimit};
+use domain::PageLimit;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use store::orgs::{self, Org};
+use store::orgs::Org;
 use store::platform_orgs::{self, OrgSummary};
 use utoipa::{IntoParams, ToSchema};
 use web::paging::{decode_cursor, next_cursor, page_limit};
@@ -15,7 +14,7 @@ use web::{ApiError, ApiJson, ApiQuery, Caller, Need, ReadErrors, UserScope, Writ
 
 use crate::AdminState;
 use crate::members::InviteReply;
-use actions::members;
+use actions::platform;
 
 /// The scope of platform org list cursors.
 const SCOPE: &str = "platform_orgs";
@@ -90,34 +89,8 @@ pub async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<NewOrg>,
 ) -> Result<(StatusCode, Json<CreatedOrgReply>), ApiError> {
-    let scope = UserScope::open(&state.core, caller).await?;
-    scope
-        .require_platform(Need::PlatformAdmin { write: true })
-        .await?;
-    let caller = scope.caller.clone();
-    // Only read in; its connection goes back to the pool before the service one is taken.
-    drop(scope);
-    let name = OrgName::parse(&body.name).map_err(|e| ApiError::Unprocessable {
-        code: "invalid_org_name",
-        message: e.0,
-    })?;
-    let email = members::parse_email(&body.admin_email)?;
-    // Service path, as onboarding: no policy lets anyone insert an org, and the new org has no
-    // member whose rights could allow the invite. The caller was checked above.
-    let tx = state.core.db.as_service().await?;
-    let org = orgs::insert_org(&tx, caller.user.user_id, name.as_str()).await?;
-    caller
-        .audit(
-            &tx,
-            org.id,
-            "platform.org_created",
-            Some(&org.id.to_string()),
-            json!({ "name": org.name, "admin_email": email }),
-        )
-        .await?;
-    let invite = members::create_invite(&tx, &caller, org.id, &email, OrgRole::OrgAdmin)
-        .await?
-        .into();
-    tx.commit().await?;
+    let (org, invite) =
+        platform::create_org(&state.core, caller, &body.name, &body.admin_email).await?;
+    let invite = invite.into();
     Ok((StatusCode::CREATED, Json(CreatedOrgReply { org, invite })))
 }

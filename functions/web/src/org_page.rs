@@ -81,6 +81,7 @@ impl OrgPage {
             page,
             csrf: &self.csrf,
             access: Some(self.access),
+            platform: self.access.platform_admin,
         }
     }
 

@@ -5,8 +5,8 @@ use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
 use crate::pages::{
-    assets, audit, call, calls, dashboard, directory, home, integration, invite, media, playback,
-    reports, second_factor, settings, sign_in, sms, team,
+    assets, audit, call, calls, dashboard, directory, home, integration, invite, media, platform,
+    playback, reports, second_factor, settings, sign_in, sms, team,
 };
 
 fn config() -> web::AppConfig {
@@ -29,6 +29,10 @@ pub fn router(state: WebState) -> Router {
         .route("/auth/confirm", get(sign_in::confirm))
         .route("/logout", post(sign_in::sign_out))
         .route("/invite/{token}", get(invite::show).post(invite::join))
+        .route("/platform", get(platform::page))
+        .route("/platform/orgs", post(platform::create))
+        .route("/platform/orgs/{org_id}/bind", post(platform::bind))
+        .route("/platform/orgs/{org_id}/unbind", post(platform::unbind))
         .route("/invite/{token}/signup", post(invite::sign_up))
         .route("/orgs/{org_id}/dashboard", get(dashboard::dashboard))
         .route("/orgs/{org_id}/calls", get(calls::calls))

@@ -1,10 +1,12 @@
 //! What a member does through the org's MightyCall account — play a recording or voicemail, send
-//! an SMS — and what an org admin changes — the org's settings, its MightyCall integration, its
-//! members — authorised and audited here once, for the API's routes and the dashboard's pages alike.
+//! an SMS — what an org admin changes — the org's settings, its MightyCall integration, its
+//! members — and what a platform admin does across orgs, authorised and audited here once, for the
+//! API's routes and the dashboard's pages alike.
 
 pub mod audio;
 pub mod integrations;
 pub mod members;
+pub mod platform;
 mod range;
 pub mod settings;
 pub mod sms;

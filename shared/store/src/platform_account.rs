@@ -87,3 +87,18 @@ pub async fn binding(tx: &Tx, org: OrgId) -> Result<Option<Binding>, StoreError>
         .await?;
     optional(row)
 }
+
+/// Which of `orgs` are bound, as the transaction's user may see (platform admins: all).
+pub async fn bound_among(tx: &Tx, orgs: &[OrgId]) -> Result<Vec<OrgId>, StoreError> {
+    let ids: Vec<uuid::Uuid> = orgs.iter().map(OrgId::as_uuid).collect();
+    let rows = tx
+        .client()
+        .query(
+            "select org_id from platform_account_bindings where org_id = any($1)",
+            &[&ids],
+        )
+        .await?;
+    rows.iter()
+        .map(|row| get::<uuid::Uuid>(row, "org_id").map(OrgId::new))
+        .collect()
+}

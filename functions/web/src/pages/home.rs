@@ -30,6 +30,7 @@ pub async fn home(
         page: "",
         csrf: &csrf,
         access: None,
+        platform: admin,
     };
     let content = html! {
         h1 { "Your organisations" }

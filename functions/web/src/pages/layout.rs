@@ -15,6 +15,8 @@ pub struct Shell<'a> {
     pub csrf: &'a str,
     /// What the viewer may do in the org shown: the navigation lists only the pages they may open.
     pub access: Option<Access>,
+    /// The viewer is a platform admin: the navigation offers the platform page.
+    pub platform: bool,
 }
 
 /// Who a page of an org is for. The navigation shows a page only to them; its route checks again
@@ -85,6 +87,9 @@ pub fn page(title: &str, shell: &Shell<'_>, content: Markup) -> Markup {
                                 }
                             }
                         }
+                    }
+                    @if shell.platform {
+                        a.platform href="/platform" aria-current=[(shell.page == "platform").then_some("page")] { "Platform" }
                     }
                     @if shell.orgs.len() > 1 {
                         details.switcher {

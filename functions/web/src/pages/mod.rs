@@ -15,6 +15,7 @@ pub mod integration;
 pub mod invite;
 pub mod layout;
 pub mod media;
+pub mod platform;
 pub mod playback;
 pub mod range;
 pub mod reports;
