@@ -1,9 +1,13 @@
-//! What a member does through the org's MightyCall account — play a recording or voicemail, send
-//! an SMS — authorised and audited here once, for the API's routes and the dashboard's pages alike.
+//! What a member does — play a recording or voicemail and send an SMS through the org's MightyCall
+//! account, read live status and the missed-call worklist, resolve a missed call, start or cancel
+//! a sync — authorised and audited here once, for the API's routes and the dashboard's pages alike.
 
 pub mod audio;
+pub mod live_status;
+pub mod missed_calls;
 mod range;
 pub mod sms;
+pub mod sync;
 
 use sync_engine::Engine;
 use web::Core;
