@@ -5,8 +5,8 @@ use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
 use crate::pages::{
-    assets, call, calls, dashboard, directory, home, invite, media, playback, reports,
-    second_factor, sign_in, sms,
+    assets, call, calls, dashboard, directory, home, invite, live, media, missed_calls, playback,
+    reports, second_factor, sign_in, sms, sync,
 };
 
 fn config() -> web::AppConfig {
@@ -49,6 +49,25 @@ pub fn router(state: WebState) -> Router {
         .route("/orgs/{org_id}/sms", get(sms::sms).post(sms::send))
         .route("/orgs/{org_id}/contacts", get(directory::contacts))
         .route("/orgs/{org_id}/numbers", get(directory::numbers))
+        .route("/orgs/{org_id}/live", get(live::live))
+        .route("/orgs/{org_id}/live/roster", get(live::roster_part))
+        .route(
+            "/orgs/{org_id}/missed-calls",
+            get(missed_calls::missed_calls),
+        )
+        .route(
+            "/orgs/{org_id}/missed-calls/{id}/resolve",
+            post(missed_calls::resolve),
+        )
+        .route(
+            "/orgs/{org_id}/sync",
+            get(sync::sync_page).post(sync::start),
+        )
+        .route("/orgs/{org_id}/sync/jobs", get(sync::jobs_part))
+        .route(
+            "/orgs/{org_id}/sync/jobs/{id}/cancel",
+            get(sync::confirm_cancel).post(sync::cancel),
+        )
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::js))
         .fallback(not_found)

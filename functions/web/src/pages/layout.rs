@@ -37,11 +37,14 @@ const ORG_PAGES: &[(&str, &str, Audience)] = &[
     ("dashboard", "Dashboard", Audience::Members),
     ("calls", "Calls", Audience::Members),
     ("reports", "Reports", Audience::Members),
+    ("live", "Live", Audience::Members),
+    ("missed-calls", "Missed calls", Audience::Members),
     ("recordings", "Recordings", Audience::Members),
     ("voicemails", "Voicemails", Audience::Members),
     ("sms", "SMS", Audience::Members),
     ("contacts", "Contacts", Audience::Members),
     ("numbers", "Phone numbers", Audience::Members),
+    ("sync", "Sync", Audience::Members),
 ];
 
 fn head(title: &str) -> Markup {
