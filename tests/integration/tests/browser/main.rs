@@ -8,4 +8,5 @@
 mod flows;
 mod invite;
 mod media_and_sms;
+mod operations;
 mod support;

@@ -12,13 +12,13 @@ use uuid::Uuid;
 use crate::support::{assert_accessible, fits, sign_in, wait_for_path};
 
 /// Runs `script` (which calls `done` once) in the page; its answer.
-async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
+pub async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
     let script = format!("const done = arguments[arguments.length - 1];\n{script}");
     client.execute_async(&script, args).await.unwrap()
 }
 
 /// Screenshots of the page at `path` at 375 px and on the desktop, checked for width and access.
-async fn capture(browser: &Browser, base: &str, path: &str, name: &str) {
+pub async fn capture(browser: &Browser, base: &str, path: &str, name: &str) {
     let client = &browser.client;
     client.goto(&format!("{base}{path}")).await.unwrap();
     browser.screenshot(&format!("{name}-desktop")).await;
