@@ -162,6 +162,20 @@ fn roster(live: &LiveStatusReply, view: View) -> Markup {
     }
 }
 
+/// The view asked for, the viewer's page of the org and its extensions now.
+async fn read(
+    state: &WebState,
+    headers: &HeaderMap,
+    request_id: RequestId,
+    org: &str,
+    query: &LiveQuery,
+) -> Result<(View, OrgPage, LiveStatusReply), PageError> {
+    let view = View::chosen(query)?;
+    let page = OrgPage::open(state, headers, request_id, org, Need::Member).await?;
+    let live = live_status::read(&page.scope).await?;
+    Ok((view, page, live))
+}
+
 pub async fn live(
     State(state): State<WebState>,
     headers: HeaderMap,
@@ -169,9 +183,7 @@ pub async fn live(
     Path(org): Path<String>,
     Query(query): Query<LiveQuery>,
 ) -> Result<Response, PageError> {
-    let view = View::chosen(&query)?;
-    let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
-    let live = live_status::read(&page.scope).await?;
+    let (view, page, live) = read(&state, &headers, request_id, &org, &query).await?;
     let org = page.scope.org;
     let polled = html! {
         div #roster data-poll={ "/orgs/" (org) "/live/roster" (view.query()) } data-every=(REFRESH_SECONDS) {
@@ -220,9 +232,7 @@ pub async fn roster_part(
     Path(org): Path<String>,
     Query(query): Query<LiveQuery>,
 ) -> Result<Response, PageError> {
-    let view = View::chosen(&query)?;
-    let page = OrgPage::open(&state, &headers, request_id, &org, Need::Member).await?;
-    let live = live_status::read(&page.scope).await?;
+    let (view, page, live) = read(&state, &headers, request_id, &org, &query).await?;
     let part = roster(&live, view);
     Ok(page.respond(part))
 }
