@@ -287,11 +287,14 @@ async fn an_agent_sees_no_manager_control_and_with_scoping_only_their_own_calls(
             "dashboard",
             "calls",
             "reports",
+            "live",
+            "missed-calls",
             "recordings",
             "voicemails",
             "sms",
             "contacts",
-            "numbers"
+            "numbers",
+            "sync"
         ],
         "the pages every member reads, nothing that manages the org"
     );
