@@ -2,7 +2,6 @@ use axum::Json;
 use axum::extract::State;
 use domain::{JobStatus, OrgId, PageLimit};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use store::page::TimeKey;
 use store::sync_jobs::{self, Job, JobQuery};
 use utoipa::{IntoParams, ToSchema};
@@ -104,26 +103,6 @@ pub async fn cancel(
     caller: Caller,
     ApiPath(path): ApiPath<JobPath>,
 ) -> Result<Json<JobReply>, ApiError> {
-    let scope = UserScope::open(&state.core, caller).await?;
-    let job = sync_jobs::get_job(scope.tx(), path.job_id)
-        .await?
-        .ok_or(ApiError::NotFound("job"))?;
-    let scope = scope
-        .into_org(Some(job.org_id), Need::Admin { write: true })
-        .await?;
-    let Some(cancelled) = sync_jobs::cancel_job(scope.tx(), job.id, scope.user_id()).await? else {
-        return Err(ApiError::Conflict {
-            code: "job_not_active",
-            message: "the job has already ended".into(),
-        });
-    };
-    scope
-        .audit(
-            "sync.cancelled",
-            Some(&job.id.to_string()),
-            json!({ "resource": job.resource, "was": job.status }),
-        )
-        .await?;
-    scope.commit().await?;
-    Ok(Json(JobReply { job: cancelled }))
+    let job = actions::sync::cancel(&state.core, caller, None, path.job_id).await?;
+    Ok(Json(JobReply { job }))
 }

@@ -1,8 +1,7 @@
-use std::sync::Arc;
-
+use actions::sync::Syncs;
 use axum::extract::FromRef;
 use startup::{Deps, StartupError};
-use sync_engine::{Dispatcher, SyncWiring, WiringConfig};
+use sync_engine::{SyncWiring, WiringConfig};
 use web::{AuthContext, Core, CoreConfig};
 
 /// What the function reads from the environment, parsed only.
@@ -24,19 +23,18 @@ impl SyncConfig {
 #[derive(Clone)]
 pub struct SyncState {
     pub(crate) core: Core,
-    pub(crate) dispatcher: Arc<Dispatcher>,
-    /// The longest explicit re-sync range a request may ask for.
-    pub(crate) max_range_days: i64,
+    /// Starting syncs: where the jobs go to run.
+    pub(crate) syncs: Syncs,
 }
 
 impl SyncState {
     /// Used by `main` and the tests alike.
     pub async fn build(config: SyncConfig, deps: Deps) -> Result<Self, StartupError> {
         let wiring = SyncWiring::build(config.wiring, &deps).await?;
+        let core = Core::build(config.core, deps).await?;
         Ok(Self {
-            core: Core::build(config.core, deps).await?,
-            dispatcher: wiring.dispatcher,
-            max_range_days: wiring.max_range_days,
+            syncs: Syncs::new(core.clone(), &wiring),
+            core,
         })
     }
 }

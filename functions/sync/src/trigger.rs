@@ -1,13 +1,12 @@
+use actions::sync::{self, SyncAsked};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::{OrgId, SyncKind, SyncTrigger};
+use domain::{OrgId, SyncKind};
 use serde::Deserialize;
-use serde_json::json;
-use store::integrations;
-use sync_engine::{StartRequest, StartedReply};
+use sync_engine::StartedReply;
 use utoipa::{IntoParams, ToSchema};
-use web::{ApiError, ApiJson, ApiPath, Caller, Need, UserScope, WriteErrors};
+use web::{ApiError, ApiJson, ApiPath, Caller, WriteErrors};
 
 use crate::SyncState;
 
@@ -40,46 +39,12 @@ pub async fn start(
     ApiPath(path): ApiPath<KindPath>,
     ApiJson(body): ApiJson<SyncRequest>,
 ) -> Result<(StatusCode, Json<StartedReply>), ApiError> {
-    let window = domain::resync_window(
-        body.start_date.as_deref(),
-        body.end_date.as_deref(),
-        state.max_range_days,
-        chrono::Utc::now(),
-    )?;
-    let scope = UserScope::open(&state.core, caller).await?;
-    let orgs = match body.org_id {
-        // The whole platform's numbers: every org with an integration, platform admins only.
-        None if path.kind == SyncKind::PhoneNumbers => {
-            scope.require_platform_admin().await?;
-            integrations::integrated_orgs(scope.tx()).await?
-        }
-        org => vec![scope.check(org, Need::Sync).await?],
+    let asked = SyncAsked {
+        kind: path.kind,
+        org: body.org_id,
+        start_date: body.start_date.as_deref(),
+        end_date: body.end_date.as_deref(),
     };
-    let resources = path.kind.resources();
-    let jobs = sync_engine::queue_jobs(
-        scope.tx(),
-        &StartRequest {
-            orgs: &orgs,
-            resources: &resources,
-            trigger: SyncTrigger::User,
-            requested_by: Some(scope.user_id()),
-            window,
-        },
-    )
-    .await?;
-    for &org in &orgs {
-        scope
-            .audit(
-                org,
-                "sync.requested",
-                None,
-                json!({ "resources": resources, "window": window }),
-            )
-            .await?;
-    }
-    scope.commit().await?;
-    sync_engine::dispatch_new(&state.core.db, &state.dispatcher, &jobs)
-        .await
-        .map_err(|_| ApiError::Unavailable("the sync service"))?;
+    let jobs = sync::start(&state.syncs, caller, &asked).await?;
     Ok((StatusCode::ACCEPTED, Json(StartedReply::of(&jobs))))
 }

@@ -83,3 +83,34 @@ document.addEventListener("click", async (event) => {
     button.textContent = "Press Ctrl+C to copy";
   }
 });
+
+// Live parts (live status, sync jobs): every data-every seconds while the tab is shown, fetch
+// data-poll (the part alone, as HTML from the same site) and swap it in without reloading. An
+// ended session answers with the sign-in page: then the whole page reloads (and signs in).
+for (const part of document.querySelectorAll("[data-poll]")) {
+  let busy = false;
+  let last = "";
+  const poll = async () => {
+    if (busy || document.visibilityState !== "visible") {
+      return;
+    }
+    busy = true;
+    try {
+      const response = await fetch(part.dataset.poll, { credentials: "same-origin" });
+      if (response.redirected) {
+        window.location.reload();
+      } else if (response.ok) {
+        const html = await response.text();
+        if (html !== last) {
+          last = html;
+          part.innerHTML = html;
+        }
+      }
+    } catch {
+      // Offline for a moment: the next round tries again.
+    } finally {
+      busy = false;
+    }
+  };
+  setInterval(poll, Number(part.dataset.every) * 1000);
+}

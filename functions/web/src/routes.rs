@@ -5,8 +5,8 @@ use crate::WebState;
 use crate::errors::{PageError, render_error_pages};
 use crate::headers::security_headers;
 use crate::pages::{
-    assets, audit, call, calls, dashboard, directory, home, integration, invite, media, platform,
-    playback, reports, second_factor, settings, sign_in, sms, team,
+    assets, audit, call, calls, dashboard, directory, home, integration, invite, live, media,
+    missed_calls, platform, playback, reports, second_factor, settings, sign_in, sms, sync, team,
 };
 
 fn config() -> web::AppConfig {
@@ -85,6 +85,25 @@ pub fn router(state: WebState) -> Router {
             get(team::confirm_remove).post(team::remove),
         )
         .route("/orgs/{org_id}/audit", get(audit::audit))
+        .route("/orgs/{org_id}/live", get(live::live))
+        .route("/orgs/{org_id}/live/roster", get(live::roster_part))
+        .route(
+            "/orgs/{org_id}/missed-calls",
+            get(missed_calls::missed_calls),
+        )
+        .route(
+            "/orgs/{org_id}/missed-calls/{id}/resolve",
+            post(missed_calls::resolve),
+        )
+        .route(
+            "/orgs/{org_id}/sync",
+            get(sync::sync_page).post(sync::start),
+        )
+        .route("/orgs/{org_id}/sync/jobs", get(sync::jobs_part))
+        .route(
+            "/orgs/{org_id}/sync/jobs/{id}/cancel",
+            get(sync::confirm_cancel).post(sync::cancel),
+        )
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::js))
         .fallback(not_found)

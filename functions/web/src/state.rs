@@ -1,6 +1,7 @@
 use actions::Actions;
+use actions::sync::Syncs;
 use startup::{Deps, StartupError};
-use sync_engine::{Engine, SyncSettings};
+use sync_engine::{SyncWiring, WiringConfig};
 use url::Url;
 use web::{Core, CoreConfig};
 
@@ -11,14 +12,14 @@ use crate::supabase::{Supabase, SupabaseConfig};
 pub struct WebConfig {
     pub core: CoreConfig,
     pub supabase: SupabaseConfig,
-    /// The MightyCall client's settings (playback and SMS use the org's account), as the sync
-    /// engine's (`SyncSettings::from_env`).
-    pub settings: SyncSettings,
+    /// The MightyCall client's settings (playback and SMS use the org's account) and where the
+    /// syncs the Sync page starts run, as the `sync` function's (`WiringConfig::from_env`).
+    pub wiring: WiringConfig,
 }
 
 impl WebConfig {
     /// [`CoreConfig::from_env`], `SUPABASE_URL`, `SUPABASE_ANON_KEY` and
-    /// [`SyncSettings::from_env`].
+    /// [`WiringConfig::from_env`].
     pub fn from_env() -> Result<Self, StartupError> {
         let required = |name: &'static str| {
             settings::env_optional(name)
@@ -32,7 +33,7 @@ impl WebConfig {
                 url,
                 anon_key: required("SUPABASE_ANON_KEY")?,
             },
-            settings: SyncSettings::from_env()?,
+            wiring: WiringConfig::from_env()?,
         })
     }
 }
@@ -43,13 +44,15 @@ pub struct WebState {
     pub(crate) supabase: Supabase,
     /// Playback and sending, with the org's MightyCall account.
     pub(crate) actions: Actions,
+    /// Starting syncs from the Sync page.
+    pub(crate) syncs: Syncs,
 }
 
 impl WebState {
     /// Used by `main` and the tests alike. Sessions are sealed with `WEB_SESSION_KEYS` and
     /// requests to MightyCall open the org's credentials: no keys or keyring, no start.
     pub async fn build(config: WebConfig, deps: Deps) -> Result<Self, StartupError> {
-        let engine = Engine::new(deps.db.clone(), deps.secrets.clone(), config.settings);
+        let wiring = SyncWiring::build(config.wiring, &deps).await?;
         let core = Core::build(config.core, deps).await?;
         let secrets = core.auth.secrets.current().await?;
         secrets.session_keyring()?;
@@ -58,9 +61,10 @@ impl WebState {
             .map_err(|e| StartupError::Config(format!("HTTP client: {e}")))?;
         let actions = Actions {
             core: core.clone(),
-            engine,
+            engine: wiring.engine.clone(),
         };
         Ok(Self {
+            syncs: Syncs::new(core.clone(), &wiring),
             core,
             supabase,
             actions,

@@ -126,7 +126,7 @@ impl Site {
                     url: auth.base_url().parse().unwrap(),
                     anon_key: auth.anon_key(),
                 },
-                settings: w.settings.clone(),
+                wiring: w.wiring(),
             },
             w.deps.clone(),
         )

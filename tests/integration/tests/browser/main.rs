@@ -9,4 +9,5 @@ mod admin;
 mod flows;
 mod invite;
 mod media_and_sms;
+mod operations;
 mod support;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::support::{assert_accessible, capture, sign_in, wait_for_path};
 
 /// Runs `script` (which calls `done` once) in the page; its answer.
-async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
+pub async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
     let script = format!("const done = arguments[arguments.length - 1];\n{script}");
     client.execute_async(&script, args).await.unwrap()
 }
@@ -274,11 +274,14 @@ async fn an_agent_sees_no_manager_control_and_with_scoping_only_their_own_calls(
             "dashboard",
             "calls",
             "reports",
+            "live",
+            "missed-calls",
             "recordings",
             "voicemails",
             "sms",
             "contacts",
-            "numbers"
+            "numbers",
+            "sync"
         ],
         "the pages every member reads, nothing that manages the org"
     );
