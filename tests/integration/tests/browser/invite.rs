@@ -82,3 +82,66 @@ async fn an_invitee_signs_up_through_the_link_and_joins_with_the_invited_role() 
     assert!(source.contains("used already"), "the link works once");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_platform_admin_creates_an_org_for_a_client_and_gets_its_invite_link() {
+    let site = Site::new().await;
+    let w = &site.w;
+    let base = site.serve().await;
+    let browser = Browser::start(1280, 900).await;
+    let client = &browser.client;
+    crate::support::sign_in(client, &base, w.t.platform_admin).await;
+    client
+        .find(Locator::Css("header a[href='/platform']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, "/platform").await;
+    crate::support::capture(&browser, &base, "/platform", "platform").await;
+    client
+        .find(Locator::Id("org-name"))
+        .await
+        .unwrap()
+        .send_keys("Client Co")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("admin-email"))
+        .await
+        .unwrap()
+        .send_keys("boss@client.example")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action='/platform/orgs'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, "/platform/orgs").await;
+    let link = client
+        .find(Locator::Id("invite-link"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(link.contains("/invite/"), "{link}");
+    let rows = client.source().await.unwrap();
+    assert!(rows.contains("Client Co"));
+    browser.screenshot("platform-created-desktop").await;
+    assert_accessible(&browser, "platform, created").await;
+    let created = w
+        .count(
+            "select count(*) from org_invites i join organizations o on o.id = i.org_id
+             where o.name = 'Client Co' and i.email = 'boss@client.example' and i.role = 'org_admin'",
+            &[],
+        )
+        .await;
+    assert_eq!(created, 1);
+    browser.close().await;
+}

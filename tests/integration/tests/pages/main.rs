@@ -14,6 +14,7 @@ mod invite;
 mod live;
 mod media;
 mod missed_calls;
+mod platform;
 mod reports;
 mod second_factor;
 mod sign_in;
