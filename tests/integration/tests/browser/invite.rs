@@ -1,40 +1,70 @@
-//! An invite link in the real browser: the invitee creates their account from it, joins with the
-//! invited role and lands on the org's dashboard; the used link then refuses.
+//! Invites in the real browser: an org admin invites from the team page, the invitee creates their
+//! account from the link, joins with the invited role and shows in the team; the used link then
+//! refuses. A platform admin creates an org for a client and gets its first admin's link.
 
-use axum::http::Method;
 use fantoccini::Locator;
 use integration_tests::site::Site;
-use serde_json::json;
 use test_harness::browser::Browser;
 
-use crate::support::{assert_accessible, fits, wait_for_path};
+use crate::support::{assert_accessible, capture, sign_in, wait_for_path};
 
 #[tokio::test]
-async fn an_invitee_signs_up_through_the_link_and_joins_with_the_invited_role() {
+async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_link() {
     let site = Site::new().await;
     let w = &site.w;
     let org = w.t.org_a;
-    let address = "new.agent@example.test";
-    let reply = w
-        .admin_call(
-            Method::POST,
-            &format!("/api/admin/orgs/{org}/invites"),
-            w.t.admin_a,
-            Some(json!({ "email": address, "role": "agent" })),
-        )
-        .await;
-    let link = format!("/invite/{}", reply.body["invite_token"].as_str().unwrap());
+    let address = "new.manager@example.test";
     let base = site.serve().await;
     let browser = Browser::start(1280, 900).await;
     let client = &browser.client;
 
-    client.goto(&format!("{base}{link}")).await.unwrap();
-    browser.screenshot("invite-desktop").await;
-    assert_accessible(&browser, "invite").await;
-    client.set_window_size(375, 812).await.unwrap();
-    assert!(fits(client).await, "the invite page at 375 px");
-    browser.screenshot("invite-375").await;
-    client.set_window_size(1280, 900).await.unwrap();
+    // The org admin creates the invite on the team page and copies its link.
+    sign_in(client, &base, w.t.admin_a).await;
+    wait_for_path(client, &format!("/orgs/{org}/dashboard")).await;
+    let team = format!("/orgs/{org}/team");
+    client.goto(&format!("{base}{team}")).await.unwrap();
+    client
+        .find(Locator::Id("invite-email"))
+        .await
+        .unwrap()
+        .send_keys(address)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#invite-role option[value='org_manager']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(&format!("form[action='{team}/invite'] button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let link = client
+        .find(Locator::Id("invite-link"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let path = link[link.find("/invite/").expect("an invite link")..].to_owned();
+    client
+        .find(Locator::Css("form.signout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, "/login").await;
+
+    // The invitee opens it, creates their account and joins.
+    client.goto(&format!("{base}{path}")).await.unwrap();
+    capture(&browser, &base, &path, "invite").await;
     client
         .find(Locator::Id("new-password"))
         .await
@@ -43,43 +73,53 @@ async fn an_invitee_signs_up_through_the_link_and_joins_with_the_invited_role() 
         .await
         .unwrap();
     client
-        .find(Locator::Css(&format!(
-            "form[action='{link}/signup'] button"
-        )))
+        .find(Locator::Css(&format!("form[action='{path}/signup'] button")))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    wait_for_path(client, &link).await;
+    wait_for_path(client, &path).await;
     client
-        .find(Locator::Css(&format!("form[action='{link}'] button")))
+        .find(Locator::Css(&format!("form[action='{path}'] button")))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
     wait_for_path(client, &format!("/orgs/{org}/dashboard")).await;
-
-    let members = w
-        .admin_call(
-            Method::GET,
-            &format!("/api/admin/orgs/{org}/members"),
-            w.t.admin_a,
-            None,
-        )
-        .await;
-    let joined = members.body["members"]
-        .as_array()
+    client
+        .find(Locator::Css("form.signout button"))
+        .await
         .unwrap()
-        .iter()
-        .find(|m| m["email"] == address)
-        .expect("the invitee is a member");
-    assert_eq!(joined["role"], "agent");
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, "/login").await;
 
-    client.goto(&format!("{base}{link}")).await.unwrap();
-    let source = client.source().await.unwrap();
-    assert!(source.contains("used already"), "the link works once");
+    // The link is spent; the admin sees the new member with the invited role.
+    client.goto(&format!("{base}{path}")).await.unwrap();
+    assert!(
+        client.source().await.unwrap().contains("used already"),
+        "the link works once"
+    );
+    sign_in(client, &base, w.t.admin_a).await;
+    wait_for_path(client, &format!("/orgs/{org}/dashboard")).await;
+    client.goto(&format!("{base}{team}")).await.unwrap();
+    let row = client
+        .find(Locator::XPath(&format!(
+            "//tr[th[contains(., '{address}')]]"
+        )))
+        .await
+        .unwrap();
+    let role = row
+        .find(Locator::Css("select option[selected]"))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap();
+    assert_eq!(role.as_deref(), Some("org_manager"));
     browser.close().await;
 }
 
@@ -90,7 +130,7 @@ async fn a_platform_admin_creates_an_org_for_a_client_and_gets_its_invite_link()
     let base = site.serve().await;
     let browser = Browser::start(1280, 900).await;
     let client = &browser.client;
-    crate::support::sign_in(client, &base, w.t.platform_admin).await;
+    sign_in(client, &base, w.t.platform_admin).await;
     client
         .find(Locator::Css("header a[href='/platform']"))
         .await
@@ -99,7 +139,7 @@ async fn a_platform_admin_creates_an_org_for_a_client_and_gets_its_invite_link()
         .await
         .unwrap();
     wait_for_path(client, "/platform").await;
-    crate::support::capture(&browser, &base, "/platform", "platform").await;
+    capture(&browser, &base, "/platform", "platform").await;
     client
         .find(Locator::Id("org-name"))
         .await
