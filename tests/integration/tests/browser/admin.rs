@@ -7,7 +7,7 @@ use fantoccini::{Client, Locator};
 use integration_tests::site::Site;
 use test_harness::browser::Browser;
 
-use crate::support::{capture, sign_in, wait_for_path};
+use crate::support::{capture, sign_in, submit_and_wait, wait_for_path};
 
 async fn fill(client: &Client, id: &str, text: &str) {
     let field = client.find(Locator::Id(id)).await.unwrap();
@@ -16,15 +16,8 @@ async fn fill(client: &Client, id: &str, text: &str) {
 }
 
 async fn submit(client: &Client, form: &str) {
-    client
-        .find(Locator::Css(&format!(
-            "form[action$='{form}'] button[type=submit]"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let button = format!("form[action$='{form}'] button[type=submit]");
+    submit_and_wait(client, Locator::Css(&button)).await;
 }
 
 async fn text(client: &Client, css: &str) -> String {

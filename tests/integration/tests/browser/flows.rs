@@ -5,7 +5,7 @@ use fantoccini::{Client, Locator};
 use integration_tests::site::{PASSWORD, Site, email};
 use test_harness::browser::Browser;
 
-use crate::support::{assert_accessible, fits, sign_in, wait_for_path};
+use crate::support::{assert_accessible, fits, sign_in, submit_and_wait, wait_for_path};
 
 /// The value shown on the tile labelled `label`.
 async fn tile(client: &Client, label: &str) -> String {
@@ -259,7 +259,7 @@ async fn a_user_with_an_authenticator_app_signs_in_with_its_code() {
         .unwrap();
     // A wrong code (unless the app shows just that) is refused on the same form.
     if site.auth.totp_code(&email(admin)).as_deref() != Some("000000") {
-        client.find(submit).await.unwrap().click().await.unwrap();
+        submit_and_wait(client, submit).await;
         wait_for_path(client, "/login/code").await;
         assert!(
             client

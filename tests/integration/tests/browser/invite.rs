@@ -6,7 +6,7 @@ use fantoccini::Locator;
 use integration_tests::site::Site;
 use test_harness::browser::Browser;
 
-use crate::support::{assert_accessible, capture, sign_in, wait_for_path};
+use crate::support::{assert_accessible, capture, sign_in, submit_and_wait, wait_for_path};
 
 #[tokio::test]
 async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_link() {
@@ -37,13 +37,8 @@ async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_l
         .click()
         .await
         .unwrap();
-    client
-        .find(Locator::Css(&format!("form[action='{team}/invite'] button")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let invite = format!("form[action='{team}/invite'] button");
+    submit_and_wait(client, Locator::Css(&invite)).await;
     let link = client
         .find(Locator::Id("invite-link"))
         .await
@@ -73,7 +68,9 @@ async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_l
         .await
         .unwrap();
     client
-        .find(Locator::Css(&format!("form[action='{path}/signup'] button")))
+        .find(Locator::Css(&format!(
+            "form[action='{path}/signup'] button"
+        )))
         .await
         .unwrap()
         .click()

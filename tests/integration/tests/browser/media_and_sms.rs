@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use test_harness::browser::Browser;
 use uuid::Uuid;
 
-use crate::support::{assert_accessible, capture, sign_in, wait_for_path};
+use crate::support::{assert_accessible, capture, sign_in, submit_and_wait, wait_for_path};
 
 /// Runs `script` (which calls `done` once) in the page; its answer.
 pub async fn run(client: &Client, script: &str, args: Vec<Value>) -> Value {
@@ -189,15 +189,8 @@ async fn a_manager_plays_and_seeks_a_recording_downloads_calls_and_sends_an_sms(
         .send_keys(&text)
         .await
         .unwrap();
-    client
-        .find(Locator::Css(&format!(
-            "form[action='/orgs/{org}/sms'] button"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let send = format!("form[action='/orgs/{org}/sms'] button");
+    submit_and_wait(client, Locator::Css(&send)).await;
     wait_for_path(client, &format!("/orgs/{org}/sms")).await;
     let thread = client
         .find(Locator::Css("ol.thread"))

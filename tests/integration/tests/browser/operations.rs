@@ -15,7 +15,7 @@ use test_harness::browser::Browser;
 use test_harness::http::call;
 use uuid::Uuid;
 
-use crate::support::{capture, sign_in, wait_for_path};
+use crate::support::{capture, sign_in, submit_and_wait, wait_for_path};
 
 /// Waits (at most `limit`) until an element matches `css`; how long it took.
 async fn appears(client: &Client, css: &str, limit: Duration) -> Duration {
@@ -161,13 +161,8 @@ async fn resolving_a_missed_call_moves_it_to_resolved() {
         .send_keys("Left a voicemail for them")
         .await
         .unwrap();
-    client
-        .find(Locator::Css(&format!("tr[data-missed='{id}'] button")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let resolve = format!("tr[data-missed='{id}'] button");
+    submit_and_wait(client, Locator::Css(&resolve)).await;
     wait_for_path(client, &list).await;
     appears(
         client,
@@ -238,13 +233,7 @@ async fn a_sync_started_on_the_page_succeeds_on_screen_and_its_calls_show() {
         .click()
         .await
         .unwrap();
-    client
-        .find(Locator::Css("form[action$='/sync'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_and_wait(client, Locator::Css("form[action$='/sync'] button")).await;
     wait_for_path(client, &sync).await;
     appears(client, "tr[data-job]", Duration::from_secs(5)).await;
     mark(client).await;

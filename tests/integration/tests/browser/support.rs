@@ -40,13 +40,7 @@ pub async fn sign_in(client: &Client, base: &str, user: Uuid) {
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    client
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_and_wait(client, Locator::Css("form[action='/login'] button")).await;
 }
 
 /// axe-core finds nothing serious or critical on the page the browser shows.
@@ -78,4 +72,35 @@ pub async fn capture(browser: &Browser, base: &str, path: &str, name: &str) {
     assert!(fits(client).await, "{name} is readable at 375 px");
     browser.screenshot(&format!("{name}-375")).await;
     client.set_window_size(1280, 900).await.unwrap();
+}
+
+/// Clicks `button` (a form's submit) and waits until the browser shows the document that answered
+/// it: a page that renders in place of a redirect keeps the URL, so the old document is marked and
+/// the wait lasts until it is gone.
+pub async fn submit_and_wait(client: &Client, button: Locator<'_>) {
+    client
+        .execute("window.__beforeSubmit = true; return null;", vec![])
+        .await
+        .unwrap();
+    client.find(button).await.unwrap().click().await.unwrap();
+    let started = Instant::now();
+    loop {
+        let fresh = client
+            .execute(
+                "return window.__beforeSubmit !== true && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if fresh {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the form's answer did not load"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
