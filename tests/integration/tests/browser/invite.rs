@@ -6,7 +6,9 @@ use fantoccini::Locator;
 use integration_tests::site::Site;
 use test_harness::browser::Browser;
 
-use crate::support::{assert_accessible, capture, sign_in, submit_and_wait, wait_for_path};
+use crate::support::{
+    assert_accessible, capture, sign_in, sign_out, submit_and_wait, type_into, wait_for_path,
+};
 
 #[tokio::test]
 async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_link() {
@@ -23,13 +25,7 @@ async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_l
     wait_for_path(client, &format!("/orgs/{org}/dashboard")).await;
     let team = format!("/orgs/{org}/team");
     client.goto(&format!("{base}{team}")).await.unwrap();
-    client
-        .find(Locator::Id("invite-email"))
-        .await
-        .unwrap()
-        .send_keys(address)
-        .await
-        .unwrap();
+    type_into(client, "invite-email", address).await;
     client
         .find(Locator::Css("#invite-role option[value='org_manager']"))
         .await
@@ -48,25 +44,12 @@ async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_l
         .unwrap()
         .unwrap();
     let path = link[link.find("/invite/").expect("an invite link")..].to_owned();
-    client
-        .find(Locator::Css("form.signout button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_path(client, "/login").await;
+    sign_out(client).await;
 
     // The invitee opens it, creates their account and joins.
     client.goto(&format!("{base}{path}")).await.unwrap();
     capture(&browser, &base, &path, "invite").await;
-    client
-        .find(Locator::Id("new-password"))
-        .await
-        .unwrap()
-        .send_keys("a-fresh-password")
-        .await
-        .unwrap();
+    type_into(client, "new-password", "a-fresh-password").await;
     client
         .find(Locator::Css(&format!(
             "form[action='{path}/signup'] button"
@@ -77,22 +60,13 @@ async fn an_admin_invites_from_the_team_page_and_the_invitee_joins_through_the_l
         .await
         .unwrap();
     wait_for_path(client, &path).await;
-    client
-        .find(Locator::Css(&format!("form[action='{path}'] button")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_and_wait(
+        client,
+        Locator::Css(&format!("form[action='{path}'] button")),
+    )
+    .await;
     wait_for_path(client, &format!("/orgs/{org}/dashboard")).await;
-    client
-        .find(Locator::Css("form.signout button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_path(client, "/login").await;
+    sign_out(client).await;
 
     // The link is spent; the admin sees the new member with the invited role.
     client.goto(&format!("{base}{path}")).await.unwrap();
@@ -137,20 +111,8 @@ async fn a_platform_admin_creates_an_org_for_a_client_and_gets_its_invite_link()
         .unwrap();
     wait_for_path(client, "/platform").await;
     capture(&browser, &base, "/platform", "platform").await;
-    client
-        .find(Locator::Id("org-name"))
-        .await
-        .unwrap()
-        .send_keys("Client Co")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("admin-email"))
-        .await
-        .unwrap()
-        .send_keys("boss@client.example")
-        .await
-        .unwrap();
+    type_into(client, "org-name", "Client Co").await;
+    type_into(client, "admin-email", "boss@client.example").await;
     client
         .find(Locator::Css("form[action='/platform/orgs'] button"))
         .await

@@ -104,3 +104,21 @@ pub async fn submit_and_wait(client: &Client, button: Locator<'_>) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Types `text` into the field with id `id`.
+pub async fn type_into(client: &Client, id: &str, text: &str) {
+    let field = client.find(Locator::Id(id)).await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Signs out with the header's button and waits for the sign-in page.
+pub async fn sign_out(client: &Client) {
+    client
+        .find(Locator::Css("form.signout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, "/login").await;
+}

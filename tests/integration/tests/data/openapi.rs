@@ -42,6 +42,8 @@ async fn openapi_json_lists_every_data_route_with_its_parameters() {
                 "direction",
                 "status",
                 "q",
+                "agent",
+                "number",
                 "limit",
                 "cursor",
                 "format",
@@ -94,6 +96,8 @@ async fn openapi_json_lists_every_data_route_with_its_parameters() {
                 }
                 "status" => json!({"type": "string",
                     "enum": ["connected", "missed", "voicemail", "dropped", "unknown"]}),
+                "agent" => json!({"type": "string", "pattern": "^[0-9]{1,10}$"}),
+                "number" => json!({"type": "string", "pattern": "^\\+[1-9][0-9]{1,14}$"}),
                 _ => continue,
             };
             for (key, value) in expect.as_object().unwrap() {
