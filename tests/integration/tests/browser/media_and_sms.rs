@@ -225,6 +225,14 @@ async fn a_manager_plays_and_seeks_a_recording_downloads_calls_and_sends_an_sms(
         "sms",
     )
     .await;
+    capture(
+        &browser,
+        &base,
+        &format!("/orgs/{org}/contacts"),
+        "contacts",
+    )
+    .await;
+    capture(&browser, &base, &format!("/orgs/{org}/numbers"), "numbers").await;
     browser.close().await;
 }
 
