@@ -267,14 +267,20 @@ async fn inbound_facts(
                -- (the total's g is null on both sides)
                from repeated r full join called_back b on coalesce(b.g::text, '') = coalesce(r.g::text, '')) f",
         grouping = if and_total { "grouping sets ((1), ())" } else { "1" },
-        // $9, the zone, is typed here for the keys that do not use it.
+        // Every filter names only the indexes' columns, so that the cached (generic) plan stays an
+        // index-only scan: the direction is known to be inbound here, and the search (over columns
+        // the indexes do not hold) is in the statement only when there is one. $9, the zone, is
+        // typed here for the keys that do not use it.
         filters = format!(
-            "and ($4::text is null or c.direction = $4) and ($5::text is null or c.status = $5)
-             and ($6::text is null or {search}) and (not $7 or c.agent_extension = $8)
+            "and ($4::text is null or $4 = 'incoming') and ($5::text is null or c.status = $5)
+             and {search} and (not $7 or c.agent_extension = $8)
              and $9::text is not null
              and ($10::text is null or c.agent_extension = $10)
              and ($11::text is null or c.business_number = $11)",
-            search = search_clause("$6")
+            search = match filter.search {
+                Some(_) => format!("({})", search_clause("$6")),
+                None => "$6::text is null".to_owned(),
+            }
         ),
     );
     let (scoped, extension) = terms.scope_params();

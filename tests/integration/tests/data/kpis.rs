@@ -221,8 +221,10 @@ async fn filters_and_search_give_the_naive_kpis_of_their_subset() {
     let s = Settings::new_york();
     let events = g.events();
     type Keep = fn(&Call) -> bool;
-    let cases: [(&str, Keep); 5] = [
+    let cases: [(&str, Keep); 6] = [
         ("&direction=incoming", |c| c.direction == "incoming"),
+        // No repeat callers or callbacks: those are inbound facts.
+        ("&direction=outgoing", |c| c.direction == "outgoing"),
         ("&status=missed", |c| c.status == Some("missed")),
         ("&direction=incoming&status=connected", |c| {
             c.direction == "incoming" && c.status == Some("connected")
