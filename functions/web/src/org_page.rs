@@ -1,8 +1,7 @@
 //! What every page of one org opens first: the viewer, their authorised scope in that org (another
 //! org's id, or a malformed one, is the 404 page), and the orgs for the switcher.
 
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::OrgId;
 use store::access::Access;
@@ -12,7 +11,6 @@ use web::{Need, OrgScope, RequestId, UserScope};
 use crate::WebState;
 use crate::errors::PageError;
 use crate::pages::layout::Shell;
-use crate::session::{SESSION, set_cookie};
 use crate::viewer::viewer;
 
 pub struct OrgPage {
@@ -21,22 +19,6 @@ pub struct OrgPage {
     /// What the viewer may do here, for the buttons a page shows (the routes check again).
     pub access: Access,
     csrf: String,
-    renewed: Reseal,
-}
-
-/// The session cookie sealed again, for a response, when its tokens were refreshed.
-pub struct Reseal(pub Option<String>);
-
-impl Reseal {
-    pub fn apply(self, body: impl IntoResponse) -> Response {
-        let mut response = body.into_response();
-        if let Some(sealed) = self.0
-            && let Ok(value) = HeaderValue::from_str(&set_cookie(SESSION, Some(&sealed)))
-        {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
-        response
-    }
 }
 
 impl OrgPage {
@@ -61,7 +43,6 @@ impl OrgPage {
             orgs,
             access,
             csrf: viewer.session.csrf,
-            renewed: Reseal(viewer.renewed),
         })
     }
 
@@ -90,15 +71,13 @@ impl OrgPage {
         &self.csrf
     }
 
-    /// The page, with the session cookie sealed again when its tokens were refreshed. Reading
-    /// pages commit nothing: the transaction just ends.
+    /// The page. Reading pages commit nothing: the transaction just ends.
     pub fn respond(self, body: impl IntoResponse) -> Response {
-        self.renewed.apply(body)
+        body.into_response()
     }
 
-    /// The scope, for an answer that owns the transaction (a CSV download), and the cookie to
-    /// send with it.
-    pub fn into_scope(self) -> (OrgScope, Reseal) {
-        (self.scope, self.renewed)
+    /// The scope, for an answer that owns the transaction (a CSV download).
+    pub fn into_scope(self) -> OrgScope {
+        self.scope
     }
 }

@@ -8,6 +8,7 @@ use crate::pages::{
     assets, audit, call, calls, dashboard, directory, home, integration, invite, live, media,
     missed_calls, platform, playback, reports, second_factor, settings, sign_in, sms, sync, team,
 };
+use crate::viewer::renew_expired_session;
 
 fn config() -> web::AppConfig {
     web::AppConfig::new("web", env!("CARGO_PKG_VERSION"))
@@ -104,6 +105,11 @@ pub fn router(state: WebState) -> Router {
             "/orgs/{org_id}/sync/jobs/{id}/cancel",
             get(sync::confirm_cancel).post(sync::cancel),
         )
+        // Every route above may read the session; the assets below never do.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            renew_expired_session,
+        ))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::js))
         .fallback(not_found)

@@ -3,8 +3,8 @@
 //! SameSite=Lax, host-only, path `/`. Each cookie's value is sealed to its name, so the value of one
 //! (the pending second sign-in step, say) never opens as another (the session).
 
-use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
+use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -71,6 +71,24 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value)
+}
+
+/// Replaces cookie `name` in the request's `Cookie` headers by `value` (one header afterwards), as
+/// the browser will send it once told to.
+pub fn replace_cookie(headers: &mut HeaderMap, name: &str, value: &str) {
+    let mut pairs: Vec<String> = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty() && pair.split_once('=').is_none_or(|(key, _)| key != name))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("{name}={value}"));
+    if let Ok(joined) = HeaderValue::from_str(&pairs.join("; ")) {
+        headers.insert(COOKIE, joined);
+    }
 }
 
 /// What a cookie's sealed value is bound to (its associated data).

@@ -311,7 +311,6 @@ pub async fn export(
         agent: f.agent,
         number: f.number,
     };
-    let (scope, reseal) = page.into_scope();
-    let file = web::export::report(scope, ReportType::Calls, filter, true, &headers).await?;
-    Ok(reseal.apply(file))
+    let scope = page.into_scope();
+    Ok(web::export::report(scope, ReportType::Calls, filter, true, &headers).await?)
 }

@@ -18,7 +18,6 @@ use web::{ApiError, Need, RequestId};
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
-use crate::org_page::Reseal;
 use crate::pages::format::duration;
 use crate::pages::forms::see_other;
 use crate::pages::layout;
@@ -193,9 +192,9 @@ pub async fn resolve(
         Err(e) => Err(e),
     };
     match resolved {
-        Ok(_) => Ok(Reseal(viewer.renewed).apply(see_other(format!(
+        Ok(_) => Ok(see_other(format!(
             "/orgs/{org}/missed-calls?status=resolved"
-        )))),
+        ))),
         Err(e @ (ApiError::BadRequest { .. } | ApiError::Conflict { .. })) => {
             let refused = Refused {
                 status: e.status(),

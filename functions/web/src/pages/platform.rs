@@ -17,7 +17,6 @@ use web::{ApiError, Caller, Need, OrgScope, RequestId, UserScope};
 
 use crate::WebState;
 use crate::errors::PageError;
-use crate::org_page::Reseal;
 use crate::pages::forms::{Refusal, origin, see_other, shown_once};
 use crate::pages::layout::{self, Shell};
 use crate::viewer::{submitter, viewer};
@@ -201,7 +200,7 @@ pub async fn page(
         note,
     )
     .await?;
-    Ok(Reseal(viewer.renewed).apply(page))
+    Ok(page)
 }
 
 pub async fn create(

@@ -256,7 +256,6 @@ pub async fn export(
         agent: None,
         number: None,
     };
-    let (scope, reseal) = page.into_scope();
-    let file = web::export::report(scope, kind, filter, true, &headers).await?;
-    Ok(reseal.apply(file))
+    let file = web::export::report(page.into_scope(), kind, filter, true, &headers).await?;
+    Ok(file)
 }

@@ -21,7 +21,6 @@ use web::{ApiError, Need, RequestId};
 use crate::WebState;
 use crate::errors::PageError;
 use crate::org_page::OrgPage;
-use crate::org_page::Reseal;
 use crate::pages::forms::see_other;
 use crate::pages::layout;
 use crate::viewer::submitter;
@@ -259,7 +258,7 @@ pub async fn start(
         end_date: None,
     };
     match sync::start(&state.syncs, viewer.caller, &asked).await {
-        Ok(_) => Ok(Reseal(viewer.renewed).apply(see_other(format!("/orgs/{org}/sync")))),
+        Ok(_) => Ok(see_other(format!("/orgs/{org}/sync"))),
         Err(
             e @ (ApiError::Conflict { .. }
             | ApiError::Unprocessable { .. }
@@ -327,7 +326,7 @@ pub async fn cancel(
     let org_id: OrgId = org.parse().map_err(|_| not_found("job")())?;
     let id: Uuid = id.parse().map_err(|_| not_found("job")())?;
     match sync::cancel(&state.core, viewer.caller, Some(org_id), id).await {
-        Ok(_) => Ok(Reseal(viewer.renewed).apply(see_other(format!("/orgs/{org}/sync")))),
+        Ok(_) => Ok(see_other(format!("/orgs/{org}/sync"))),
         Err(e @ ApiError::Conflict { .. }) => {
             render(&state, &headers, request_id, &org, None, Some(e)).await
         }

@@ -8,6 +8,7 @@
 mod admin_access;
 mod admin_pages;
 mod calls;
+mod cookies;
 mod dashboard;
 mod directory;
 mod invite;
@@ -17,6 +18,7 @@ mod missed_calls;
 mod platform;
 mod reports;
 mod second_factor;
+mod session_renewal;
 mod sign_in;
 mod sms;
 mod sync;

@@ -3,13 +3,12 @@
 //! `aal2` token.
 
 use axum::http::Method;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use integration_tests::World;
 use integration_tests::site::{Jar, PASSWORD, Page, Site, email};
-use serde_json::{Value, json};
-use test_harness::identity::{self, SESSION_KEYRING};
+use serde_json::json;
 use uuid::Uuid;
+
+use crate::cookies::{claims, open_cookie, seal_cookie, with_expired_token};
 
 /// A site whose deployment requires MFA for admin writes, where `admin_a` has a TOTP factor.
 async fn site() -> Site {
@@ -18,36 +17,6 @@ async fn site() -> Site {
     site.auth
         .add_user_with_id(admin, &email(admin), PASSWORD, true);
     site
-}
-
-/// Opens a sealed cookie of the jar as the test's eye on it (the pages seal each cookie to its
-/// name under `WEB_SESSION_KEYS`).
-fn open_cookie(jar: &Jar, name: &str) -> Value {
-    let keys = crypto::Keyring::from_json(SESSION_KEYRING).unwrap();
-    let sealed = String::from_utf8(URL_SAFE_NO_PAD.decode(&jar.0[name]).unwrap()).unwrap();
-    let json = keys
-        .open(&sealed, format!("victorysync web {name} v1").as_bytes())
-        .unwrap();
-    serde_json::from_slice(&json).unwrap()
-}
-
-/// Seals `value` as cookie `name` into the jar, as the pages would.
-fn seal_cookie(jar: &mut Jar, name: &str, value: &Value) {
-    let keys = crypto::Keyring::from_json(SESSION_KEYRING).unwrap();
-    let sealed = keys
-        .seal(
-            &serde_json::to_vec(value).unwrap(),
-            format!("victorysync web {name} v1").as_bytes(),
-        )
-        .unwrap();
-    jar.0
-        .insert(name.to_owned(), URL_SAFE_NO_PAD.encode(sealed));
-}
-
-/// The claims of an access token (already verified by the pages; here only read).
-fn claims(token: &str) -> Value {
-    let payload = token.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
 /// Password given: the jar holds only the pending step, the browser is at the code form.
@@ -343,15 +312,4 @@ async fn a_session_of_a_user_with_a_factor_needs_an_aal2_token() {
     let page = site.get(&dashboard, &with_expired_token(&jar)).await;
     assert_eq!(page.status, 303, "{}", page.html);
     assert_eq!(page.location(), Some("/login"));
-}
-
-/// The jar's session with its access token past its time, so the next page refreshes it.
-fn with_expired_token(jar: &Jar) -> Jar {
-    let mut jar = jar.clone();
-    let mut session = open_cookie(&jar, "vs_session");
-    let mut expired = claims(session["access_token"].as_str().unwrap());
-    expired["exp"] = json!(expired["iat"].as_i64().unwrap() - 120);
-    session["access_token"] = json!(identity::sign(&expired, identity::JWT_SECRET));
-    seal_cookie(&mut jar, "vs_session", &session);
-    jar
 }
