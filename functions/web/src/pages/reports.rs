@@ -256,6 +256,5 @@ pub async fn export(
         agent: None,
         number: None,
     };
-    let file = web::export::report(page.into_scope(), kind, filter, true, &headers).await?;
-    Ok(file)
+    Ok(web::export::report(page.into_scope(), kind, filter, true, &headers).await?)
 }
